@@ -1,0 +1,59 @@
+package org.callvault.audit;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Append-only record of who did what: sign-ins, user changes, deletions. */
+@Repository
+public class AuditLog {
+
+    private static final int MAX_DETAIL = 1000;
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    public AuditLog(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    public void record(AuditAction action, String actor, String target, String detail, String clientAddress) {
+        jdbc.sql("""
+                INSERT INTO audit_log (id, occurred_at, actor, action, target, detail, client_address)
+                VALUES (:id, :at, :actor, :action, :target, :detail, :address)
+                """)
+                .param("id", UUID.randomUUID().toString())
+                .param("at", clock.millis())
+                .param("actor", truncate(actor, 64))
+                .param("action", action.name())
+                .param("target", truncate(target, 255))
+                .param("detail", truncate(detail, MAX_DETAIL))
+                .param("address", truncate(clientAddress, 64))
+                .update();
+    }
+
+    public List<AuditEntry> recent(int limit) {
+        return jdbc.sql("""
+                SELECT id, occurred_at, actor, action, target, detail, client_address
+                FROM audit_log ORDER BY occurred_at DESC, id DESC
+                """)
+                .query((rs, n) -> new AuditEntry(rs.getString("id"), Instant.ofEpochMilli(rs.getLong("occurred_at")),
+                        rs.getString("actor"), AuditAction.valueOf(rs.getString("action")), rs.getString("target"),
+                        rs.getString("detail"), rs.getString("client_address")))
+                .stream().limit(limit).toList();
+    }
+
+    public long count(AuditAction action) {
+        return jdbc.sql("SELECT COUNT(*) FROM audit_log WHERE action = :action")
+                .param("action", action.name()).query(Long.class).single();
+    }
+
+    private static String truncate(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+}

@@ -1,0 +1,5 @@
+package org.callvault.dashboard;
+
+public record DashboardStats(long callsToday, long activeCalls, long recordings, long storageUsedBytes,
+        long storageFreeBytes) {
+}

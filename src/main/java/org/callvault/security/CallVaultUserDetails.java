@@ -1,0 +1,29 @@
+package org.callvault.security;
+
+import java.util.List;
+
+import org.callvault.user.Role;
+import org.callvault.user.User;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+
+/** The signed-in user, with the flag that locks everything but the password form. */
+public class CallVaultUserDetails extends org.springframework.security.core.userdetails.User {
+
+    private final Role role;
+    private final boolean mustChangePassword;
+
+    public CallVaultUserDetails(User user) {
+        super(user.username(), user.passwordHash(), user.enabled(), true, true, true,
+                List.of(new SimpleGrantedAuthority(user.role().authority())));
+        this.role = user.role();
+        this.mustChangePassword = user.mustChangePassword();
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public boolean mustChangePassword() {
+        return mustChangePassword;
+    }
+}

@@ -1,0 +1,90 @@
+package org.callvault.security;
+
+import java.net.URI;
+
+import org.callvault.audit.AuditLog;
+import org.callvault.system.CallVaultProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.server.DelegatingServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.authentication.HttpStatusServerEntryPoint;
+import org.springframework.security.web.server.authentication.RedirectServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authentication.logout.RedirectServerLogoutSuccessHandler;
+import org.springframework.security.web.server.context.ServerSecurityContextRepository;
+import org.springframework.security.web.server.context.WebSessionServerSecurityContextRepository;
+import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy;
+import org.springframework.security.web.server.util.matcher.PathPatternParserServerWebExchangeMatcher;
+
+/**
+ * Who may reach what. Pages redirect anonymous users to the sign-in form; {@code /api/**} answers
+ * them 401. ADMIN may do everything; AGENT answers calls and lists and plays recordings.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebFluxSecurity
+class SecurityConfiguration {
+
+    static final String[] PUBLIC_PATHS = { "/login", "/css/**", "/js/**", "/webjars/**", "/favicon.ico", "/error",
+            "/actuator/health", "/actuator/health/**" };
+
+    /** The caller's side: public unless the operator says otherwise. */
+    static final String[] PHONE_PATHS = { "/phone", "/ws/events", "/ws/media", "/api/mic-tests", "/api/mic-tests/**" };
+
+    static final String[] ADMIN_PATHS = { "/users", "/users/**", "/api/users/**", "/actuator/**", "/audit" };
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        // BCrypt today, with the {id} prefix so the hash can be upgraded later without a migration.
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    @Bean
+    ServerSecurityContextRepository securityContextRepository() {
+        return new WebSessionServerSecurityContextRepository();
+    }
+
+    @Bean
+    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, SignInHandlers handlers,
+            LoginThrottle throttle, AuditLog audit, CallVaultProperties properties,
+            ServerSecurityContextRepository contextRepository) {
+        boolean phonePublic = !properties.calls().phoneRequiresLogin();
+        var apiEntryPoint = new DelegatingServerAuthenticationEntryPoint.DelegateEntry(
+                new PathPatternParserServerWebExchangeMatcher("/api/**"),
+                new HttpStatusServerEntryPoint(HttpStatus.UNAUTHORIZED));
+        var entryPoint = new DelegatingServerAuthenticationEntryPoint(apiEntryPoint);
+        entryPoint.setDefaultEntryPoint(new RedirectServerAuthenticationEntryPoint("/login"));
+
+        var logoutSuccess = new RedirectServerLogoutSuccessHandler();
+        logoutSuccess.setLogoutSuccessUrl(URI.create("/login?logout"));
+
+        return http
+                .securityContextRepository(contextRepository)
+                .authorizeExchange(exchanges -> {
+                    exchanges.pathMatchers(PUBLIC_PATHS).permitAll();
+                    if (phonePublic) {
+                        exchanges.pathMatchers(PHONE_PATHS).permitAll();
+                    }
+                    exchanges.pathMatchers(ADMIN_PATHS).hasRole("ADMIN");
+                    exchanges.anyExchange().authenticated();
+                })
+                .formLogin(form -> form.loginPage("/login")
+                        .authenticationSuccessHandler(handlers.success())
+                        .authenticationFailureHandler(handlers.failure()))
+                .logout(logout -> logout.logoutUrl("/logout").logoutSuccessHandler(logoutSuccess))
+                .exceptionHandling(ex -> ex.authenticationEntryPoint(entryPoint))
+                .headers(headers -> headers
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN))
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(
+                                "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
+                                        + "connect-src 'self' ws: wss:; object-src 'none'; frame-ancestors 'none'")))
+                .addFilterBefore(new LoginThrottleFilter(throttle, audit), SecurityWebFiltersOrder.FORM_LOGIN)
+                .addFilterAfter(new PasswordChangeRequiredFilter(), SecurityWebFiltersOrder.AUTHORIZATION)
+                .build();
+    }
+}

@@ -1,0 +1,68 @@
+package org.callvault.security;
+
+import java.net.URI;
+import java.time.Clock;
+
+import org.callvault.audit.AuditAction;
+import org.callvault.audit.AuditLog;
+import org.callvault.system.ClientAddress;
+import org.callvault.user.UserRepository;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.server.DefaultServerRedirectStrategy;
+import org.springframework.security.web.server.ServerRedirectStrategy;
+import org.springframework.security.web.server.WebFilterExchange;
+import org.springframework.security.web.server.authentication.RedirectServerAuthenticationSuccessHandler;
+import org.springframework.security.web.server.authentication.ServerAuthenticationFailureHandler;
+import org.springframework.security.web.server.authentication.ServerAuthenticationSuccessHandler;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/** What happens after a sign-in attempt: audit it, feed the throttle, send the browser on. */
+@Component
+class SignInHandlers {
+
+    private final AuditLog audit;
+    private final UserRepository users;
+    private final LoginThrottle throttle;
+    private final Clock clock;
+    private final ServerRedirectStrategy redirect = new DefaultServerRedirectStrategy();
+
+    SignInHandlers(AuditLog audit, UserRepository users, LoginThrottle throttle, Clock clock) {
+        this.audit = audit;
+        this.users = users;
+        this.throttle = throttle;
+        this.clock = clock;
+    }
+
+    ServerAuthenticationSuccessHandler success() {
+        RedirectServerAuthenticationSuccessHandler toSavedRequest = new RedirectServerAuthenticationSuccessHandler("/");
+        return (webFilterExchange, authentication) -> {
+            String username = authentication.getName();
+            String address = ClientAddress.of(webFilterExchange.getExchange().getRequest());
+            return Mono.fromRunnable(() -> {
+                throttle.recordSuccess(username);
+                users.recordLogin(username, clock.instant());
+                audit.record(AuditAction.SIGN_IN, username, username, null, address);
+            }).subscribeOn(Schedulers.boundedElastic())
+                    .then(toSavedRequest.onAuthenticationSuccess(webFilterExchange, authentication));
+        };
+    }
+
+    ServerAuthenticationFailureHandler failure() {
+        return (WebFilterExchange webFilterExchange, AuthenticationException exception) -> {
+            ServerWebExchange exchange = webFilterExchange.getExchange();
+            String address = ClientAddress.of(exchange.getRequest());
+            return exchange.getFormData().flatMap(form -> {
+                String username = form.getFirst("username");
+                return Mono.fromRunnable(() -> {
+                    throttle.recordFailure(username, address);
+                    audit.record(AuditAction.SIGN_IN_FAILED, username, username, exception.getClass().getSimpleName(),
+                            address);
+                }).subscribeOn(Schedulers.boundedElastic());
+            }).then(redirect.sendRedirect(exchange, URI.create("/login?error")));
+        };
+    }
+}

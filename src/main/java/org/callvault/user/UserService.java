@@ -1,0 +1,120 @@
+package org.callvault.user;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import org.callvault.audit.AuditAction;
+import org.callvault.audit.AuditLog;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Accounts: creation, password changes, enabling and disabling; every change is audited. */
+@Service
+public class UserService {
+
+    public static final String ADMIN_USERNAME = "admin";
+    public static final String DEFAULT_ADMIN_PASSWORD = "admin123";
+
+    private static final Pattern USERNAME = Pattern.compile("[a-zA-Z0-9._-]{3,64}");
+
+    private final UserRepository users;
+    private final PasswordEncoder encoder;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public UserService(UserRepository users, PasswordEncoder encoder, AuditLog audit, Clock clock) {
+        this.users = users;
+        this.encoder = encoder;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    public List<User> all() {
+        return users.findAll();
+    }
+
+    @Transactional
+    public User create(String username, String password, Role role, String actor) {
+        if (username == null || !USERNAME.matcher(username).matches()) {
+            throw new UserException("User name must be 3 to 64 letters, digits, dots, dashes or underscores.");
+        }
+        if (role == null) {
+            throw new UserException("Choose a role.");
+        }
+        if (users.findByUsername(username).isPresent()) {
+            throw new UserException("A user named " + username + " already exists.");
+        }
+        PasswordPolicy.violation(username, password).ifPresent(reason -> {
+            throw new UserException(reason);
+        });
+        // A password chosen by an admin is known to two people: the user replaces it at first sign-in.
+        User user = new User(UUID.randomUUID().toString(), username, encoder.encode(password), role, true,
+                true, clock.instant(), null);
+        users.insert(user);
+        audit.record(AuditAction.USER_CREATED, actor, username, "role=" + role, null);
+        return user;
+    }
+
+    /** Creates the first administrator; {@code mustChange} when the documented default is used. */
+    @Transactional
+    public void createInitialAdmin(String password, boolean mustChange) {
+        User admin = new User(UUID.randomUUID().toString(), ADMIN_USERNAME, encoder.encode(password), Role.ADMIN,
+                true, mustChange, clock.instant(), null);
+        users.insert(admin);
+        audit.record(AuditAction.USER_CREATED, "system", ADMIN_USERNAME,
+                mustChange ? "initial admin, default password" : "initial admin, configured password", null);
+    }
+
+    @Transactional
+    public void changeOwnPassword(String username, String currentPassword, String newPassword) {
+        User user = users.findByUsername(username).orElseThrow(() -> new UserException("Unknown user."));
+        if (currentPassword == null || !encoder.matches(currentPassword, user.passwordHash())) {
+            throw new UserException("The current password is not correct.");
+        }
+        if (currentPassword.equals(newPassword)) {
+            throw new UserException("The new password must differ from the current one.");
+        }
+        PasswordPolicy.violation(username, newPassword).ifPresent(reason -> {
+            throw new UserException(reason);
+        });
+        users.updatePassword(user.id(), encoder.encode(newPassword), false, clock.instant());
+        audit.record(AuditAction.PASSWORD_CHANGED, username, username, null, null);
+    }
+
+    @Transactional
+    public void resetPassword(String userId, String newPassword, String actor) {
+        User user = users.findById(userId).orElseThrow(() -> new UserException("Unknown user."));
+        PasswordPolicy.violation(user.username(), newPassword).ifPresent(reason -> {
+            throw new UserException(reason);
+        });
+        users.updatePassword(user.id(), encoder.encode(newPassword), true, clock.instant());
+        audit.record(AuditAction.USER_PASSWORD_RESET, actor, user.username(), null, null);
+    }
+
+    @Transactional
+    public void setEnabled(String userId, boolean enabled, String actor) {
+        User user = users.findById(userId).orElseThrow(() -> new UserException("Unknown user."));
+        if (!enabled && user.username().equals(actor)) {
+            throw new UserException("You cannot disable your own account.");
+        }
+        if (!enabled && user.role() == Role.ADMIN && users.countEnabledAdmins() <= 1) {
+            throw new UserException("The last enabled administrator cannot be disabled.");
+        }
+        users.updateEnabled(user.id(), enabled, clock.instant());
+        audit.record(enabled ? AuditAction.USER_ENABLED : AuditAction.USER_DISABLED, actor, user.username(), null,
+                null);
+    }
+
+    @Transactional
+    public void changeRole(String userId, Role role, String actor) {
+        User user = users.findById(userId).orElseThrow(() -> new UserException("Unknown user."));
+        if (user.role() == Role.ADMIN && role != Role.ADMIN && users.countEnabledAdmins() <= 1) {
+            throw new UserException("The last enabled administrator must stay an administrator.");
+        }
+        users.updateRole(user.id(), role, clock.instant());
+        audit.record(AuditAction.USER_ROLE_CHANGED, actor, user.username(), user.role() + " -> " + role, null);
+    }
+}

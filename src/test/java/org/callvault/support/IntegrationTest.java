@@ -1,0 +1,48 @@
+package org.callvault.support;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.callvault.support.TestDatabases.TestDatabase;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The real application on a random port, on a fresh database of the engine chosen by
+ * {@code -Dcallvault.it.database} (H2 by default; .ci/run also runs MariaDB and PostgreSQL), with
+ * its own recordings folder. The admin password is configured, so no forced change here; the
+ * forced change has its own test.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "callvault.admin.password=" + IntegrationTest.ADMIN_PASSWORD })
+public abstract class IntegrationTest {
+
+    public static final String ADMIN_PASSWORD = "integration-admin-pass";
+
+    @LocalServerPort
+    protected int port;
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) throws IOException {
+        TestDatabase db = TestDatabases.create(TestDatabases.forIntegrationTests());
+        Path recordings = Files.createTempDirectory("callvault-it-recordings");
+        registry.add("spring.datasource.url", db::url);
+        registry.add("spring.datasource.username", db::username);
+        registry.add("spring.datasource.password", db::password);
+        registry.add("callvault.recordings.dir", recordings::toString);
+        Runtime.getRuntime().addShutdownHook(new Thread(db::close));
+    }
+
+    protected WebClientSession newSession() {
+        return new WebClientSession(port);
+    }
+
+    protected WebClientSession signedInAdmin() {
+        WebClientSession session = newSession();
+        session.signIn("admin", ADMIN_PASSWORD);
+        return session;
+    }
+}
