@@ -26,11 +26,18 @@ class ArchitectureTest {
     }
 
     @Test
-    void mediaAndRecordingKnowNothingOfTransportsOrTheWeb() {
-        noClasses().that().resideInAnyPackage("org.callvault.media..", "org.callvault.recording..")
+    void mediaKnowsNothingOfTheWebOrNetty() {
+        noClasses().that().resideInAPackage("org.callvault.media..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "reactor..", "io.netty..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void recordingKnowsNothingOfCallsOrTransports() {
+        // A SIP leg must plug into the same bridge and recorder as a WebSocket leg.
+        noClasses().that().resideInAPackage("org.callvault.recording..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.callvault.transport..", "org.callvault.call..",
-                        "org.springframework.web..", "org.springframework.http..", "reactor.netty..", "io.netty..")
-                .allowEmptyShould(true)
+                        "reactor.netty..", "io.netty..")
                 .check(CLASSES);
     }
 

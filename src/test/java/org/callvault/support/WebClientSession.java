@@ -104,6 +104,12 @@ public class WebClientSession {
         return postForm("/login", Map.of("username", username, "password", password));
     }
 
+    /** The cookies for this server as one Cookie header, for WebSocket handshakes. */
+    public String cookieHeader() {
+        return cookies.getCookieStore().getCookies().stream().map(c -> c.getName() + "=" + c.getValue())
+                .collect(Collectors.joining("; "));
+    }
+
     public String csrfToken() {
         return csrfToken;
     }

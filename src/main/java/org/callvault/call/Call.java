@@ -1,0 +1,67 @@
+package org.callvault.call;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import org.callvault.media.Bridge;
+import org.callvault.recording.ActiveRecording;
+
+/**
+ * One call's mutable state. Only {@link CallService} changes it, always while holding the call's
+ * monitor, so every transition is one place in code.
+ */
+final class Call {
+
+    final String id = UUID.randomUUID().toString();
+    final String callerName;
+    final String callerNumber;
+    final String callerAddress;
+    final Instant createdAt;
+
+    CallState state = CallState.RINGING;
+    String agent;
+    Instant answeredAt;
+    long answeredNanos;
+    Instant endedAt;
+    EndReason endReason;
+
+    final Leg caller = new Leg(LegRole.CALLER);
+    final Leg agentLeg = new Leg(LegRole.AGENT);
+    Bridge bridge;
+    ActiveRecording recording;
+
+    Call(String callerName, String callerNumber, String callerAddress, Instant createdAt) {
+        this.callerName = callerName;
+        this.callerNumber = callerNumber;
+        this.callerAddress = callerAddress;
+        this.createdAt = createdAt;
+    }
+
+    Leg leg(LegRole role) {
+        return role == LegRole.CALLER ? caller : agentLeg;
+    }
+
+    Long durationMs() {
+        return answeredAt == null || endedAt == null ? null : endedAt.toEpochMilli() - answeredAt.toEpochMilli();
+    }
+
+    CallView view() {
+        return new CallView(id, state, callerName, callerNumber, agent, createdAt, answeredAt, endedAt, endReason,
+                durationMs());
+    }
+
+    /** One party's attachment to the call: its signaling channel, media channel and tokens. */
+    static final class Leg {
+        final LegRole role;
+        CallParty party;
+        String resumeToken;
+        String mediaToken;
+        boolean mediaConnected;
+        /** Bumped on every detach/attach so a stale grace timer knows it lost the race. */
+        long generation;
+
+        Leg(LegRole role) {
+            this.role = role;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package org.callvault.call;
+
+/** The documented error codes of docs/protocol.md that come from call rules. */
+public enum CallErrorCode {
+    FORBIDDEN("forbidden"),
+    NOT_FOUND("not_found"),
+    INVALID_STATE("invalid_state"),
+    ALREADY_ANSWERED("already_answered"),
+    BUSY("busy"),
+    RATE_LIMITED("rate_limited"),
+    INVALID_TOKEN("invalid_token"),
+    /** The leg already has a media channel open (close code 4409 on the media socket). */
+    LEG_BUSY("leg_busy");
+
+    private final String wireName;
+
+    CallErrorCode(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+}

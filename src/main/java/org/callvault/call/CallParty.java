@@ -1,0 +1,17 @@
+package org.callvault.call;
+
+/**
+ * One party's signaling channel as the call sees it (a browser's event socket today, a SIP dialog
+ * later). Implementations must not block: they queue the message and return.
+ */
+public interface CallParty {
+
+    /** The call changed state. */
+    void callChanged(CallView call);
+
+    /** This party now belongs to the call; the token lets a reloaded page re-attach. */
+    void legAssigned(String callId, LegRole role, String resumeToken);
+
+    /** The call is answered: open the media channel with this token. */
+    void mediaReady(String callId, LegRole role, String mediaToken);
+}

@@ -1,0 +1,63 @@
+package org.callvault.call;
+
+import java.time.Instant;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The calls table: a row when a call starts, updated on each transition. */
+@Repository
+public class CallRepository {
+
+    private final JdbcClient jdbc;
+
+    public CallRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void insert(CallView call, String callerAddress) {
+        jdbc.sql("""
+                INSERT INTO calls (id, state, caller_name, caller_number, caller_address, created_at)
+                VALUES (:id, :state, :name, :number, :address, :created)
+                """)
+                .param("id", call.id()).param("state", call.state().name())
+                .param("name", call.callerName()).param("number", call.callerNumber())
+                .param("address", callerAddress).param("created", call.createdAt().toEpochMilli())
+                .update();
+    }
+
+    void update(CallView call) {
+        jdbc.sql("""
+                UPDATE calls SET state = :state, agent_username = :agent, answered_at = :answered,
+                       ended_at = :ended, end_reason = :reason, duration_ms = :duration
+                WHERE id = :id
+                """)
+                .param("state", call.state().name()).param("agent", call.agent())
+                .param("answered", millis(call.answeredAt())).param("ended", millis(call.endedAt()))
+                .param("reason", call.endReason() == null ? null : call.endReason().name())
+                .param("duration", call.durationMs()).param("id", call.id())
+                .update();
+    }
+
+    /** After a crash: calls left live are over. Returns how many were closed. */
+    public int failLiveCalls(EndReason reason, Instant now) {
+        int ended = jdbc.sql("""
+                UPDATE calls SET state = 'ENDED', end_reason = :reason, ended_at = :now,
+                       duration_ms = :now - answered_at
+                WHERE state = 'ANSWERED'
+                """).param("reason", reason.name()).param("now", now.toEpochMilli()).update();
+        int failed = jdbc.sql("""
+                UPDATE calls SET state = 'FAILED', end_reason = :reason, ended_at = :now WHERE state = 'RINGING'
+                """).param("reason", reason.name()).param("now", now.toEpochMilli()).update();
+        return ended + failed;
+    }
+
+    public String state(String id) {
+        return jdbc.sql("SELECT state FROM calls WHERE id = :id").param("id", id).query(String.class).optional()
+                .orElse(null);
+    }
+
+    private static Long millis(Instant instant) {
+        return instant == null ? null : instant.toEpochMilli();
+    }
+}

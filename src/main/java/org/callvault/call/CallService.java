@@ -1,0 +1,372 @@
+package org.callvault.call;
+
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
+
+import org.callvault.media.Bridge;
+import org.callvault.recording.RecordingService;
+import org.callvault.system.CallVaultProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * The rules of a call: who may dial, answer, decline and hang up, when, and what happens to the
+ * media and the recording at each step. Every state change goes through {@link #moveTo}, under
+ * the call's monitor, and is persisted and broadcast from there. Methods may block on the database:
+ * transports call them off their network threads.
+ */
+@Service
+public class CallService {
+
+    private static final Logger log = LoggerFactory.getLogger(CallService.class);
+
+    private final Map<String, Call> live = new ConcurrentHashMap<>();
+    private final Map<String, MediaTicket> mediaTickets = new ConcurrentHashMap<>();
+    private final List<CallObserver> observers = new CopyOnWriteArrayList<>();
+    private final SecureRandom random = new SecureRandom();
+    private final ScheduledExecutorService timers;
+
+    private final CallRepository repository;
+    private final RecordingService recordings;
+    private final DialRateLimiter dialLimiter;
+    private final Clock clock;
+    private final Duration ringTimeout;
+    private final Duration gracePeriod;
+
+    public CallService(CallRepository repository, RecordingService recordings, DialRateLimiter dialLimiter,
+            Clock clock, CallVaultProperties properties) {
+        this.repository = repository;
+        this.recordings = recordings;
+        this.dialLimiter = dialLimiter;
+        this.clock = clock;
+        this.ringTimeout = properties.calls().ringTimeout();
+        this.gracePeriod = properties.calls().legGracePeriod();
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread thread = new Thread(r, "call-timers");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        this.timers = executor;
+    }
+
+    public void addObserver(CallObserver observer) {
+        observers.add(observer);
+    }
+
+    public void removeObserver(CallObserver observer) {
+        observers.remove(observer);
+    }
+
+    /** Live calls, oldest first: what a console shows when it connects. */
+    public List<CallView> liveCalls() {
+        return live.values().stream().map(this::snapshot).sorted(Comparator.comparing(CallView::createdAt)).toList();
+    }
+
+    public int liveCallCount() {
+        return live.size();
+    }
+
+    public CallView dial(CallParty caller, String callerName, String callerNumber, String callerAddress) {
+        if (live.values().stream().anyMatch(c -> c.caller.party == caller)) {
+            throw new CallException(CallErrorCode.BUSY, null, "This phone already has a live call");
+        }
+        if (!dialLimiter.tryAcquire(callerAddress)) {
+            throw new CallException(CallErrorCode.RATE_LIMITED, null, "Too many calls from this address; wait a minute");
+        }
+        Call call = new Call(callerName, callerNumber, callerAddress, clock.instant());
+        CallView view;
+        synchronized (call) {
+            call.caller.party = caller;
+            call.caller.resumeToken = newToken();
+            view = call.view();
+            repository.insert(view, callerAddress);
+            live.put(call.id, call);
+            caller.legAssigned(call.id, LegRole.CALLER, call.caller.resumeToken);
+            publish(call, view);
+        }
+        timers.schedule(() -> ringTimedOut(call), ringTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        log.info("Call {} ringing from {} ({})", call.id, callerName, callerAddress);
+        return view;
+    }
+
+    public CallView answer(String callId, CallParty agentParty, String agentName) {
+        Call call = find(callId);
+        synchronized (call) {
+            if (call.state == CallState.ANSWERED) {
+                throw new CallException(CallErrorCode.ALREADY_ANSWERED, callId, "Call already answered by " + call.agent);
+            }
+            requireMove(call, CallState.ANSWERED, "answered");
+            long nowNanos = System.nanoTime();
+            call.agent = agentName;
+            call.answeredAt = clock.instant();
+            call.answeredNanos = nowNanos;
+            call.agentLeg.party = agentParty;
+            call.agentLeg.resumeToken = newToken();
+            call.recording = recordings.start(call.id, call.answeredAt, nowNanos);
+            call.bridge = new Bridge(call.recording.sink());
+            CallView view = moveTo(call, CallState.ANSWERED, null);
+            agentParty.legAssigned(call.id, LegRole.AGENT, call.agentLeg.resumeToken);
+            offerMedia(call, call.caller);
+            offerMedia(call, call.agentLeg);
+            log.info("Call {} answered by {}", call.id, agentName);
+            return view;
+        }
+    }
+
+    public CallView decline(String callId, String agentName) {
+        Call call = find(callId);
+        synchronized (call) {
+            if (call.state == CallState.ANSWERED) {
+                throw new CallException(CallErrorCode.ALREADY_ANSWERED, callId, "Call already answered by " + call.agent);
+            }
+            requireMove(call, CallState.REJECTED, "declined");
+            call.agent = agentName;
+            return moveTo(call, CallState.REJECTED, EndReason.DECLINED);
+        }
+    }
+
+    /** The caller (ringing or answered) or the answering agent hangs up. */
+    public CallView hangup(String callId, CallParty party) {
+        Call call = find(callId);
+        synchronized (call) {
+            if (call.state.isTerminal()) {
+                throw new CallException(CallErrorCode.INVALID_STATE, callId,
+                        "Call " + callId + " is " + call.state.wireName() + " already");
+            }
+            if (party != null && party == call.caller.party) {
+                return call.state == CallState.RINGING ? moveTo(call, CallState.CANCELLED, EndReason.CALLER_HANGUP)
+                        : moveTo(call, CallState.ENDED, EndReason.CALLER_HANGUP);
+            }
+            if (party != null && party == call.agentLeg.party) {
+                return moveTo(call, CallState.ENDED, EndReason.AGENT_HANGUP);
+            }
+            throw new CallException(CallErrorCode.FORBIDDEN, callId, "Only a party of the call may hang it up");
+        }
+    }
+
+    /** A reloaded page re-attaches to its call with the token it was given. */
+    public CallView resume(String callId, String resumeToken, CallParty party) {
+        Call call = live.get(callId);
+        if (call == null || resumeToken == null) {
+            throw new CallException(CallErrorCode.INVALID_TOKEN, callId, "No live call to resume");
+        }
+        synchronized (call) {
+            Call.Leg leg = matches(call.caller.resumeToken, resumeToken) ? call.caller
+                    : matches(call.agentLeg.resumeToken, resumeToken) ? call.agentLeg : null;
+            if (leg == null || call.state.isTerminal()) {
+                throw new CallException(CallErrorCode.INVALID_TOKEN, callId, "Wrong or expired resume token");
+            }
+            leg.party = party;
+            leg.generation++;
+            party.legAssigned(call.id, leg.role, leg.resumeToken);
+            CallView view = call.view();
+            party.callChanged(view);
+            if (call.state == CallState.ANSWERED) {
+                offerMedia(call, leg);
+            }
+            log.info("Call {}: {} resumed", call.id, leg.role.wireName());
+            return view;
+        }
+    }
+
+    /** A party's signaling channel closed: its call ends unless it resumes within the grace period. */
+    public void partyDetached(CallParty party) {
+        for (Call call : live.values()) {
+            synchronized (call) {
+                for (Call.Leg leg : new Call.Leg[] { call.caller, call.agentLeg }) {
+                    if (leg.party == party) {
+                        leg.party = null;
+                        scheduleLoss(call, leg, ++leg.generation);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Admits a media channel by its token and attaches its outbound sink to the bridge. */
+    public MediaAttachment attachMedia(String token, org.callvault.media.FrameSink sink) {
+        MediaTicket ticket = token == null ? null : mediaTickets.get(token);
+        if (ticket == null) {
+            throw new CallException(CallErrorCode.INVALID_TOKEN, null, "Unknown or expired media token");
+        }
+        Call call = ticket.call();
+        synchronized (call) {
+            Call.Leg leg = call.leg(ticket.role());
+            if (call.state != CallState.ANSWERED || !token.equals(leg.mediaToken)) {
+                throw new CallException(CallErrorCode.INVALID_TOKEN, call.id, "Media token no longer valid");
+            }
+            if (leg.mediaConnected) {
+                throw new CallException(CallErrorCode.LEG_BUSY, call.id, "This leg already has a media channel");
+            }
+            leg.mediaConnected = true;
+            leg.generation++;
+            call.bridge.attach(leg.role.track(), sink);
+            return new MediaAttachment(call.id, leg.role, call.bridge);
+        }
+    }
+
+    /** A media channel closed; the call ends unless the leg reconnects within the grace period. */
+    public void mediaDetached(MediaAttachment attachment, org.callvault.media.FrameSink sink) {
+        Call call = live.get(attachment.callId());
+        if (call == null) {
+            return;
+        }
+        synchronized (call) {
+            Call.Leg leg = call.leg(attachment.role());
+            call.bridge.detach(leg.role.track(), sink);
+            if (leg.mediaConnected && call.state == CallState.ANSWERED) {
+                leg.mediaConnected = false;
+                scheduleLoss(call, leg, ++leg.generation);
+            }
+        }
+    }
+
+    /** Ends every live call, finalizing recordings; used at shutdown. */
+    @PreDestroy
+    public void endAll() {
+        for (Call call : live.values()) {
+            synchronized (call) {
+                if (call.state == CallState.ANSWERED) {
+                    moveTo(call, CallState.ENDED, EndReason.SERVER_SHUTDOWN);
+                }
+                else if (call.state == CallState.RINGING) {
+                    moveTo(call, CallState.FAILED, EndReason.SERVER_SHUTDOWN);
+                }
+            }
+        }
+        timers.shutdownNow();
+    }
+
+    private void ringTimedOut(Call call) {
+        synchronized (call) {
+            if (call.state == CallState.RINGING) {
+                moveTo(call, CallState.MISSED, EndReason.RING_TIMEOUT);
+            }
+        }
+    }
+
+    private void scheduleLoss(Call call, Call.Leg leg, long generation) {
+        timers.schedule(() -> {
+            synchronized (call) {
+                if (leg.generation != generation || call.state.isTerminal()) {
+                    return; // it came back, or the call ended some other way
+                }
+                EndReason reason = leg.role == LegRole.CALLER ? EndReason.CALLER_LOST : EndReason.AGENT_LOST;
+                moveTo(call, call.state == CallState.RINGING ? CallState.FAILED : CallState.ENDED, reason);
+            }
+        }, gracePeriod.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The one place a call changes state: persist, release media, finalize recording, broadcast. */
+    private CallView moveTo(Call call, CallState target, EndReason reason) {
+        if (!call.state.canMoveTo(target)) {
+            throw new IllegalStateException("Illegal transition " + call.state + " -> " + target);
+        }
+        call.state = target;
+        if (target.isTerminal()) {
+            long endNanos = System.nanoTime();
+            call.endReason = reason;
+            // The answered duration follows the server's monotonic clock, the same one the recorder uses.
+            call.endedAt = call.answeredAt != null ? call.answeredAt.plusNanos(endNanos - call.answeredNanos)
+                    : clock.instant();
+            if (call.bridge != null) {
+                call.bridge.close();
+            }
+            if (call.recording != null) {
+                call.recording.finish(endNanos);
+            }
+            mediaTickets.values().removeIf(ticket -> ticket.call() == call);
+            live.remove(call.id);
+        }
+        CallView view = call.view();
+        try {
+            repository.update(view);
+        }
+        catch (RuntimeException e) {
+            // The call goes on (or ends) for the people on it even if the row could not be written.
+            log.error("Could not store call {} in state {}", call.id, target, e);
+        }
+        publish(call, view);
+        return view;
+    }
+
+    private void publish(Call call, CallView view) {
+        // Agents' consoles observe every call (the answering agent included); the caller hears of its own.
+        CallParty caller = call.caller.party;
+        if (caller != null) {
+            caller.callChanged(view);
+        }
+        for (CallObserver observer : observers) {
+            observer.callChanged(view);
+        }
+    }
+
+    private void offerMedia(Call call, Call.Leg leg) {
+        if (leg.mediaToken != null) {
+            mediaTickets.remove(leg.mediaToken);
+        }
+        leg.mediaToken = newToken();
+        mediaTickets.put(leg.mediaToken, new MediaTicket(call, leg.role));
+        if (leg.party != null) {
+            leg.party.mediaReady(call.id, leg.role, leg.mediaToken);
+        }
+    }
+
+    private Call find(String callId) {
+        Call call = callId == null ? null : live.get(callId);
+        if (call == null) {
+            String stored = callId == null ? null : repository.state(callId);
+            if (stored != null) {
+                throw new CallException(CallErrorCode.INVALID_STATE, callId,
+                        "Call " + callId + " is " + stored.toLowerCase() + " already");
+            }
+            throw new CallException(CallErrorCode.NOT_FOUND, callId, "No call " + callId);
+        }
+        return call;
+    }
+
+    private static void requireMove(Call call, CallState target, String verb) {
+        if (!call.state.canMoveTo(target)) {
+            throw new CallException(CallErrorCode.INVALID_STATE, call.id,
+                    "Call " + call.id + " is " + call.state.wireName() + ", it cannot be " + verb);
+        }
+    }
+
+    private CallView snapshot(Call call) {
+        synchronized (call) {
+            return call.view();
+        }
+    }
+
+    private String newToken() {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static boolean matches(String expected, String given) {
+        return expected != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                given.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private record MediaTicket(Call call, LegRole role) {
+    }
+
+}

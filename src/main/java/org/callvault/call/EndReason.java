@@ -1,0 +1,20 @@
+package org.callvault.call;
+
+import java.util.Locale;
+
+/** Who or what ended a call; stored with the call and sent as {@code endReason}. */
+public enum EndReason {
+    CALLER_HANGUP,
+    AGENT_HANGUP,
+    DECLINED,
+    RING_TIMEOUT,
+    CALLER_LOST,
+    AGENT_LOST,
+    SERVER_SHUTDOWN,
+    SERVER_RESTART,
+    ERROR;
+
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

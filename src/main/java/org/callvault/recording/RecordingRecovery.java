@@ -1,0 +1,61 @@
+package org.callvault.recording;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+
+import org.callvault.audit.AuditAction;
+import org.callvault.audit.AuditLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/** Repairs the WAV files of recordings that were still open when the server stopped uncleanly. */
+@Component
+public class RecordingRecovery {
+
+    private static final Logger log = LoggerFactory.getLogger(RecordingRecovery.class);
+
+    private final RecordingRepository repository;
+    private final RecordingStore store;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    RecordingRecovery(RecordingRepository repository, RecordingStore store, AuditLog audit, Clock clock) {
+        this.repository = repository;
+        this.store = store;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** Returns how many recordings were repaired. */
+    public int repairUnfinished() {
+        int repaired = 0;
+        for (RecordingRepository.Unfinished unfinished : repository.findUnfinished()) {
+            Path file = store.resolve(unfinished.path());
+            try {
+                if (!Files.exists(file)) {
+                    log.error("Recording {} of call {} has no file {}; marked FAILED", unfinished.id(),
+                            unfinished.callId(), file);
+                    repository.finished(unfinished.id(), RecordingStatus.FAILED, 0, 0, null, true, clock.millis());
+                    continue;
+                }
+                WavRepair.Result result = WavRepair.repair(file);
+                long size = Files.size(file);
+                long durationMs = result.samples() * 1000 / unfinished.sampleRate();
+                repository.finished(unfinished.id(), RecordingStatus.COMPLETE, durationMs, size,
+                        RecordingService.sha256(file), true, clock.millis());
+                audit.record(AuditAction.RECORDING_REPAIRED, "system", unfinished.id(),
+                        "call " + unfinished.callId() + ", " + durationMs + " ms recovered", null);
+                log.warn("Repaired recording {} of call {}: {} ms recovered", unfinished.id(), unfinished.callId(),
+                        durationMs);
+                repaired++;
+            }
+            catch (IOException | RuntimeException e) {
+                log.error("Could not repair recording {} ({})", unfinished.id(), file, e);
+            }
+        }
+        return repaired;
+    }
+}

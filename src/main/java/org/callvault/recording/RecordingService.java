@@ -1,0 +1,205 @@
+package org.callvault.recording;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
+
+import org.callvault.media.AudioFormat;
+import org.callvault.media.AudioSink;
+import org.callvault.system.CallVaultProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Records answered calls. Network threads only enqueue frames (a bounded queue, never the disk);
+ * one recorder thread places them on each call's timeline and writes the WAV files; a finalizer
+ * pool hashes finished files and updates their rows, so a long call's hash never stalls the others.
+ */
+@Service
+public class RecordingService {
+
+    private static final Logger log = LoggerFactory.getLogger(RecordingService.class);
+    /** About 3 s of audio at 500 two-legged calls: room for a disk hiccup, bounded memory. */
+    private static final int QUEUE_CAPACITY = 150_000;
+    private static final int JITTER_WINDOW_MILLIS = 300;
+
+    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final ExecutorService finalizer = Executors.newFixedThreadPool(2, daemon("recording-finalizer"));
+    private final RecorderLoop loop;
+    private final Thread recorderThread;
+
+    private final RecordingStore store;
+    private final RecordingRepository repository;
+    private final AudioFormat format;
+    private final boolean stereo;
+    private final Clock clock;
+    private final Counter dropped;
+
+    public RecordingService(RecordingStore store, RecordingRepository repository, AudioFormat format,
+            CallVaultProperties properties, Clock clock, MeterRegistry meters) {
+        this.store = store;
+        this.repository = repository;
+        this.format = format;
+        this.stereo = properties.recordings().channels() == 2;
+        this.clock = clock;
+        this.dropped = Counter.builder("callvault.recording.frames.dropped")
+                .description("Frames the recorder queue could not take").register(meters);
+        meters.gauge("callvault.recording.queue.size", queue, BlockingQueue::size);
+        this.loop = new RecorderLoop(queue, format, JITTER_WINDOW_MILLIS);
+        this.recorderThread = daemon("recorder").newThread(loop);
+        recorderThread.start();
+    }
+
+    public AudioFormat format() {
+        return format;
+    }
+
+    /** Starts recording a call answered at {@code answeredNanos} (System.nanoTime). */
+    public ActiveRecording start(String callId, Instant answeredAt, long answeredNanos) {
+        String id = UUID.randomUUID().toString();
+        String relativePath = store.relativePathFor(UUID.fromString(callId), answeredAt.toEpochMilli());
+        repository.insertStarted(id, callId, relativePath, format.sampleRate(), stereo ? 2 : 1,
+                clock.millis());
+        Path file = store.resolve(relativePath);
+        Track track = new Track(id, callId, relativePath, file, answeredNanos, stereo);
+        enqueueControl(new RecorderLoop.Start(track));
+        return track;
+    }
+
+    private void enqueueControl(Object command) {
+        // Control messages must never be lost: wait for room rather than drop.
+        try {
+            queue.put(command);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while handing a command to the recorder", e);
+        }
+    }
+
+    private void finalizeFile(Track track, RecorderLoop.Finished finished) {
+        finalizer.execute(() -> {
+            RecordingSummary summary;
+            try {
+                long size = Files.size(track.file);
+                String sha = sha256(track.file);
+                long durationMs = format.millisFor(finished.samples());
+                RecordingStatus status = finished.error() == null ? RecordingStatus.COMPLETE : RecordingStatus.FAILED;
+                repository.finished(track.id, status, durationMs, size, sha, false, clock.millis());
+                summary = new RecordingSummary(track.id, track.callId, track.relativePath, finished.samples(),
+                        durationMs, size, sha, status, finished.framesAccepted(), finished.framesDropped());
+                log.info("Recording {} of call {}: {} ms, {} bytes, {}", track.id, track.callId, durationMs, size,
+                        status);
+            }
+            catch (IOException | RuntimeException e) {
+                log.error("Could not finalize recording {} of call {}", track.id, track.callId, e);
+                try {
+                    repository.finished(track.id, RecordingStatus.FAILED, 0, 0, null, false, clock.millis());
+                }
+                catch (RuntimeException ignored) {
+                    // the row stays RECORDING and is repaired at next start
+                }
+                summary = new RecordingSummary(track.id, track.callId, track.relativePath, 0, 0, 0, null,
+                        RecordingStatus.FAILED, 0, 0);
+            }
+            track.done.complete(summary);
+        });
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            byte[] buffer = new byte[64 * 1024];
+            while (in.read(buffer) >= 0) {
+                // reading feeds the digest
+            }
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Finishes what is queued (calls were ended by then), then stops the threads. */
+    @PreDestroy
+    void shutdown() throws InterruptedException {
+        loop.stop();
+        recorderThread.join(TimeUnit.SECONDS.toMillis(20));
+        finalizer.shutdown();
+        finalizer.awaitTermination(30, TimeUnit.SECONDS);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread thread = new Thread(r, name);
+            thread.setDaemon(false);
+            return thread;
+        };
+    }
+
+    /** One call's recording: the handle the call holds, and the state the recorder thread keeps. */
+    final class Track implements ActiveRecording, AudioSink {
+
+        final String id;
+        final String callId;
+        final String relativePath;
+        final Path file;
+        final long answeredNanos;
+        final boolean stereo;
+        final CompletableFuture<RecordingSummary> done = new CompletableFuture<>();
+
+        Track(String id, String callId, String relativePath, Path file, long answeredNanos, boolean stereo) {
+            this.id = id;
+            this.callId = callId;
+            this.relativePath = relativePath;
+            this.file = file;
+            this.answeredNanos = answeredNanos;
+            this.stereo = stereo;
+        }
+
+        @Override
+        public String recordingId() {
+            return id;
+        }
+
+        @Override
+        public AudioSink sink() {
+            return this;
+        }
+
+        @Override
+        public void audio(int track, byte[] frame, long arrivalNanos) {
+            if (!queue.offer(new RecorderLoop.Audio(this, track, frame, arrivalNanos))) {
+                dropped.increment();
+            }
+        }
+
+        @Override
+        public CompletableFuture<RecordingSummary> finish(long endNanos) {
+            enqueueControl(new RecorderLoop.Stop(this, endNanos));
+            return done;
+        }
+
+        void finished(RecorderLoop.Finished finished) {
+            finalizeFile(this, finished);
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package org.callvault.transport.ws;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.callvault.call.CallView;
+import org.callvault.call.LegRole;
+import org.callvault.media.AudioFormat;
+import org.callvault.media.MediaFrame;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Reads and writes the JSON messages of the event socket, validating every field it reads. */
+final class EventMessages {
+
+    static final int MAX_TEXT_BYTES = 8 * 1024;
+
+    private static final Pattern CALLER_NUMBER = Pattern.compile("[0-9+*#().\\- ]{0,40}");
+    private static final Pattern ID = Pattern.compile("[0-9a-fA-F-]{1,64}");
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+
+    private final JsonMapper json;
+
+    EventMessages(JsonMapper json) {
+        this.json = json;
+    }
+
+    JsonNode parse(String text) {
+        if (text.length() > MAX_TEXT_BYTES) {
+            throw new ProtocolError("message_too_large", "A text message may have at most 8 KiB");
+        }
+        JsonNode node;
+        try {
+            node = json.readTree(text);
+        }
+        catch (JacksonException e) {
+            throw new ProtocolError("bad_json", "Not valid JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new ProtocolError("bad_json", "A message must be a JSON object");
+        }
+        return node;
+    }
+
+    static String type(JsonNode message) {
+        JsonNode type = message.get("type");
+        if (type == null || !type.isString()) {
+            throw new ProtocolError("unknown_type", "Field 'type' is missing");
+        }
+        return type.asString();
+    }
+
+    static String callId(JsonNode message) {
+        return required(message, "callId", ID, 64);
+    }
+
+    static String resumeToken(JsonNode message) {
+        return required(message, "resumeToken", TOKEN, 128);
+    }
+
+    static String callerName(JsonNode message) {
+        String name = optional(message, "callerName", 100);
+        if (name != null && name.codePoints().anyMatch(Character::isISOControl)) {
+            throw new ProtocolError("bad_message", "Field 'callerName' has control characters");
+        }
+        return name;
+    }
+
+    static String callerNumber(JsonNode message) {
+        String number = optional(message, "callerNumber", 40);
+        if (number != null && !CALLER_NUMBER.matcher(number).matches()) {
+            throw new ProtocolError("bad_message", "Field 'callerNumber' may hold only digits, spaces and + * # ( ) - .");
+        }
+        return number;
+    }
+
+    private static String required(JsonNode message, String field, Pattern pattern, int max) {
+        JsonNode value = message.get(field);
+        if (value == null || !value.isString() || value.asString().isEmpty()) {
+            throw new ProtocolError("bad_message", "Field '" + field + "' is required");
+        }
+        String text = value.asString();
+        if (text.length() > max || !pattern.matcher(text).matches()) {
+            throw new ProtocolError("bad_message", "Field '" + field + "' is malformed");
+        }
+        return text;
+    }
+
+    private static String optional(JsonNode message, String field, int max) {
+        JsonNode value = message.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isString()) {
+            throw new ProtocolError("bad_message", "Field '" + field + "' must be a string");
+        }
+        String text = value.asString().strip();
+        if (text.length() > max) {
+            throw new ProtocolError("bad_message", "Field '" + field + "' may have at most " + max + " characters");
+        }
+        return text.isEmpty() ? null : text;
+    }
+
+    String welcome(String role, String user, AudioFormat format, List<CallView> calls) {
+        Map<String, Object> media = new LinkedHashMap<>();
+        media.put("path", "/ws/media");
+        media.put("version", MediaFrame.VERSION);
+        media.put("sampleRate", format.sampleRate());
+        media.put("frameMillis", format.frameMillis());
+        media.put("samplesPerFrame", format.samplesPerFrame());
+        media.put("channels", 1);
+        media.put("maxFrameBytes", MediaFrame.maxFrameBytes(format));
+        Map<String, Object> message = message("welcome");
+        message.put("role", role);
+        message.put("user", user);
+        message.put("media", media);
+        message.put("calls", calls.stream().map(EventMessages::call).toList());
+        return write(message);
+    }
+
+    String callChanged(CallView call) {
+        Map<String, Object> message = message("call");
+        message.put("call", call(call));
+        return write(message);
+    }
+
+    String leg(String callId, LegRole role, String resumeToken) {
+        Map<String, Object> message = message("leg");
+        message.put("callId", callId);
+        message.put("leg", role.wireName());
+        message.put("resumeToken", resumeToken);
+        return write(message);
+    }
+
+    String media(String callId, LegRole role, String token) {
+        Map<String, Object> message = message("media");
+        message.put("callId", callId);
+        message.put("leg", role.wireName());
+        message.put("token", token);
+        message.put("url", "/ws/media?token=" + token);
+        return write(message);
+    }
+
+    String pong() {
+        return write(message("pong"));
+    }
+
+    String error(String code, String text, String ref, String callId) {
+        Map<String, Object> message = message("error");
+        message.put("code", code);
+        message.put("message", text);
+        if (ref != null) {
+            message.put("ref", ref);
+        }
+        if (callId != null) {
+            message.put("callId", callId);
+        }
+        return write(message);
+    }
+
+    private static Map<String, Object> call(CallView call) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", call.id());
+        view.put("state", call.state().wireName());
+        view.put("callerName", call.callerName());
+        view.put("callerNumber", call.callerNumber());
+        view.put("agent", call.agent());
+        view.put("createdAt", call.createdAt() == null ? null : call.createdAt().toString());
+        view.put("answeredAt", call.answeredAt() == null ? null : call.answeredAt().toString());
+        view.put("endedAt", call.endedAt() == null ? null : call.endedAt().toString());
+        view.put("endReason", call.endReason() == null ? null : call.endReason().wireName());
+        view.put("durationMs", call.durationMs());
+        return view;
+    }
+
+    private static Map<String, Object> message(String type) {
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("type", type);
+        return message;
+    }
+
+    private String write(Map<String, Object> message) {
+        return json.writeValueAsString(message);
+    }
+}

@@ -1,0 +1,58 @@
+package org.callvault.transport.ws;
+
+import java.util.concurrent.ArrayBlockingQueue;
+
+import io.micrometer.core.instrument.Counter;
+
+import org.callvault.media.FrameSink;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketSession;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+
+/**
+ * A leg's outbound audio on a WebSocket. The queue is short (a few frames): a listener whose
+ * network cannot keep up loses its oldest frames, which keeps its latency low and never slows the
+ * talker or any other call.
+ */
+final class WebSocketFrameSink implements FrameSink {
+
+    static final int QUEUE_FRAMES = 16;
+
+    private final WebSocketSession socket;
+    private final ArrayBlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_FRAMES);
+    private final Sinks.Many<Object> frames = Sinks.many().unicast().onBackpressureBuffer(queue);
+    private final Counter dropped;
+
+    WebSocketFrameSink(WebSocketSession socket, Counter dropped) {
+        this.socket = socket;
+        this.dropped = dropped;
+    }
+
+    /** Audio frames ({@code byte[]}) and the odd error notice ({@code String}), in order. */
+    Flux<Object> messages() {
+        return frames.asFlux();
+    }
+
+    @Override
+    public synchronized void offer(byte[] frame) {
+        Sinks.EmitResult result = frames.tryEmitNext(frame);
+        if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
+            queue.poll();
+            dropped.increment();
+            frames.tryEmitNext(frame);
+        }
+    }
+
+    /** A text notice to the sender (e.g. a rejected frame); dropped if the queue is full. */
+    synchronized void notice(String json) {
+        frames.tryEmitNext(json);
+    }
+
+    @Override
+    public synchronized void close() {
+        frames.tryEmitComplete();
+        socket.close(CloseStatus.NORMAL.withReason("call ended")).subscribe();
+    }
+}
