@@ -60,6 +60,16 @@ final class TrackTimeline {
     /** Server time of the first of an unbroken run of unplaceable frames. */
     private long unplaceableSince = NONE;
 
+    /**
+     * The lateness floor measured over the first full window after anchoring. The anchor assumes
+     * the first frame came with no network delay; if it was itself delayed, later frames look
+     * early by that much. That is an offset, not drift: correcting it would bend the pitch for
+     * seconds. Drift is measured from here.
+     */
+    private long baseline = NONE;
+    private long anchoredAt;
+    private final long baselineAfter;
+
     private long corrections;
     private long samplesSkipped;
     private long samplesPadded;
@@ -77,11 +87,12 @@ final class TrackTimeline {
         this.frameSamples = frameSamples;
         this.ring = new short[capacity];
         this.deadBand = frameSamples / 2;
-        // About 0.1 ms a step: inaudible on speech, yet at most one step per frame still absorbs
-        // several thousand ppm, far beyond the ~100 ppm of real sound cards.
-        this.correctionStep = Math.max(1, sampleRate / 8000);
+        // One sample per frame at most: a 0.1 % pitch bend while correcting, inaudible, and still
+        // over 1,000 ppm of correction, ten times the ~100 ppm of real sound cards.
+        this.correctionStep = 1;
         this.resyncAfter = resyncAfter;
         this.arrivalSkew = new SlidingMinimum(FLOOR_BUCKETS, Math.max(1, sampleRate / 4));
+        this.baselineAfter = (long) FLOOR_BUCKETS * Math.max(1, sampleRate / 4);
         this.recentTimestamps = new long[capacity / frameSamples + 2];
         Arrays.fill(recentTimestamps, NONE);
     }
@@ -155,7 +166,13 @@ final class TrackTimeline {
         if (fastestSkew == Long.MAX_VALUE) {
             return; // nothing arrived lately (leg silent or stopped): nothing to measure
         }
-        long lateness = fastestSkew - anchor - correction;
+        if (baseline == NONE) {
+            if (now - anchoredAt < baselineAfter) {
+                return; // the floor has not seen a full window yet
+            }
+            baseline = fastestSkew - anchor - correction;
+        }
+        long lateness = fastestSkew - anchor - correction - baseline;
         if (lateness > deadBand) {
             // Frames arrive later than they are placed: the sender is slow. Delay the leg.
             pendingPad += correctionStep;
@@ -220,6 +237,8 @@ final class TrackTimeline {
         // The frame has just arrived, so it ended about now.
         anchor = now - length - mediaTimestamp - correction;
         anchored = true;
+        anchoredAt = now;
+        baseline = NONE;
         unplaceableSince = NONE;
         arrivalSkew.clear();
         Arrays.fill(recentTimestamps, NONE);

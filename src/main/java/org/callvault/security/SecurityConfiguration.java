@@ -30,7 +30,7 @@ import org.springframework.security.web.server.util.matcher.PathPatternParserSer
 @EnableWebFluxSecurity
 class SecurityConfiguration {
 
-    static final String[] PUBLIC_PATHS = { "/login", "/css/**", "/js/**", "/webjars/**", "/favicon.ico", "/error",
+    static final String[] PUBLIC_PATHS = { "/login", "/css/**", "/js/**", "/webjars/**", "/favicon.ico", "/favicon.svg", "/error",
             "/actuator/health", "/actuator/health/**" };
 
     /** The caller's side: public unless the operator says otherwise. */

@@ -1,0 +1,266 @@
+/*
+ * The agent console (/calls): the live call list, answer/decline, and the agent's current call.
+ * Rows come and go with `call` events; the first agent to answer wins, the others see who did.
+ */
+import {
+  AudioEngine, CallSession, ErrorBox, EventChannel, MicTest, TERMINAL_STATES, beep, findHooks, showConnection,
+} from './callvault-client.js';
+
+/** Finished calls stay in the list this long (dimmed) so agents see how they ended. */
+const ROW_LINGER_MS = 2000;
+const SOUND_KEY = 'callvault.ringSound';
+
+const root = document.querySelector('.console');
+const ui = findHooks(root, [
+  'hangup', 'mute', 'call-status', 'call-timer', 'mic-level', 'error', 'connection', 'media-status',
+  'audio-unlock', 'test-record', 'test-play', 'test-status', 'test-audio', 'current-caller', 'ring-sound',
+  'incoming', 'no-calls',
+]);
+const tbody = root.querySelector('tbody.console-calls');
+const baseTitle = document.title;
+
+const errors = new ErrorBox(ui.error);
+const engine = new AudioEngine();
+const channel = new EventChannel('agent');
+
+const session = new CallSession({
+  channel,
+  engine,
+  role: 'agent',
+  ui,
+  errors,
+  onChange: () => {
+    renderCurrent();
+    list.refreshButtons();
+  },
+});
+
+const micTest = new MicTest({ engine, ui, errors, meter: session.meter });
+
+/* ---- the live call list ---- */
+
+class CallList {
+  constructor(body) {
+    this.body = body;
+    this.rows = new Map(); // call id -> {row, call, removeTimer}
+  }
+
+  /** Replaces everything with the server's list (welcome, also after a reconnect). */
+  reset(calls) {
+    for (const entry of this.rows.values()) {
+      clearTimeout(entry.removeTimer);
+      entry.row.remove();
+    }
+    this.rows.clear();
+    (calls || []).forEach((call) => this.upsert(call, false));
+    this.afterChange();
+  }
+
+  update(call) {
+    const isNew = !this.rows.has(call.id);
+    if (isNew && TERMINAL_STATES.has(call.state)) {
+      return; // a call we never listed ended: nothing to show
+    }
+    this.upsert(call, true);
+    if (isNew && call.state === 'ringing') {
+      this.cue();
+    }
+    this.afterChange();
+  }
+
+  upsert(call, animate) {
+    let entry = this.rows.get(call.id);
+    if (!entry) {
+      entry = { row: createRow(call.id), call, removeTimer: null };
+      this.rows.set(call.id, entry);
+      this.body.prepend(entry.row); // newest first
+      if (animate) {
+        entry.row.classList.add('is-new');
+      }
+    }
+    entry.call = call;
+    fillRow(entry.row, call);
+    if (TERMINAL_STATES.has(call.state) && !entry.removeTimer) {
+      entry.removeTimer = setTimeout(() => {
+        entry.row.remove();
+        this.rows.delete(call.id);
+        this.afterChange();
+      }, ROW_LINGER_MS);
+    }
+  }
+
+  /** Answer buttons are off while this agent is busy with (or answering) another call. */
+  refreshButtons() {
+    for (const { row } of this.rows.values()) {
+      row.querySelectorAll('[data-testid="answer"]').forEach((button) => {
+        button.disabled = session.busy || !channel.connected;
+      });
+      row.querySelectorAll('[data-testid="decline"]').forEach((button) => {
+        button.disabled = !channel.connected;
+      });
+    }
+  }
+
+  afterChange() {
+    const ringing = [...this.rows.values()].filter(({ call }) => call.state === 'ringing').length;
+    if (ui['no-calls']) {
+      ui['no-calls'].hidden = this.rows.size > 0;
+    }
+    if (ui.incoming) {
+      ui.incoming.hidden = ringing === 0;
+      ui.incoming.textContent = ringing === 1 ? '1 incoming call' : `${ringing} incoming calls`;
+    }
+    document.title = ringing > 0 ? `(${ringing}) ${baseTitle}` : baseTitle;
+    this.refreshButtons();
+  }
+
+  cue() {
+    if (ui['ring-sound'] && ui['ring-sound'].checked) {
+      beep(engine).catch(() => {});
+    }
+  }
+}
+
+function createRow(callId) {
+  const row = document.createElement('tr');
+  row.dataset.callId = callId;
+  row.dataset.testid = 'call-row';
+  for (const name of ['caller', 'state', 'agent', 'since', 'actions']) {
+    const cell = document.createElement('td');
+    cell.className = `console-${name}`;
+    row.append(cell);
+  }
+  return row;
+}
+
+/** Writes a call into its row. textContent only: names come from anonymous callers. */
+function fillRow(row, call) {
+  row.dataset.state = call.state;
+  row.classList.toggle('is-ringing', call.state === 'ringing');
+  row.classList.toggle('is-over', TERMINAL_STATES.has(call.state));
+  row.classList.toggle('is-mine', call.id === session.callId);
+  const cell = (name) => row.querySelector(`.console-${name}`);
+
+  const caller = cell('caller');
+  caller.replaceChildren();
+  const name = document.createElement('strong');
+  name.textContent = call.callerName || 'Unknown caller';
+  name.dataset.testid = 'row-caller-name';
+  const number = document.createElement('span');
+  number.className = 'muted';
+  number.textContent = call.callerNumber || 'no number';
+  number.dataset.testid = 'row-caller-number';
+  caller.append(name, document.createElement('br'), number);
+
+  const state = document.createElement('span');
+  state.className = `badge state-${call.state}`;
+  state.textContent = call.state;
+  state.dataset.testid = 'row-state';
+  cell('state').replaceChildren(state);
+
+  const agent = cell('agent');
+  agent.dataset.testid = 'row-agent';
+  if (call.agent) {
+    // "you" only for the call this window holds: the same user may have a second console open.
+    agent.textContent = call.id === session.callId && call.agent === session.user ? 'answered by you' : `answered by ${call.agent}`;
+  } else {
+    agent.textContent = call.state === 'ringing' ? 'waiting' : '—';
+  }
+
+  const since = cell('since');
+  const created = call.createdAt ? new Date(call.createdAt) : null;
+  since.textContent = created && !Number.isNaN(created.getTime())
+    ? created.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    : '';
+
+  const actions = cell('actions');
+  if (call.state === 'ringing') {
+    if (!actions.querySelector('[data-testid="answer"]')) {
+      actions.replaceChildren(
+        actionButton('Answer', 'answer', '', () => session.answer(call.id)),
+        actionButton('Decline', 'decline', 'danger', () => decline(call.id)),
+      );
+    }
+  } else {
+    actions.replaceChildren();
+  }
+}
+
+function actionButton(label, testid, className, onClick) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.textContent = label;
+  button.dataset.testid = testid;
+  if (className) {
+    button.className = className;
+  }
+  button.addEventListener('click', () => {
+    Promise.resolve(onClick()).catch((error) => errors.show(error.message || String(error)));
+    list.refreshButtons();
+  });
+  return button;
+}
+
+function decline(callId) {
+  errors.clear();
+  if (!channel.send({ type: 'decline', callId })) {
+    errors.show('Not connected to the server. Wait for the connection to come back and try again.');
+  }
+}
+
+const list = new CallList(tbody);
+
+/* ---- the current call panel ---- */
+
+function renderCurrent() {
+  const call = session.callId ? session.calls.get(session.callId) : null;
+  if (ui['current-caller']) {
+    ui['current-caller'].textContent = call
+      ? `${call.callerName || 'Unknown caller'}${call.callerNumber ? ' · ' + call.callerNumber : ''}`
+      : 'No call';
+  }
+  root.dataset.state = session.state;
+  for (const { row, call: listed } of list.rows.values()) {
+    row.classList.toggle('is-mine', listed.id === session.callId && session.live);
+  }
+}
+
+/* ---- wiring ---- */
+
+channel.on('welcome', (message) => {
+  list.reset(message.calls);
+  micTest.setAvailable(true);
+  renderCurrent();
+});
+channel.on('call', (message) => {
+  if (message.call && message.call.id) {
+    list.update(message.call);
+    renderCurrent();
+  }
+});
+channel.on('*', () => list.refreshButtons());
+channel.onStatus(() => list.refreshButtons());
+showConnection(channel, ui.connection);
+
+if (ui['ring-sound']) {
+  try {
+    ui['ring-sound'].checked = localStorage.getItem(SOUND_KEY) === 'on';
+  } catch {
+    // no storage: default off
+  }
+  ui['ring-sound'].addEventListener('change', () => {
+    try {
+      localStorage.setItem(SOUND_KEY, ui['ring-sound'].checked ? 'on' : 'off');
+    } catch {
+      // not remembered, still works for this page
+    }
+    if (ui['ring-sound'].checked) {
+      // This click is the user gesture that lets the page make sound later.
+      engine.start().then(() => beep(engine)).catch((error) => errors.show(error.message || String(error)));
+    }
+  });
+}
+
+renderCurrent();
+list.afterChange();
+channel.connect();

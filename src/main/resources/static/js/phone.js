@@ -1,0 +1,71 @@
+/*
+ * The caller's softphone (/phone): dial, ringback while it rings, talk, hang up.
+ * Everything call-related lives in callvault-client.js; this file wires the page's form to it.
+ */
+import {
+  AudioEngine, CallSession, ErrorBox, EventChannel, MicTest, Ringback, findHooks, showConnection,
+} from './callvault-client.js';
+
+const root = document.querySelector('.softphone');
+const ui = findHooks(root, [
+  'dial', 'caller-name', 'caller-number', 'hangup', 'mute', 'call-status', 'call-timer', 'mic-level',
+  'error', 'connection', 'media-status', 'audio-unlock', 'test-record', 'test-play', 'test-status', 'test-audio',
+]);
+const form = root.querySelector('form.softphone-dialer');
+
+const errors = new ErrorBox(ui.error);
+const engine = new AudioEngine();
+const channel = new EventChannel('caller');
+const ringback = new Ringback(engine);
+
+const session = new CallSession({
+  channel,
+  engine,
+  role: 'caller',
+  ui,
+  errors,
+  onChange: (state) => {
+    // The caller hears ringback while the far end rings, nothing after.
+    if (state === 'ringing') {
+      ringback.start();
+    } else {
+      ringback.stop();
+    }
+    render();
+  },
+});
+
+const micTest = new MicTest({ engine, ui, errors, meter: session.meter });
+
+function render() {
+  const busy = session.busy;
+  ui.dial.disabled = busy || !channel.connected;
+  ui['caller-name'].disabled = busy;
+  ui['caller-number'].disabled = busy;
+  root.dataset.state = session.state;
+}
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault(); // the form only exists for Enter-to-dial and built-in validation
+  if (!form.reportValidity()) {
+    return;
+  }
+  const name = ui['caller-name'].value.trim();
+  const number = ui['caller-number'].value.trim();
+  session.dial(name, number).finally(render);
+  render();
+});
+
+// The hang-up and mute buttons are handled by the session; re-render the form after them.
+ui.hangup.addEventListener('click', render);
+
+channel.on('welcome', () => {
+  micTest.setAvailable(true);
+  render();
+});
+channel.on('*', render);
+channel.onStatus(render);
+showConnection(channel, ui.connection);
+
+render();
+channel.connect();
