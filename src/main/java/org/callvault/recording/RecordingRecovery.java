@@ -22,7 +22,11 @@ public class RecordingRecovery {
     private final AuditLog audit;
     private final Clock clock;
 
-    RecordingRecovery(RecordingRepository repository, RecordingStore store, AuditLog audit, Clock clock) {
+    private final RecordingDeletion deletion;
+
+    RecordingRecovery(RecordingRepository repository, RecordingStore store, AuditLog audit, Clock clock,
+            RecordingDeletion deletion) {
+        this.deletion = deletion;
         this.repository = repository;
         this.store = store;
         this.audit = audit;
@@ -31,6 +35,10 @@ public class RecordingRecovery {
 
     /** Returns how many recordings were repaired. */
     public int repairUnfinished() {
+        int finishedDeletions = deletion.finishInterruptedDeletions();
+        if (finishedDeletions > 0) {
+            log.warn("Finished {} recording deletions interrupted by the last stop", finishedDeletions);
+        }
         int repaired = 0;
         for (RecordingRepository.Unfinished unfinished : repository.findUnfinished()) {
             Path file = store.resolve(unfinished.path());

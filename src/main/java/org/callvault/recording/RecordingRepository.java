@@ -37,6 +37,43 @@ public class RecordingRepository {
                 .update();
     }
 
+    /** Moves a recording to DELETING unless it is still being recorded; false if it was not there. */
+    boolean markDeleting(String id) {
+        return jdbc.sql("UPDATE recordings SET status = 'DELETING' WHERE id = :id AND status <> 'RECORDING'")
+                .param("id", id).update() == 1;
+    }
+
+    void setStatus(String id, RecordingStatus status) {
+        jdbc.sql("UPDATE recordings SET status = :status WHERE id = :id").param("status", status.name())
+                .param("id", id).update();
+    }
+
+    void delete(String id) {
+        jdbc.sql("DELETE FROM recordings WHERE id = :id").param("id", id).update();
+    }
+
+    List<String> findDeleting() {
+        return jdbc.sql("SELECT id FROM recordings WHERE status = 'DELETING'").query(String.class).list();
+    }
+
+    public java.util.Optional<StoredRecording> findById(String id) {
+        return jdbc.sql(SELECT_STORED + " WHERE id = :id").param("id", id).query(RecordingRepository::mapStored)
+                .optional();
+    }
+
+    /** Recordings made before {@code cutoff}: what retention removes, oldest first. */
+    public List<String> findFinishedBefore(long cutoff, int limit) {
+        return jdbc.sql("""
+                SELECT id FROM recordings WHERE created_at < :cutoff AND status IN ('COMPLETE', 'FAILED')
+                ORDER BY created_at LIMIT :limit
+                """).param("cutoff", cutoff).param("limit", limit).query(String.class).list();
+    }
+
+    public long totalBytes() {
+        Long sum = jdbc.sql("SELECT SUM(size_bytes) FROM recordings").query(Long.class).optional().orElse(null);
+        return sum == null ? 0 : sum;
+    }
+
     List<Unfinished> findUnfinished() {
         return jdbc.sql("SELECT id, call_id, path, sample_rate, channels FROM recordings WHERE status = 'RECORDING'")
                 .query((rs, n) -> new Unfinished(rs.getString("id"), rs.getString("call_id"), rs.getString("path"),
@@ -45,15 +82,19 @@ public class RecordingRepository {
     }
 
     public List<StoredRecording> findByCallId(String callId) {
-        return jdbc.sql("""
-                SELECT id, call_id, path, sample_rate, channels, status, duration_ms, size_bytes, sha256, repaired
-                FROM recordings WHERE call_id = :call
-                """).param("call", callId)
-                .query((rs, n) -> new StoredRecording(rs.getString("id"), rs.getString("call_id"),
-                        rs.getString("path"), rs.getInt("sample_rate"), rs.getInt("channels"),
-                        RecordingStatus.valueOf(rs.getString("status")), rs.getLong("duration_ms"),
-                        rs.getLong("size_bytes"), rs.getString("sha256"), rs.getBoolean("repaired")))
-                .list();
+        return jdbc.sql(SELECT_STORED + " WHERE call_id = :call").param("call", callId)
+                .query(RecordingRepository::mapStored).list();
+    }
+
+    private static final String SELECT_STORED = """
+            SELECT id, call_id, path, sample_rate, channels, status, duration_ms, size_bytes, sha256, repaired
+            FROM recordings
+            """;
+
+    private static StoredRecording mapStored(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new StoredRecording(rs.getString("id"), rs.getString("call_id"), rs.getString("path"),
+                rs.getInt("sample_rate"), rs.getInt("channels"), RecordingStatus.valueOf(rs.getString("status")),
+                rs.getLong("duration_ms"), rs.getLong("size_bytes"), rs.getString("sha256"), rs.getBoolean("repaired"));
     }
 
     record Unfinished(String id, String callId, String path, int sampleRate, int channels) {

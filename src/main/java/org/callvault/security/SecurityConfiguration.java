@@ -4,8 +4,10 @@ import java.net.URI;
 
 import org.callvault.audit.AuditLog;
 import org.callvault.system.CallVaultProperties;
+import org.callvault.user.UserRepository;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
@@ -20,6 +22,9 @@ import org.springframework.security.web.server.authentication.logout.RedirectSer
 import org.springframework.security.web.server.context.ServerSecurityContextRepository;
 import org.springframework.security.web.server.context.WebSessionServerSecurityContextRepository;
 import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy;
+import org.springframework.security.web.server.csrf.CsrfWebFilter;
+import org.springframework.security.web.server.util.matcher.AndServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.NegatedServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.PathPatternParserServerWebExchangeMatcher;
 
 /**
@@ -52,7 +57,7 @@ class SecurityConfiguration {
     @Bean
     SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, SignInHandlers handlers,
             LoginThrottle throttle, AuditLog audit, CallVaultProperties properties,
-            ServerSecurityContextRepository contextRepository) {
+            ServerSecurityContextRepository contextRepository, ApiTokenService tokens, UserRepository users) {
         boolean phonePublic = !properties.calls().phoneRequiresLogin();
         var apiEntryPoint = new DelegatingServerAuthenticationEntryPoint.DelegateEntry(
                 new PathPatternParserServerWebExchangeMatcher("/api/**"),
@@ -71,6 +76,10 @@ class SecurityConfiguration {
                         exchanges.pathMatchers(PHONE_PATHS).permitAll();
                     }
                     exchanges.pathMatchers(ADMIN_PATHS).hasRole("ADMIN");
+                    // Deleting recordings and running retention: ADMIN only, in the API and the pages.
+                    exchanges.pathMatchers(HttpMethod.DELETE, "/api/**").hasRole("ADMIN");
+                    exchanges.pathMatchers(HttpMethod.POST, "/api/recordings/bulk-delete", "/api/retention/**",
+                            "/recordings/*/delete", "/recordings/bulk-delete", "/retention/run").hasRole("ADMIN");
                     exchanges.anyExchange().authenticated();
                 })
                 .formLogin(form -> form.loginPage("/login")
@@ -83,6 +92,11 @@ class SecurityConfiguration {
                         .contentSecurityPolicy(csp -> csp.policyDirectives(
                                 "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
                                         + "connect-src 'self' ws: wss:; object-src 'none'; frame-ancestors 'none'")))
+                // Scripts with a Bearer token carry no cookie, so there is no cross-site request to forge.
+                .csrf(csrf -> csrf.requireCsrfProtectionMatcher(new AndServerWebExchangeMatcher(
+                        CsrfWebFilter.DEFAULT_CSRF_MATCHER,
+                        new NegatedServerWebExchangeMatcher(ApiTokenAuthentication.BEARER_API_REQUEST))))
+                .addFilterAt(ApiTokenAuthentication.filter(tokens, users), SecurityWebFiltersOrder.AUTHENTICATION)
                 .addFilterBefore(new LoginThrottleFilter(throttle, audit), SecurityWebFiltersOrder.FORM_LOGIN)
                 .addFilterAfter(new PasswordChangeRequiredFilter(), SecurityWebFiltersOrder.AUTHORIZATION)
                 .build();

@@ -23,7 +23,19 @@ public record CallVaultProperties(
         @Valid @NotNull @DefaultValue Admin admin,
         @Valid @NotNull @DefaultValue Recordings recordings,
         @Valid @NotNull @DefaultValue Calls calls,
-        @Valid @NotNull @DefaultValue Security security) {
+        @Valid @NotNull @DefaultValue Security security,
+        @Valid @NotNull @DefaultValue Retention retention) {
+
+    /**
+     * @param days delete recordings older than this many days; 0 keeps them for ever (the default)
+     * @param cron when the policy runs by itself (server time zone)
+     */
+    public record Retention(@Min(0) @DefaultValue("0") int days, @NotNull @DefaultValue("0 30 3 * * *") String cron) {
+
+        public boolean enabled() {
+            return days > 0;
+        }
+    }
 
     /**
      * @param password initial password for the {@code admin} account created at first start;

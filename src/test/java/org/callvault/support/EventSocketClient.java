@@ -55,6 +55,21 @@ public class EventSocketClient implements WebSocket.Listener, AutoCloseable {
         return client.closed.orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
     }
 
+    /** The HTTP status of a handshake the server refuses before upgrading (e.g. 401 or a redirect). */
+    public static int refusedHandshakeStatus(int port, String path) {
+        try {
+            HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+                    .buildAsync(URI.create("ws://localhost:" + port + path), new EventSocketClient()).join().abort();
+            return 101;
+        }
+        catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof java.net.http.WebSocketHandshakeException refused) {
+                return refused.getResponse().statusCode();
+            }
+            throw e;
+        }
+    }
+
     public void send(String json) {
         socket.sendText(json, true).join();
     }

@@ -51,6 +51,18 @@ final class EventSession implements CallParty, CallObserver {
         outbound.tryEmitComplete();
     }
 
+    private volatile CloseStatus closeAfterSending;
+
+    /** Sends what is queued (e.g. the error that explains why), then closes with this status. */
+    synchronized void closeAfterSending(CloseStatus status) {
+        closeAfterSending = status;
+        outbound.tryEmitComplete();
+    }
+
+    CloseStatus pendingClose() {
+        return closeAfterSending;
+    }
+
     @Override
     public void callChanged(CallView call) {
         send(messages.callChanged(call));

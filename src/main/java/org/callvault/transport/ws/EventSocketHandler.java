@@ -84,7 +84,9 @@ class EventSocketHandler implements WebSocketHandler {
                 .map(message -> message.getType() == WebSocketMessage.Type.TEXT ? message.getPayloadAsText() : BINARY)
                 .concatMap(text -> Mono.fromRunnable(() -> onMessage(session, text)).subscribeOn(signaling))
                 .then();
-        Mono<Void> out = session.socket.send(session.outbound().map(session.socket::textMessage));
+        Mono<Void> out = session.socket.send(session.outbound().map(session.socket::textMessage))
+                .then(Mono.defer(() -> session.pendingClose() == null ? Mono.empty()
+                        : session.socket.close(session.pendingClose())));
         return Mono.zip(in, out).then().doFinally(signal -> {
             calls.removeObserver(session);
             session.complete();
@@ -108,7 +110,7 @@ class EventSocketHandler implements WebSocketHandler {
         catch (ProtocolError e) {
             session.send(messages.error(e.code(), e.getMessage(), type, callId));
             if ("message_too_large".equals(e.code())) {
-                session.socket.close(CloseStatus.TOO_BIG_TO_PROCESS).subscribe();
+                session.closeAfterSending(CloseStatus.TOO_BIG_TO_PROCESS);
             }
         }
         catch (CallException e) {

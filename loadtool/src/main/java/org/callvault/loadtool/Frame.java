@@ -1,0 +1,91 @@
+package org.callvault.loadtool;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The media frame of protocol.md: 16-byte big-endian header (version 1, kind 0, 2 reserved zero
+ * bytes, uint32 sequence, int64 media timestamp) followed by PCM16 little-endian mono.
+ *
+ * <p>Also writes the whole client WebSocket frame (RFC 6455, masked) for a media frame straight into
+ * one buffer, so that sending a frame costs one pooled buffer and no other object.
+ */
+final class Frame {
+
+    static final int HEADER_BYTES = 16;
+    static final int VERSION = 1;
+    static final int KIND_AUDIO = 0;
+
+    private Frame() {
+    }
+
+    /** Writes the 16-byte media header. */
+    static void writeHeader(ByteBuf out, long sequence, long timestamp) {
+        out.writeByte(VERSION);
+        out.writeByte(KIND_AUDIO);
+        out.writeShort(0);
+        out.writeInt((int) sequence);
+        out.writeLong(timestamp);
+    }
+
+    static boolean looksValid(ByteBuf frame) {
+        int i = frame.readerIndex();
+        int n = frame.readableBytes();
+        return n >= HEADER_BYTES + 2 && ((n - HEADER_BYTES) & 1) == 0
+                && frame.getByte(i) == VERSION && frame.getByte(i + 1) == KIND_AUDIO
+                && frame.getShort(i + 2) == 0;
+    }
+
+    /** Sequence as an unsigned 32-bit value. */
+    static long sequence(ByteBuf frame) {
+        return frame.getUnsignedInt(frame.readerIndex() + 4);
+    }
+
+    static long timestamp(ByteBuf frame) {
+        return frame.getLong(frame.readerIndex() + 8);
+    }
+
+    /** Size of a masked client WebSocket frame for a payload of {@code payloadLength} bytes. */
+    static int wsFrameSize(int payloadLength) {
+        int lenBytes = payloadLength < 126 ? 0 : payloadLength <= 0xFFFF ? 2 : 8;
+        return 2 + lenBytes + 4 + payloadLength;
+    }
+
+    /**
+     * Writes one complete masked binary WebSocket frame carrying a media frame: the 16-byte header for
+     * {@code sequence}/{@code timestamp}, then {@code pcmLength} bytes of {@code pcm} from
+     * {@code pcmOffset}. {@code pcm} is read with absolute gets and not modified.
+     */
+    static void writeMaskedMediaFrame(ByteBuf out, int maskKey, long sequence, long timestamp,
+                                      ByteBuf pcm, int pcmOffset, int pcmLength) {
+        int payload = HEADER_BYTES + pcmLength;
+        out.writeByte(0x82); // FIN + binary
+        if (payload < 126) {
+            out.writeByte(0x80 | payload);
+        } else if (payload <= 0xFFFF) {
+            out.writeByte(0x80 | 126);
+            out.writeShort(payload);
+        } else {
+            out.writeByte(0x80 | 127);
+            out.writeLong(payload);
+        }
+        out.writeInt(maskKey);
+        long mask8 = ((maskKey & 0xFFFFFFFFL) << 32) | (maskKey & 0xFFFFFFFFL);
+        // header: bytes 0..7 = version, kind, reserved(2), sequence(4); bytes 8..15 = timestamp
+        long h0 = ((long) VERSION << 56) | ((long) KIND_AUDIO << 48) | (sequence & 0xFFFFFFFFL);
+        out.writeLong(h0 ^ mask8);
+        out.writeLong(timestamp ^ mask8);
+        // payload offsets 16.. keep the mask phase (16 is a multiple of 4)
+        int i = 0;
+        for (; i + 8 <= pcmLength; i += 8) {
+            out.writeLong(pcm.getLong(pcmOffset + i) ^ mask8);
+        }
+        if (i + 4 <= pcmLength) {
+            out.writeInt(pcm.getInt(pcmOffset + i) ^ maskKey);
+            i += 4;
+        }
+        for (int k = 0; i < pcmLength; i++, k++) {
+            int m = (maskKey >>> (24 - 8 * k)) & 0xFF;
+            out.writeByte(pcm.getByte(pcmOffset + i) ^ m);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package org.callvault.loadtool;
+
+/**
+ * Share of a signal's energy that lies at one frequency, measured with the Goertzel algorithm over
+ * blocks. A pure sine at {@code f} gives 1.0, two equal sines mixed give 0.5 each, silence or another
+ * frequency gives about 0.
+ */
+final class Goertzel {
+
+    private Goertzel() {
+    }
+
+    /** Accumulates blocks of one channel for several frequencies at once. */
+    static final class Meter {
+        private final double[] coeff;
+        private final double[] power;
+        private double energy;
+        private long blockSamples;
+
+        Meter(int sampleRate, int... frequencies) {
+            coeff = new double[frequencies.length];
+            power = new double[frequencies.length];
+            for (int k = 0; k < frequencies.length; k++) {
+                coeff[k] = 2 * Math.cos(2 * Math.PI * frequencies[k] / sampleRate);
+            }
+        }
+
+        /**
+         * Adds one block: {@code n} samples at {@code data[offset + i * stride]}. Use blocks holding a
+         * whole number of periods of the measured frequencies (100 ms for multiples of 10 Hz).
+         */
+        void addBlock(short[] data, int offset, int stride, int n) {
+            if (n <= 0) {
+                return;
+            }
+            double e = 0;
+            for (int i = 0; i < n; i++) {
+                double x = data[offset + i * stride];
+                e += x * x;
+            }
+            if (e == 0) {
+                return; // silence: adds nothing to either side of the ratio
+            }
+            energy += e * n / 2.0;
+            blockSamples += n;
+            for (int k = 0; k < coeff.length; k++) {
+                double c = coeff[k];
+                double s1 = 0;
+                double s2 = 0;
+                for (int i = 0; i < n; i++) {
+                    double s0 = data[offset + i * stride] + c * s1 - s2;
+                    s2 = s1;
+                    s1 = s0;
+                }
+                power[k] += s1 * s1 + s2 * s2 - c * s1 * s2;
+            }
+        }
+
+        /** Relative power of frequency {@code k} (0..~1); 0 if only silence was seen. */
+        double relative(int k) {
+            return energy == 0 ? 0 : power[k] / energy;
+        }
+
+        long samples() {
+            return blockSamples;
+        }
+    }
+}

@@ -1,0 +1,294 @@
+package org.callvault.loadtool;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/** Command-line options. Parsing is pure (no I/O) so it can be unit-tested. */
+final class Options {
+
+    /** Thrown for a bad command line; the message is shown to the user. */
+    static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** Fault injection: percent of legs (0..100). */
+    record Faults(double dropPct, double garbagePct) {
+        static final Faults NONE = new Faults(0, 0);
+
+        boolean any() {
+            return dropPct > 0 || garbagePct > 0;
+        }
+
+        static Faults parse(String spec) throws UsageException {
+            if (spec == null || spec.isBlank() || spec.equals("none")) {
+                return NONE;
+            }
+            double drop = 0;
+            double garbage = 0;
+            for (String part : spec.split(",")) {
+                String p = part.trim();
+                if (p.isEmpty()) {
+                    continue;
+                }
+                int eq = p.indexOf('=');
+                if (eq < 0) {
+                    throw new UsageException("--faults: expected name=percent, got '" + p + "'");
+                }
+                String name = p.substring(0, eq).trim().toLowerCase(Locale.ROOT);
+                double pct = parsePercent(p.substring(eq + 1).trim(), "--faults " + name);
+                switch (name) {
+                    case "drop" -> drop = pct;
+                    case "garbage" -> garbage = pct;
+                    default -> throw new UsageException("--faults: unknown fault '" + name + "' (known: drop, garbage)");
+                }
+            }
+            return new Faults(drop, garbage);
+        }
+
+        private static double parsePercent(String v, String what) throws UsageException {
+            if (v.endsWith("%")) {
+                v = v.substring(0, v.length() - 1);
+            }
+            double d;
+            try {
+                d = Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                throw new UsageException(what + ": not a number: '" + v + "'");
+            }
+            if (!(d >= 0 && d <= 100)) {
+                throw new UsageException(what + ": percent must be 0..100, got " + v);
+            }
+            return d;
+        }
+
+        @Override
+        public String toString() {
+            return "drop=" + Report.num(dropPct) + ",garbage=" + Report.num(garbagePct);
+        }
+    }
+
+    static final int MAX_CALLS = 5000;
+    static final int MAX_RUN_SECONDS = 3600;
+
+    URI url = URI.create("http://127.0.0.1:8080");
+    int calls = 10;
+    double ramp = 50;
+    /** Seconds per call; {@code <= 0} means "the whole run". */
+    double durationSeconds = -1;
+    double runSeconds = 30;
+    String user = "admin";
+    String password;
+    Faults faults = Faults.NONE;
+    Path jsonFile;
+    Path recordingsDir;
+    /** {@code 0}: none; {@code -1}: find the process listening on the URL's port. */
+    long serverPid;
+    int threads = 1;
+    int tickMillis = 20;
+    boolean allowRemote;
+    long seed = 1;
+    double answerTimeoutSeconds = 10;
+    double recordingWaitSeconds = 10;
+    int progressSeconds = 5;
+    boolean help;
+
+    /** True when the calls are kept up for the whole steady window. */
+    boolean callsLastWholeRun() {
+        return durationSeconds <= 0 || durationSeconds >= runSeconds;
+    }
+
+    static Options parse(String[] args, Map<String, String> env) throws UsageException {
+        Options o = new Options();
+        o.password = env.get("CALLVAULT_LOADTOOL_PASSWORD");
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("-h") || a.equals("--help")) {
+                o.help = true;
+                continue;
+            }
+            if (!a.startsWith("--")) {
+                throw new UsageException("unexpected argument '" + a + "'");
+            }
+            String name = a;
+            String value = null;
+            int eq = a.indexOf('=');
+            if (eq > 0) {
+                name = a.substring(0, eq);
+                value = a.substring(eq + 1);
+            }
+            if (name.equals("--allow-remote")) {
+                if (value != null) {
+                    throw new UsageException("--allow-remote takes no value");
+                }
+                o.allowRemote = true;
+                continue;
+            }
+            if (value == null) {
+                if (i + 1 >= args.length) {
+                    throw new UsageException(name + " needs a value");
+                }
+                value = args[++i];
+            }
+            switch (name) {
+                case "--url" -> o.url = parseUrl(value);
+                case "--calls" -> o.calls = intIn(name, value, 1, MAX_CALLS);
+                case "--ramp" -> o.ramp = doubleIn(name, value, 0.1, 1000);
+                case "--duration" -> o.durationSeconds = doubleIn(name, value, 1, MAX_RUN_SECONDS);
+                case "--run" -> o.runSeconds = doubleIn(name, value, 1, MAX_RUN_SECONDS);
+                case "--user" -> o.user = nonBlank(name, value);
+                case "--password" -> o.password = value;
+                case "--faults" -> o.faults = Faults.parse(value);
+                case "--json" -> o.jsonFile = Path.of(nonBlank(name, value));
+                case "--recordings" -> o.recordingsDir = Path.of(nonBlank(name, value));
+                case "--server-pid" -> o.serverPid = value.equals("auto") ? -1 : intIn(name, value, 1, Integer.MAX_VALUE);
+                case "--threads" -> o.threads = intIn(name, value, 1, 8);
+                case "--tick-ms" -> o.tickMillis = tick(value);
+                case "--seed" -> o.seed = longValue(name, value);
+                case "--answer-timeout" -> o.answerTimeoutSeconds = doubleIn(name, value, 1, 120);
+                case "--recordings-wait" -> o.recordingWaitSeconds = doubleIn(name, value, 0, 120);
+                case "--progress" -> o.progressSeconds = intIn(name, value, 1, 600);
+                default -> throw new UsageException("unknown option " + name + " (see --help)");
+            }
+        }
+        if (o.help) {
+            return o;
+        }
+        if (o.password == null || o.password.isEmpty()) {
+            throw new UsageException("no password: give --password or set CALLVAULT_LOADTOOL_PASSWORD");
+        }
+        if (!o.allowRemote && !isLoopback(o.url.getHost())) {
+            throw new UsageException("--url " + o.url + " is not a loopback address (127.0.0.0/8, localhost, [::1]);"
+                    + " the tool only loads servers on this machine unless --allow-remote is given");
+        }
+        return o;
+    }
+
+    static URI parseUrl(String value) throws UsageException {
+        URI u;
+        try {
+            u = new URI(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+        } catch (URISyntaxException e) {
+            throw new UsageException("--url: " + e.getMessage());
+        }
+        if (!"http".equals(u.getScheme())) {
+            throw new UsageException("--url must be http://host:port (got '" + value + "'); https is not supported");
+        }
+        if (u.getHost() == null) {
+            throw new UsageException("--url has no host: '" + value + "'");
+        }
+        if (u.getPath() != null && !u.getPath().isEmpty()) {
+            throw new UsageException("--url must have no path: '" + value + "'");
+        }
+        if (u.getQuery() != null || u.getFragment() != null || u.getUserInfo() != null) {
+            throw new UsageException("--url must be just http://host:port: '" + value + "'");
+        }
+        return u;
+    }
+
+    /** Literal loopback names only; nothing is resolved. */
+    static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.equals("localhost") || h.equals("[::1]") || h.equals("::1")) {
+            return true;
+        }
+        String[] parts = h.split("\\.", -1);
+        if (parts.length != 4 || !parts[0].equals("127")) {
+            return false;
+        }
+        for (String p : parts) {
+            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit) || Integer.parseInt(p) > 255) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    int port() {
+        return url.getPort() > 0 ? url.getPort() : 80;
+    }
+
+    /** Host as used to connect ("::1" without brackets). */
+    String connectHost() {
+        String h = url.getHost();
+        return h.startsWith("[") ? h.substring(1, h.length() - 1) : h;
+    }
+
+    private static int tick(String v) throws UsageException {
+        int t = intIn("--tick-ms", v, 1, 20);
+        if (20 % t != 0) {
+            throw new UsageException("--tick-ms must divide 20 (1, 2, 4, 5, 10, 20), got " + v);
+        }
+        return t;
+    }
+
+    private static String nonBlank(String name, String v) throws UsageException {
+        if (v.isBlank()) {
+            throw new UsageException(name + " must not be empty");
+        }
+        return v;
+    }
+
+    private static long longValue(String name, String v) throws UsageException {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException(name + ": not an integer: '" + v + "'");
+        }
+    }
+
+    private static int intIn(String name, String v, int min, int max) throws UsageException {
+        long n = longValue(name, v);
+        if (n < min || n > max) {
+            throw new UsageException(name + " must be " + min + ".." + max + ", got " + v);
+        }
+        return (int) n;
+    }
+
+    private static double doubleIn(String name, String v, double min, double max) throws UsageException {
+        double d;
+        try {
+            d = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException(name + ": not a number: '" + v + "'");
+        }
+        if (!(d >= min && d <= max)) {
+            throw new UsageException(name + " must be " + Report.num(min) + ".." + Report.num(max) + ", got " + v);
+        }
+        return d;
+    }
+
+    static String usage() {
+        return """
+            usage: java -jar callvault-loadtool.jar [options]
+
+              --url URL             server, http://host:port (default http://127.0.0.1:8080); loopback only
+              --allow-remote        allow a non-loopback --url (never needed on a developer machine)
+              --user NAME           agent/admin account to sign in with (default admin)
+              --password PW         its password (default: env CALLVAULT_LOADTOOL_PASSWORD)
+              --calls N             concurrent calls (default 10, max %d)
+              --ramp R              calls started per second (default 50)
+              --run SECONDS         steady window after the ramp (default 30, max %d)
+              --duration SECONDS    length of one call; shorter than --run: calls are redialled
+                                    until the window ends (default: the whole run)
+              --faults SPEC         e.g. drop=10,garbage=1: percent of legs that drop their media
+                                    socket mid-call (no close handshake), or send malformed frames
+              --recordings DIR      the server's recordings folder: check every call's WAV file
+              --recordings-wait S   how long to wait for recordings to be finalized (default 10)
+              --server-pid PID|auto server process for exact CPU/RSS/threads from /proc
+              --json FILE           also write the JSON result to FILE
+              --threads N           Netty event loop threads (default 1, max 8)
+              --tick-ms MS          pacer tick (default 20; 5 spreads the legs over 4 phases)
+              --answer-timeout S    dial to both media sockets open (default 10)
+              --progress S          progress line interval on stderr (default 5)
+              --seed N              seed for choosing fault legs (default 1)
+            """.formatted(MAX_CALLS, MAX_RUN_SECONDS);
+    }
+}

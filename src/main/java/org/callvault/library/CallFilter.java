@@ -1,0 +1,102 @@
+package org.callvault.library;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Set;
+
+import org.springframework.util.MultiValueMap;
+
+/**
+ * The filters of the call history, parsed and validated from request parameters. Unknown or
+ * malformed values are refused with a message rather than silently ignored.
+ *
+ * @param from        calls that started at or after this instant
+ * @param to          calls that started before this instant
+ * @param caller      caller number or name starts with this
+ * @param agent       answered by this user
+ * @param state       in this state ({@code answered}, {@code missed}, ...)
+ * @param minSeconds  answered for at least this long
+ * @param maxSeconds  answered for at most this long
+ * @param text        free text found in the caller's name or number
+ * @param newestFirst sort order by start time
+ */
+public record CallFilter(Instant from, Instant to, String caller, String agent, String state, Long minSeconds,
+        Long maxSeconds, String text, boolean newestFirst) {
+
+    public static final CallFilter ALL = new CallFilter(null, null, null, null, null, null, null, null, true);
+
+    private static final Set<String> STATES = Set.of("RINGING", "ANSWERED", "ENDED", "CANCELLED", "REJECTED",
+            "MISSED", "FAILED");
+
+    public static CallFilter from(MultiValueMap<String, String> params, ZoneId zone) {
+        String state = blankToNull(params.getFirst("state"));
+        if (state != null) {
+            state = state.toUpperCase(Locale.ROOT);
+            if (!STATES.contains(state)) {
+                throw new IllegalArgumentException("Unknown state '" + params.getFirst("state") + "'");
+            }
+        }
+        String sort = blankToNull(params.getFirst("sort"));
+        if (sort != null && !sort.equals("newest") && !sort.equals("oldest")) {
+            throw new IllegalArgumentException("sort must be 'newest' or 'oldest'");
+        }
+        Long min = seconds(params.getFirst("minSeconds"), "minSeconds");
+        Long max = seconds(params.getFirst("maxSeconds"), "maxSeconds");
+        if (min != null && max != null && min > max) {
+            throw new IllegalArgumentException("minSeconds is larger than maxSeconds");
+        }
+        return new CallFilter(day(params.getFirst("from"), zone, false), day(params.getFirst("to"), zone, true),
+                limited(params.getFirst("caller"), "caller", 100), limited(params.getFirst("agent"), "agent", 64), state,
+                min, max, limited(params.getFirst("q"), "q", 100), !"oldest".equals(sort));
+    }
+
+    /** A date ({@code 2026-11-24}, the whole day in the server's zone) or an ISO instant. */
+    private static Instant day(String value, ZoneId zone, boolean endOfDay) {
+        value = blankToNull(value);
+        if (value == null) {
+            return null;
+        }
+        try {
+            if (value.length() == 10) {
+                LocalDate date = LocalDate.parse(value);
+                return (endOfDay ? date.plusDays(1) : date).atStartOfDay(zone).toInstant();
+            }
+            return Instant.parse(value);
+        }
+        catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("Dates are YYYY-MM-DD or ISO-8601 instants, not '" + value + "'");
+        }
+    }
+
+    private static Long seconds(String value, String name) {
+        value = blankToNull(value);
+        if (value == null) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(value);
+            if (seconds < 0 || seconds > 366L * 24 * 3600) {
+                throw new IllegalArgumentException(name + " must be between 0 and a year");
+            }
+            return seconds;
+        }
+        catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number of seconds");
+        }
+    }
+
+    private static String limited(String value, String name, int max) {
+        value = blankToNull(value);
+        if (value != null && value.length() > max) {
+            throw new IllegalArgumentException(name + " may have at most " + max + " characters");
+        }
+        return value;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+}

@@ -1,0 +1,142 @@
+package org.callvault.library;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Reads the call history. The WHERE clause is built from fixed fragments with named parameters;
+ * user input only ever travels as a parameter value.
+ */
+@Repository
+public class CallHistoryRepository {
+
+    private static final String SELECT = """
+            SELECT c.id, c.state, c.caller_name, c.caller_number, c.agent_username, c.created_at, c.answered_at,
+                   c.ended_at, c.end_reason, c.duration_ms,
+                   r.id AS rec_id, r.status AS rec_status, r.sample_rate, r.channels, r.duration_ms AS rec_duration,
+                   r.size_bytes, r.sha256, r.repaired
+            FROM calls c LEFT JOIN recordings r ON r.call_id = c.id
+            """;
+
+    private final JdbcClient jdbc;
+
+    public CallHistoryRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public CallPage find(CallFilter filter, Cursor after, int limit) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        StringBuilder where = where(filter, params);
+        if (after != null) {
+            String op = filter.newestFirst() ? "<" : ">";
+            where.append(where.isEmpty() ? " WHERE " : " AND ")
+                    .append("(c.created_at ").append(op).append(" :afterAt OR (c.created_at = :afterAt AND c.id ")
+                    .append(op).append(" :afterId))");
+            params.put("afterAt", after.createdAt());
+            params.put("afterId", after.id());
+        }
+        String order = filter.newestFirst() ? " ORDER BY c.created_at DESC, c.id DESC" : " ORDER BY c.created_at, c.id";
+        params.put("limit", limit + 1);
+        List<CallRecord> rows = jdbc.sql(SELECT + where + order + " LIMIT :limit").params(params)
+                .query(CallHistoryRepository::map).list();
+        String next = null;
+        if (rows.size() > limit) {
+            rows = new ArrayList<>(rows.subList(0, limit));
+            CallRecord last = rows.get(limit - 1);
+            next = new Cursor(last.createdAt().toEpochMilli(), last.id()).encode();
+        }
+        return new CallPage(rows, next);
+    }
+
+    /** Every call matching the filter, newest first, one row at a time (CSV export, bulk delete). */
+    public void forEach(CallFilter filter, Consumer<CallRecord> action) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        StringBuilder where = where(filter, params);
+        String order = filter.newestFirst() ? " ORDER BY c.created_at DESC, c.id DESC" : " ORDER BY c.created_at, c.id";
+        jdbc.sql(SELECT + where + order).params(params).query(CallHistoryRepository::map).stream().forEach(action);
+    }
+
+    public Optional<CallRecord> findById(String id) {
+        return jdbc.sql(SELECT + " WHERE c.id = :id").param("id", id).query(CallHistoryRepository::map).optional();
+    }
+
+    public Optional<CallRecord> findByRecordingId(String recordingId) {
+        return jdbc.sql(SELECT + " WHERE r.id = :id").param("id", recordingId).query(CallHistoryRepository::map)
+                .optional();
+    }
+
+    private static StringBuilder where(CallFilter filter, Map<String, Object> params) {
+        List<String> clauses = new ArrayList<>();
+        if (filter.from() != null) {
+            clauses.add("c.created_at >= :from");
+            params.put("from", filter.from().toEpochMilli());
+        }
+        if (filter.to() != null) {
+            clauses.add("c.created_at < :to");
+            params.put("to", filter.to().toEpochMilli());
+        }
+        if (filter.agent() != null) {
+            clauses.add("c.agent_username = :agent");
+            params.put("agent", filter.agent());
+        }
+        if (filter.state() != null) {
+            clauses.add("c.state = :state");
+            params.put("state", filter.state());
+        }
+        if (filter.caller() != null) {
+            clauses.add("(c.caller_number LIKE :callerPrefix ESCAPE '!' OR c.caller_name LIKE :callerPrefix ESCAPE '!')");
+            params.put("callerPrefix", escapeLike(filter.caller()) + "%");
+        }
+        if (filter.minSeconds() != null) {
+            clauses.add("c.duration_ms >= :minMs");
+            params.put("minMs", filter.minSeconds() * 1000);
+        }
+        if (filter.maxSeconds() != null) {
+            clauses.add("c.duration_ms <= :maxMs");
+            params.put("maxMs", filter.maxSeconds() * 1000);
+        }
+        if (filter.text() != null) {
+            clauses.add("(LOWER(c.caller_name) LIKE :text ESCAPE '!' OR c.caller_number LIKE :text ESCAPE '!')");
+            params.put("text", "%" + escapeLike(filter.text().toLowerCase(Locale.ROOT)) + "%");
+        }
+        return new StringBuilder(clauses.isEmpty() ? "" : " WHERE " + String.join(" AND ", clauses));
+    }
+
+    private static String escapeLike(String text) {
+        return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+    }
+
+    private static CallRecord map(ResultSet rs, int row) throws SQLException {
+        CallRecord.Recording recording = null;
+        if (rs.getString("rec_id") != null) {
+            recording = new CallRecord.Recording(rs.getString("rec_id"), rs.getString("rec_status"),
+                    rs.getInt("sample_rate"), rs.getInt("channels"), nullableLong(rs, "rec_duration"),
+                    nullableLong(rs, "size_bytes"), rs.getString("sha256"), rs.getBoolean("repaired"));
+        }
+        return new CallRecord(rs.getString("id"), rs.getString("state"), rs.getString("caller_name"),
+                rs.getString("caller_number"), rs.getString("agent_username"), instant(rs, "created_at"),
+                instant(rs, "answered_at"), instant(rs, "ended_at"), rs.getString("end_reason"),
+                nullableLong(rs, "duration_ms"), recording);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Long millis = nullableLong(rs, column);
+        return millis == null ? null : Instant.ofEpochMilli(millis);
+    }
+
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+}

@@ -1,0 +1,185 @@
+package org.callvault.library;
+
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.callvault.recording.RecordingDeletion;
+import org.callvault.recording.RetentionPolicy;
+import org.callvault.recording.WaveformPeaks;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.Resource;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The REST API over calls and recordings: the same filters as the page, keyset pagination,
+ * audio with HTTP Range (206 / 416 are handled by WebFlux's resource writer), waveform peaks,
+ * CSV export and deletion (ADMIN, see SecurityConfiguration).
+ */
+@RestController
+@RequestMapping("/api")
+class LibraryApiController {
+
+    static final int DEFAULT_PAGE = 50;
+    static final int MAX_PAGE = 500;
+
+    private final CallHistoryRepository history;
+    private final RecordingFiles files;
+    private final RecordingDeletion deletion;
+    private final WaveformPeaks peaks;
+    private final CsvExport csv;
+    private final RetentionPolicy retention;
+
+    LibraryApiController(CallHistoryRepository history, RecordingFiles files, RecordingDeletion deletion,
+            WaveformPeaks peaks, CsvExport csv, RetentionPolicy retention) {
+        this.retention = retention;
+        this.history = history;
+        this.files = files;
+        this.deletion = deletion;
+        this.peaks = peaks;
+        this.csv = csv;
+    }
+
+    @GetMapping("/calls")
+    CallPage list(@RequestParam MultiValueMap<String, String> params) {
+        return history.find(CallFilter.from(params, ZoneId.systemDefault()), Cursor.decode(params.getFirst("after")),
+                pageSize(params.getFirst("limit")));
+    }
+
+    @GetMapping("/calls/{id}")
+    ResponseEntity<CallRecord> call(@PathVariable String id) {
+        if (!RecordingFiles.isUuid(id)) {
+            return ResponseEntity.notFound().build();
+        }
+        return ResponseEntity.of(history.findById(id));
+    }
+
+    @GetMapping(path = "/calls/export.csv", produces = "text/csv")
+    ResponseEntity<byte[]> export(@RequestParam MultiValueMap<String, String> params) {
+        byte[] body = csv.export(CallFilter.from(params, ZoneId.systemDefault())).getBytes(StandardCharsets.UTF_8);
+        return ResponseEntity.ok()
+                .header(HttpHeaders.CONTENT_DISPOSITION,
+                        ContentDisposition.attachment().filename("callvault-calls.csv").build().toString())
+                .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8)).body(body);
+    }
+
+    @GetMapping("/recordings/{id}")
+    ResponseEntity<CallRecord> recording(@PathVariable String id) {
+        if (!RecordingFiles.isUuid(id)) {
+            return ResponseEntity.notFound().build();
+        }
+        return ResponseEntity.of(history.findByRecordingId(id));
+    }
+
+    @GetMapping("/recordings/{id}/audio")
+    ResponseEntity<Resource> audio(@PathVariable String id,
+            @RequestParam(defaultValue = "false") boolean download) {
+        var file = files.fileOf(id);
+        var call = file.isPresent() ? history.findByRecordingId(id) : java.util.Optional.<CallRecord>empty();
+        if (file.isEmpty() || call.isEmpty()) {
+            return ResponseEntity.notFound().build();
+        }
+        String name = RecordingFiles.downloadName(call.get());
+        ContentDisposition disposition = (download ? ContentDisposition.attachment() : ContentDisposition.inline())
+                .filename(name).build();
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType("audio/wav"))
+                .header(HttpHeaders.CONTENT_DISPOSITION, disposition.toString())
+                .header(HttpHeaders.CACHE_CONTROL, "private, max-age=3600")
+                .body(new FileSystemResource(file.get()));
+    }
+
+    @GetMapping("/recordings/{id}/peaks")
+    ResponseEntity<Map<String, Object>> peaks(@PathVariable String id) {
+        var file = files.fileOf(id);
+        if (file.isEmpty()) {
+            return ResponseEntity.notFound().build();
+        }
+        WaveformPeaks.Peaks result = peaks.peaksOf(id, file.get());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("channels", result.channels());
+        body.put("buckets", result.buckets());
+        body.put("frames", result.frames());
+        body.put("sampleRate", result.sampleRate());
+        body.put("durationMs", result.frames() * 1000 / result.sampleRate());
+        body.put("peaks", result.minMax());
+        return ResponseEntity.ok().header(HttpHeaders.CACHE_CONTROL, "private, max-age=3600").body(body);
+    }
+
+    @DeleteMapping("/recordings/{id}")
+    ResponseEntity<Map<String, Object>> delete(@PathVariable String id, Principal principal) {
+        if (!RecordingFiles.isUuid(id)) {
+            return ResponseEntity.notFound().build();
+        }
+        RecordingDeletion.Outcome outcome = deletion.delete(id, principal.getName(), null);
+        HttpStatus status = switch (outcome) {
+            case DELETED, DELETED_FILE_WAS_MISSING -> HttpStatus.OK;
+            case NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case IN_PROGRESS -> HttpStatus.CONFLICT;
+            case FAILED -> HttpStatus.INTERNAL_SERVER_ERROR;
+        };
+        return ResponseEntity.status(status).body(Map.of("id", id, "outcome", outcome.name().toLowerCase()));
+    }
+
+    /** Deletes the recordings of every call matching the filters (at least one filter required). */
+    @PostMapping("/recordings/bulk-delete")
+    Map<String, Object> bulkDelete(@RequestParam MultiValueMap<String, String> params, Principal principal) {
+        CallFilter filter = CallFilter.from(params, ZoneId.systemDefault());
+        if (filter.equals(CallFilter.ALL) || filter.equals(new CallFilter(null, null, null, null, null, null, null,
+                null, false))) {
+            throw new IllegalArgumentException("Bulk delete needs at least one filter");
+        }
+        Map<String, Integer> outcomes = new LinkedHashMap<>();
+        history.forEach(filter, call -> {
+            if (call.recording() != null) {
+                var outcome = deletion.delete(call.recording().id(), principal.getName(), "bulk delete");
+                outcomes.merge(outcome.name().toLowerCase(), 1, Integer::sum);
+            }
+        });
+        return Map.of("outcomes", outcomes);
+    }
+
+    /** Runs the retention policy now (ADMIN); {@code days} overrides the configured value once. */
+    @PostMapping("/retention/run")
+    RetentionPolicy.RunResult runRetention(@RequestParam(required = false) Integer days, Principal principal) {
+        if (days != null && days < 1) {
+            throw new IllegalArgumentException("days must be at least 1");
+        }
+        return days == null ? retention.run(principal.getName()) : retention.run(principal.getName(), days);
+    }
+
+    @ExceptionHandler(IllegalArgumentException.class)
+    ResponseEntity<Map<String, String>> badRequest(IllegalArgumentException e) {
+        return ResponseEntity.badRequest().body(Map.of("error", "bad_request", "message", e.getMessage()));
+    }
+
+    private static int pageSize(String limit) {
+        if (limit == null || limit.isBlank()) {
+            return DEFAULT_PAGE;
+        }
+        try {
+            int size = Integer.parseInt(limit);
+            if (size < 1 || size > MAX_PAGE) {
+                throw new IllegalArgumentException("limit must be between 1 and " + MAX_PAGE);
+            }
+            return size;
+        }
+        catch (NumberFormatException e) {
+            throw new IllegalArgumentException("limit must be a number");
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package org.callvault.recording;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.callvault.audit.AuditAction;
+import org.callvault.audit.AuditLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Deletes a recording's file and row together. Order matters: the row is first marked DELETING,
+ * then the file goes, then the row. A failure to delete the file puts the row back, so a row never
+ * points at nothing and a file never outlives its row unreported; a crash in the middle is
+ * finished by {@link #finishInterruptedDeletions()} at start-up.
+ */
+@Service
+public class RecordingDeletion {
+
+    private static final Logger log = LoggerFactory.getLogger(RecordingDeletion.class);
+
+    private final RecordingRepository repository;
+    private final RecordingStore store;
+    private final WaveformPeaks peaks;
+    private final AuditLog audit;
+
+    RecordingDeletion(RecordingRepository repository, RecordingStore store, WaveformPeaks peaks, AuditLog audit) {
+        this.repository = repository;
+        this.store = store;
+        this.peaks = peaks;
+        this.audit = audit;
+    }
+
+    public enum Outcome {
+        DELETED,
+        /** The row was there but its file was already gone: the row is removed and this is reported. */
+        DELETED_FILE_WAS_MISSING,
+        NOT_FOUND,
+        /** Still being recorded: a live call's recording cannot be deleted. */
+        IN_PROGRESS,
+        /** The file could not be deleted; nothing changed. */
+        FAILED
+    }
+
+    public Outcome delete(String recordingId, String actor, String reason) {
+        var recording = repository.findById(recordingId).orElse(null);
+        if (recording == null) {
+            return Outcome.NOT_FOUND;
+        }
+        if (!repository.markDeleting(recordingId)) {
+            return Outcome.IN_PROGRESS;
+        }
+        Path file = store.resolve(recording.path());
+        boolean existed;
+        try {
+            existed = Files.deleteIfExists(file);
+        }
+        catch (IOException e) {
+            log.error("Could not delete {}; recording {} kept", file, recordingId, e);
+            repository.setStatus(recordingId, recording.status());
+            return Outcome.FAILED;
+        }
+        peaks.forget(recordingId);
+        repository.delete(recordingId);
+        String detail = "call " + recording.callId() + ", " + recording.path() + ", " + recording.sizeBytes() + " bytes"
+                + (existed ? "" : ", file was already missing") + (reason == null ? "" : ", " + reason);
+        audit.record(AuditAction.RECORDING_DELETED, actor, recordingId, detail, null);
+        if (!existed) {
+            log.warn("Recording {} had no file {}; its row is removed", recordingId, file);
+        }
+        return existed ? Outcome.DELETED : Outcome.DELETED_FILE_WAS_MISSING;
+    }
+
+    /** Rows left in DELETING by a crash: their file is gone or going; finish the job. */
+    public int finishInterruptedDeletions() {
+        int finished = 0;
+        for (String id : repository.findDeleting()) {
+            if (delete0(id)) {
+                finished++;
+            }
+        }
+        return finished;
+    }
+
+    private boolean delete0(String id) {
+        var recording = repository.findById(id).orElse(null);
+        if (recording == null) {
+            return false;
+        }
+        try {
+            Files.deleteIfExists(store.resolve(recording.path()));
+            repository.delete(id);
+            audit.record(AuditAction.RECORDING_DELETED, "system", id, "interrupted deletion finished", null);
+            return true;
+        }
+        catch (IOException e) {
+            log.error("Could not finish deleting recording {}", id, e);
+            return false;
+        }
+    }
+}

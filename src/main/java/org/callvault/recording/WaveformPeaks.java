@@ -1,0 +1,135 @@
+package org.callvault.recording;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * The waveform of a recording as min/max pairs per bucket and channel, computed once by streaming
+ * through the file and cached next to the recordings, so drawing a one-hour call never means
+ * downloading it. Cached as a small binary file: {@code .peaks/<recording-id>.bin}.
+ */
+@Component
+public class WaveformPeaks {
+
+    public static final int BUCKETS = 1200;
+
+    private final RecordingStore store;
+
+    WaveformPeaks(RecordingStore store) {
+        this.store = store;
+    }
+
+    /** Per channel, {@code 2 × BUCKETS} values: min and max of each bucket, scaled to -1..1 × 32767. */
+    public record Peaks(int channels, int buckets, long frames, int sampleRate, short[][] minMax) {
+    }
+
+    public Peaks peaksOf(String recordingId, Path wav) {
+        Path cached = cacheFile(recordingId);
+        try {
+            if (Files.exists(cached) && Files.getLastModifiedTime(cached).compareTo(Files.getLastModifiedTime(wav)) >= 0) {
+                return read(cached);
+            }
+            Peaks peaks = compute(wav);
+            write(cached, peaks);
+            return peaks;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the waveform of " + wav.getFileName(), e);
+        }
+    }
+
+    void forget(String recordingId) {
+        try {
+            Files.deleteIfExists(cacheFile(recordingId));
+        }
+        catch (IOException ignored) {
+            // a stale cache file is harmless: it is keyed by an id that is gone
+        }
+    }
+
+    static Peaks compute(Path wav) throws IOException {
+        try (InputStream in = Files.newInputStream(wav)) {
+            WavHeader header = WavHeader.parse(in.readNBytes(WavHeader.SIZE));
+            int channels = header.channels();
+            long dataBytes = Math.min(header.dataBytes(), Files.size(wav) - WavHeader.SIZE);
+            long frames = dataBytes / (2L * channels);
+            short[][] minMax = new short[channels][2 * BUCKETS];
+            for (short[] channel : minMax) {
+                for (int b = 0; b < BUCKETS; b++) {
+                    channel[2 * b] = Short.MAX_VALUE;
+                    channel[2 * b + 1] = Short.MIN_VALUE;
+                }
+            }
+            byte[] chunk = new byte[64 * 1024 * channels];
+            ByteBuffer view = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
+            long frame = 0;
+            int read;
+            while (frame < frames && (read = in.readNBytes(chunk, 0, chunk.length)) > 0) {
+                int framesInChunk = read / (2 * channels);
+                for (int i = 0; i < framesInChunk && frame < frames; i++, frame++) {
+                    int bucket = (int) (frame * BUCKETS / Math.max(1, frames));
+                    for (int c = 0; c < channels; c++) {
+                        short sample = view.getShort((i * channels + c) * 2);
+                        short[] channel = minMax[c];
+                        if (sample < channel[2 * bucket]) {
+                            channel[2 * bucket] = sample;
+                        }
+                        if (sample > channel[2 * bucket + 1]) {
+                            channel[2 * bucket + 1] = sample;
+                        }
+                    }
+                }
+            }
+            for (short[] channel : minMax) {
+                for (int b = 0; b < BUCKETS; b++) {
+                    if (channel[2 * b] > channel[2 * b + 1]) { // empty bucket (a file shorter than BUCKETS frames)
+                        channel[2 * b] = 0;
+                        channel[2 * b + 1] = 0;
+                    }
+                }
+            }
+            return new Peaks(channels, BUCKETS, frames, header.sampleRate(), minMax);
+        }
+    }
+
+    private Path cacheFile(String recordingId) {
+        return store.root().resolve(".peaks").resolve(java.util.UUID.fromString(recordingId) + ".bin");
+    }
+
+    private static void write(Path file, Peaks peaks) throws IOException {
+        Files.createDirectories(file.getParent());
+        ByteBuffer buffer = ByteBuffer.allocate(20 + peaks.channels() * peaks.buckets() * 4);
+        buffer.putInt(peaks.channels()).putInt(peaks.buckets()).putLong(peaks.frames()).putInt(peaks.sampleRate());
+        for (short[] channel : peaks.minMax()) {
+            for (short value : channel) {
+                buffer.putShort(value);
+            }
+        }
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(temp, buffer.array());
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static Peaks read(Path file) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(Files.readAllBytes(file));
+        int channels = buffer.getInt();
+        int buckets = buffer.getInt();
+        long frames = buffer.getLong();
+        int rate = buffer.getInt();
+        short[][] minMax = new short[channels][2 * buckets];
+        for (short[] channel : minMax) {
+            for (int i = 0; i < channel.length; i++) {
+                channel[i] = buffer.getShort();
+            }
+        }
+        return new Peaks(channels, buckets, frames, rate, minMax);
+    }
+}
