@@ -10,6 +10,10 @@ public interface AudioSink {
      */
     void audio(int track, byte[] frame, long arrivalNanos);
 
+    /** A leg's channel was (re)attached; its media timestamps may start over. */
+    default void legAttached(int track) {
+    }
+
     AudioSink NONE = (track, frame, arrivalNanos) -> {
     };
 }

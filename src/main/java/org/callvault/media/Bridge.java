@@ -26,6 +26,7 @@ public final class Bridge {
     /** Attaches (or replaces, after a reconnect) the sink a leg listens on. */
     public synchronized void attach(int track, FrameSink sink) {
         FrameSink previous = sinks.getAndSet(track, sink);
+        recorder.legAttached(track);
         if (previous != null && previous != sink) {
             previous.close();
         }

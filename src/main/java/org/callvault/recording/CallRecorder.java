@@ -137,6 +137,11 @@ public final class CallRecorder {
     }
 
     /** Writes everything older than {@code nowSample} minus the window to the file. */
+    /** A leg's media channel was (re)attached: its next frame sets its place on the timeline. */
+    public void reanchor(int track) {
+        tracks[track].reanchorOnNextFrame();
+    }
+
     public void advance(long nowSample) {
         ensureRecording();
         flushTo(flushTarget(nowSample), nowSample, true);

@@ -86,6 +86,12 @@ final class RecorderLoop implements Runnable {
         else if (command instanceof Stop stop) {
             onStop(stop);
         }
+        else if (command instanceof Reanchor reanchor) {
+            Active state = active.get(reanchor.track());
+            if (state != null && state.recorder != null) {
+                state.recorder.reanchor(reanchor.leg());
+            }
+        }
     }
 
     private void onStart(RecordingService.Track track) {
@@ -183,6 +189,9 @@ final class RecorderLoop implements Runnable {
     }
 
     record Stop(RecordingService.Track track, long endNanos) {
+    }
+
+    record Reanchor(RecordingService.Track track, int leg) {
     }
 
     record Finished(long samples, long framesAccepted, long framesDropped, Exception error) {

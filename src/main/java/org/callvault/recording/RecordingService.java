@@ -193,6 +193,11 @@ public class RecordingService {
         }
 
         @Override
+        public void legAttached(int track) {
+            enqueueControl(new RecorderLoop.Reanchor(this, track));
+        }
+
+        @Override
         public CompletableFuture<RecordingSummary> finish(long endNanos) {
             enqueueControl(new RecorderLoop.Stop(this, endNanos));
             return done;

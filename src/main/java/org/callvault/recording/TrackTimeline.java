@@ -158,6 +158,14 @@ final class TrackTimeline {
      * band; at most once per frame of output, so that a lazy caller flushing a second at a time
      * still gets the full correction rate.
      */
+    /**
+     * The leg reconnected (a new media socket, maybe a reloaded page whose timestamps start again
+     * at 0): place its next frame where it arrives instead of waiting for a resync.
+     */
+    void reanchorOnNextFrame() {
+        anchored = false;
+    }
+
     void compensateDrift(long now) {
         if (!anchored || pendingPad > 0 || outputSinceCorrection < frameSamples) {
             return;
