@@ -21,12 +21,19 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class CallHistoryRepository {
 
+    /**
+     * Pages read the calls alone, then their recordings by id: a join in the paged query lets
+     * MariaDB pick a join buffer and sort the whole range instead of walking the index.
+     */
     private static final String SELECT = """
             SELECT c.id, c.state, c.caller_name, c.caller_number, c.agent_username, c.created_at, c.answered_at,
-                   c.ended_at, c.end_reason, c.duration_ms,
-                   r.id AS rec_id, r.status AS rec_status, r.sample_rate, r.channels, r.duration_ms AS rec_duration,
-                   r.size_bytes, r.sha256, r.repaired
-            FROM calls c LEFT JOIN recordings r ON r.call_id = c.id
+                   c.ended_at, c.end_reason, c.duration_ms
+            FROM calls c
+            """;
+
+    private static final String SELECT_RECORDINGS = """
+            SELECT call_id, id, status, sample_rate, channels, duration_ms, size_bytes, sha256, repaired
+            FROM recordings WHERE call_id IN (:ids)
             """;
 
     private final JdbcClient jdbc;
@@ -40,16 +47,18 @@ public class CallHistoryRepository {
         StringBuilder where = where(filter, params);
         if (after != null) {
             String op = filter.newestFirst() ? "<" : ">";
+            // "created_at <= x AND (created_at < x OR id < y)": the first half is a plain index range,
+            // which every engine uses; the textbook "(a < x OR (a = x AND b < y))" makes MariaDB scan.
             where.append(where.isEmpty() ? " WHERE " : " AND ")
-                    .append("(c.created_at ").append(op).append(" :afterAt OR (c.created_at = :afterAt AND c.id ")
-                    .append(op).append(" :afterId))");
+                    .append("c.created_at ").append(op).append("= :afterAt AND (c.created_at ").append(op)
+                    .append(" :afterAt OR c.id ").append(op).append(" :afterId)");
             params.put("afterAt", after.createdAt());
             params.put("afterId", after.id());
         }
         String order = filter.newestFirst() ? " ORDER BY c.created_at DESC, c.id DESC" : " ORDER BY c.created_at, c.id";
         params.put("limit", limit + 1);
-        List<CallRecord> rows = jdbc.sql(SELECT + where + order + " LIMIT :limit").params(params)
-                .query(CallHistoryRepository::map).list();
+        List<CallRecord> rows = withRecordings(jdbc.sql(SELECT + where + order + " LIMIT :limit").params(params)
+                .query(CallHistoryRepository::map).list());
         String next = null;
         if (rows.size() > limit) {
             rows = new ArrayList<>(rows.subList(0, limit));
@@ -64,16 +73,46 @@ public class CallHistoryRepository {
         Map<String, Object> params = new LinkedHashMap<>();
         StringBuilder where = where(filter, params);
         String order = filter.newestFirst() ? " ORDER BY c.created_at DESC, c.id DESC" : " ORDER BY c.created_at, c.id";
-        jdbc.sql(SELECT + where + order).params(params).query(CallHistoryRepository::map).stream().forEach(action);
+        List<CallRecord> batch = new ArrayList<>();
+        try (var rows = jdbc.sql(SELECT + where + order).params(params).query(CallHistoryRepository::map).stream()) {
+            rows.forEach(row -> {
+                batch.add(row);
+                if (batch.size() == 500) {
+                    withRecordings(batch).forEach(action);
+                    batch.clear();
+                }
+            });
+        }
+        withRecordings(batch).forEach(action);
     }
 
     public Optional<CallRecord> findById(String id) {
-        return jdbc.sql(SELECT + " WHERE c.id = :id").param("id", id).query(CallHistoryRepository::map).optional();
+        return jdbc.sql(SELECT + " WHERE c.id = :id").param("id", id).query(CallHistoryRepository::map).optional()
+                .map(call -> withRecordings(List.of(call)).get(0));
     }
 
     public Optional<CallRecord> findByRecordingId(String recordingId) {
-        return jdbc.sql(SELECT + " WHERE r.id = :id").param("id", recordingId).query(CallHistoryRepository::map)
-                .optional();
+        return jdbc.sql("SELECT call_id FROM recordings WHERE id = :id").param("id", recordingId)
+                .query(String.class).optional().flatMap(this::findById);
+    }
+
+    private List<CallRecord> withRecordings(List<CallRecord> calls) {
+        if (calls.isEmpty()) {
+            return calls;
+        }
+        Map<String, CallRecord.Recording> byCall = new java.util.HashMap<>();
+        jdbc.sql(SELECT_RECORDINGS).param("ids", calls.stream().map(CallRecord::id).toList())
+                .query((rs, n) -> byCall.put(rs.getString("call_id"), new CallRecord.Recording(rs.getString("id"),
+                        rs.getString("status"), rs.getInt("sample_rate"), rs.getInt("channels"),
+                        nullableLong(rs, "duration_ms"), nullableLong(rs, "size_bytes"), rs.getString("sha256"),
+                        rs.getBoolean("repaired"))))
+                .list();
+        List<CallRecord> result = new ArrayList<>(calls.size());
+        for (CallRecord c : calls) {
+            result.add(new CallRecord(c.id(), c.state(), c.callerName(), c.callerNumber(), c.agent(), c.createdAt(),
+                    c.answeredAt(), c.endedAt(), c.endReason(), c.durationMs(), byCall.get(c.id())));
+        }
+        return result;
     }
 
     private static StringBuilder where(CallFilter filter, Map<String, Object> params) {
@@ -118,16 +157,10 @@ public class CallHistoryRepository {
     }
 
     private static CallRecord map(ResultSet rs, int row) throws SQLException {
-        CallRecord.Recording recording = null;
-        if (rs.getString("rec_id") != null) {
-            recording = new CallRecord.Recording(rs.getString("rec_id"), rs.getString("rec_status"),
-                    rs.getInt("sample_rate"), rs.getInt("channels"), nullableLong(rs, "rec_duration"),
-                    nullableLong(rs, "size_bytes"), rs.getString("sha256"), rs.getBoolean("repaired"));
-        }
         return new CallRecord(rs.getString("id"), rs.getString("state"), rs.getString("caller_name"),
                 rs.getString("caller_number"), rs.getString("agent_username"), instant(rs, "created_at"),
                 instant(rs, "answered_at"), instant(rs, "ended_at"), rs.getString("end_reason"),
-                nullableLong(rs, "duration_ms"), recording);
+                nullableLong(rs, "duration_ms"), null);
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
