@@ -38,7 +38,7 @@ class RecordingsPageController {
             model.addAttribute("page", page);
             if (page.next() != null) {
                 model.addAttribute("nextUrl", UriComponentsBuilder.fromPath("/recordings")
-                        .queryParams(withoutAfter(params)).queryParam("after", page.next()).build().toUriString());
+                        .queryParams(withoutAfter(params)).queryParam("after", page.next()).encode().build().toUriString());
             }
         }
         catch (IllegalArgumentException e) {
@@ -46,7 +46,7 @@ class RecordingsPageController {
             model.addAttribute("page", new CallPage(java.util.List.of(), null));
         }
         model.addAttribute("exportUrl", UriComponentsBuilder.fromPath("/api/calls/export.csv")
-                .queryParams(withoutAfter(params)).build().toUriString());
+                .queryParams(withoutAfter(params)).encode().build().toUriString());
         return "recordings";
     }
 

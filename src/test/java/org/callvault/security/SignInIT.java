@@ -30,6 +30,8 @@ class SignInIT extends IntegrationTest {
         HttpResponse<String> page = session.get("/login");
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("name=\"username\"").contains("name=\"password\"").contains("name=\"_csrf\"");
+        assertThat(page.body()).doesNotContain("Wrong user name").doesNotContain("Too many").doesNotContain("signed out");
+        assertThat(session.get("/login?error").body()).contains("Wrong user name").doesNotContain("signed out");
         assertThat(session.csrfToken()).isNotBlank();
     }
 

@@ -2,6 +2,10 @@ package org.callvault.loadtool;
 
 import io.netty.buffer.ByteBuf;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * The media frame of protocol.md: 16-byte big-endian header (version 1, kind 0, 2 reserved zero
  * bytes, uint32 sequence, int64 media timestamp) followed by PCM16 little-endian mono.
@@ -50,42 +54,52 @@ final class Frame {
         return 2 + lenBytes + 4 + payloadLength;
     }
 
+    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
     /**
      * Writes one complete masked binary WebSocket frame carrying a media frame: the 16-byte header for
      * {@code sequence}/{@code timestamp}, then {@code pcmLength} bytes of {@code pcm} from
-     * {@code pcmOffset}. {@code pcm} is read with absolute gets and not modified.
+     * {@code pcmOffset}. The frame is built in {@code scratch} (at least
+     * {@link #wsFrameSize(int) wsFrameSize(16 + pcmLength)} bytes, owned by the calling thread) and
+     * copied into {@code out} at once.
      */
     static void writeMaskedMediaFrame(ByteBuf out, int maskKey, long sequence, long timestamp,
-                                      ByteBuf pcm, int pcmOffset, int pcmLength) {
+                                      byte[] pcm, int pcmOffset, int pcmLength, byte[] scratch) {
         int payload = HEADER_BYTES + pcmLength;
-        out.writeByte(0x82); // FIN + binary
+        int p = 0;
+        scratch[p++] = (byte) 0x82; // FIN + binary
         if (payload < 126) {
-            out.writeByte(0x80 | payload);
+            scratch[p++] = (byte) (0x80 | payload);
         } else if (payload <= 0xFFFF) {
-            out.writeByte(0x80 | 126);
-            out.writeShort(payload);
+            scratch[p++] = (byte) (0x80 | 126);
+            scratch[p++] = (byte) (payload >>> 8);
+            scratch[p++] = (byte) payload;
         } else {
-            out.writeByte(0x80 | 127);
-            out.writeLong(payload);
+            scratch[p++] = (byte) (0x80 | 127);
+            LONG_BE.set(scratch, p, (long) payload);
+            p += 8;
         }
-        out.writeInt(maskKey);
+        INT_BE.set(scratch, p, maskKey);
+        p += 4;
         long mask8 = ((maskKey & 0xFFFFFFFFL) << 32) | (maskKey & 0xFFFFFFFFL);
         // header: bytes 0..7 = version, kind, reserved(2), sequence(4); bytes 8..15 = timestamp
         long h0 = ((long) VERSION << 56) | ((long) KIND_AUDIO << 48) | (sequence & 0xFFFFFFFFL);
-        out.writeLong(h0 ^ mask8);
-        out.writeLong(timestamp ^ mask8);
+        LONG_BE.set(scratch, p, h0 ^ mask8);
+        LONG_BE.set(scratch, p + 8, timestamp ^ mask8);
+        p += 16;
         // payload offsets 16.. keep the mask phase (16 is a multiple of 4)
         int i = 0;
         for (; i + 8 <= pcmLength; i += 8) {
-            out.writeLong(pcm.getLong(pcmOffset + i) ^ mask8);
+            LONG_BE.set(scratch, p + i, (long) LONG_BE.get(pcm, pcmOffset + i) ^ mask8);
         }
         if (i + 4 <= pcmLength) {
-            out.writeInt(pcm.getInt(pcmOffset + i) ^ maskKey);
+            INT_BE.set(scratch, p + i, (int) INT_BE.get(pcm, pcmOffset + i) ^ maskKey);
             i += 4;
         }
         for (int k = 0; i < pcmLength; i++, k++) {
-            int m = (maskKey >>> (24 - 8 * k)) & 0xFF;
-            out.writeByte(pcm.getByte(pcmOffset + i) ^ m);
+            scratch[p + i] = (byte) (pcm[pcmOffset + i] ^ (maskKey >>> (24 - 8 * k)));
         }
+        out.writeBytes(scratch, 0, p + pcmLength);
     }
 }

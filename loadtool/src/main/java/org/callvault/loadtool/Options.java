@@ -94,6 +94,8 @@ final class Options {
     long seed = 1;
     double answerTimeoutSeconds = 10;
     double recordingWaitSeconds = 10;
+    /** Calls are up but not yet measured: lets both JVMs settle after the ramp. */
+    double settleSeconds = 5;
     int progressSeconds = 5;
     boolean help;
 
@@ -151,6 +153,7 @@ final class Options {
                 case "--seed" -> o.seed = longValue(name, value);
                 case "--answer-timeout" -> o.answerTimeoutSeconds = doubleIn(name, value, 1, 120);
                 case "--recordings-wait" -> o.recordingWaitSeconds = doubleIn(name, value, 0, 120);
+                case "--settle" -> o.settleSeconds = doubleIn(name, value, 0, 300);
                 case "--progress" -> o.progressSeconds = intIn(name, value, 1, 600);
                 default -> throw new UsageException("unknown option " + name + " (see --help)");
             }
@@ -275,7 +278,8 @@ final class Options {
               --password PW         its password (default: env CALLVAULT_LOADTOOL_PASSWORD)
               --calls N             concurrent calls (default 10, max %d)
               --ramp R              calls started per second (default 50)
-              --run SECONDS         steady window after the ramp (default 30, max %d)
+              --run SECONDS         steady (measured) window after the ramp (default 30, max %d)
+              --settle SECONDS      pause between the ramp and the steady window (default 5)
               --duration SECONDS    length of one call; shorter than --run: calls are redialled
                                     until the window ends (default: the whole run)
               --faults SPEC         e.g. drop=10,garbage=1: percent of legs that drop their media

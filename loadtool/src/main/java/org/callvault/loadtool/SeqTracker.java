@@ -12,8 +12,9 @@ final class SeqTracker {
 
     enum Result { NEW, LATE, DUPLICATE, TOO_OLD }
 
-    private final long[] seen = new long[WORDS];
+    private long[] seen = new long[WORDS];
     private long highest = -1;
+    private long first = -1;
     private long distinct;
     private long duplicates;
     private long gaps;
@@ -23,6 +24,10 @@ final class SeqTracker {
 
     /** Registers a received 32-bit sequence number (0..2^32-1). */
     Result receive(long seq32) {
+        if (seen == null) {
+            tooOld++;
+            return Result.TOO_OLD;
+        }
         long s = unwrap(seq32 & 0xFFFFFFFFL);
         if (s > highest) {
             long from = highest + 1;
@@ -39,6 +44,9 @@ final class SeqTracker {
             }
             set(s);
             highest = s;
+            if (first < 0) {
+                first = s;
+            }
             distinct++;
             return Result.NEW;
         }
@@ -57,9 +65,19 @@ final class SeqTracker {
         return Result.LATE;
     }
 
+    /** Drops the window (the counters stay); later frames count as too old. */
+    void release() {
+        seen = null;
+    }
+
     /** Unwrapped (64-bit) value of the last NEW sequence, -1 before the first frame. */
     long highest() {
         return highest;
+    }
+
+    /** The first sequence that arrived (unwrapped), -1 before any. */
+    long first() {
+        return first;
     }
 
     long distinct() {

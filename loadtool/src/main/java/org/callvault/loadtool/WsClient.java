@@ -108,16 +108,9 @@ final class WsClient implements AutoCloseable {
      * connection is not yet open; {@link Listener#onOpen} says when it is.
      */
     Conn connect(EventLoop loop, String pathAndQuery, String cookie, Listener listener) {
-        URI uri = URI.create(wsBase + pathAndQuery);
-        HttpHeaders headers = new DefaultHttpHeaders();
-        if (cookie != null) {
-            headers.set(HttpHeaderNames.COOKIE, cookie);
-        }
-        // no Origin header: a non-browser client; performMasking as RFC 6455 requires of clients
-        WebSocketClientHandshaker hs = WebSocketClientHandshakerFactory.newHandshaker(
-                uri, WebSocketVersion.V13, null, false, headers, MAX_FRAME,
-                true, false, 2000L, false, false);
+        WebSocketClientHandshaker hs = handshaker(URI.create(wsBase + pathAndQuery), cookie);
         Conn conn = new Conn(hs, listener, pathAndQuery);
+        conn.connectNanos = System.nanoTime();
         Bootstrap b = new Bootstrap()
                 .group(loop)
                 .channel(channelClass)
@@ -138,6 +131,18 @@ final class WsClient implements AutoCloseable {
         return conn;
     }
 
+    /** RFC 6455 client handshake: masking on, no extensions, no Origin header, optional Cookie. */
+    static WebSocketClientHandshaker handshaker(URI uri, String cookie) {
+        HttpHeaders headers = new DefaultHttpHeaders();
+        if (cookie != null) {
+            headers.set(HttpHeaderNames.COOKIE, cookie);
+        }
+        // (uri, version, subprotocol, allowExtensions, headers, maxFramePayload, performMasking,
+        //  allowMaskMismatch, forceCloseTimeoutMillis, absoluteUpgradeUrl, generateOriginHeader)
+        return WebSocketClientHandshakerFactory.newHandshaker(uri, WebSocketVersion.V13, null, false, headers,
+                MAX_FRAME, true, false, 2000L, false, false);
+    }
+
     @Override
     public void close() {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -155,8 +160,10 @@ final class WsClient implements AutoCloseable {
         private int closeCode = 1006;
         private String closeReason = "";
         private boolean closedReported;
-        /** Free for the owner (e.g. the leg this connection belongs to). */
-        Object attachment;
+        /** When the connect started, the TCP connection was up, the handshake request was written. */
+        long connectNanos;
+        long activeNanos;
+        long requestWrittenNanos;
 
         Conn(WebSocketClientHandshaker handshaker, Listener listener, String path) {
             this.handshaker = handshaker;
@@ -171,7 +178,8 @@ final class WsClient implements AutoCloseable {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             channel = ctx.channel();
-            handshaker.handshake(channel);
+            activeNanos = System.nanoTime();
+            handshaker.handshake(channel).addListener(f -> requestWrittenNanos = System.nanoTime());
         }
 
         @Override

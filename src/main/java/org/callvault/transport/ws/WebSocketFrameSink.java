@@ -52,7 +52,9 @@ final class WebSocketFrameSink implements FrameSink {
 
     @Override
     public synchronized void close() {
-        frames.tryEmitComplete();
+        // Close first: completing the outbound stream first lets Reactor Netty send its own empty
+        // close frame (1005) ahead of ours.
         socket.close(CloseStatus.NORMAL.withReason("call ended")).subscribe();
+        frames.tryEmitComplete();
     }
 }

@@ -1,0 +1,577 @@
+package org.callvault.loadtool;
+
+import tools.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One of the N concurrent calls: an agent console (its own agent event socket) and a caller phone
+ * page (a caller event socket) that dials, talks, hangs up and, when calls are shorter than the run,
+ * dials again. Everything here runs on the slot's event loop.
+ */
+final class CallSlot {
+
+    /** A slot gives up after this many failed calls in a row. */
+    static final int MAX_CONSECUTIVE_FAILURES = 5;
+    static final long DRAIN_NANOS = 500_000_000L;
+    static final long END_GUARD_NANOS = 10_000_000_000L;
+    /** How long after dropping a media socket the tool waits for the server to end the call. */
+    static final long DROP_END_WAIT_NANOS = 20_000_000_000L;
+
+    final Run run;
+    final LoopState ls;
+    final int index;
+    final String tag;
+    private final String marker;
+    final List<Attempt> attempts = new ArrayList<>();
+    Attempt current;
+
+    boolean callerDrop;
+    boolean agentDrop;
+    boolean callerGarbage;
+    boolean agentGarbage;
+
+    private EventChannel agentEv;
+    private EventChannel callerEv;
+    private boolean agentReady;
+    private boolean agentGone;
+    private boolean settled;
+    private boolean closing;
+    private int consecutiveFailures;
+
+    CallSlot(Run run, LoopState ls, int index) {
+        this.run = run;
+        this.ls = ls;
+        this.index = index;
+        this.tag = "load-" + run.runId + "-" + index;
+        this.marker = "\"" + tag + "\"";
+    }
+
+    long agentMessages() {
+        return agentEv == null ? 0 : agentEv.received;
+    }
+
+    long agentMessagesSkipped() {
+        return agentEv == null ? 0 : agentEv.skipped;
+    }
+
+    boolean eventSocketsOpen() {
+        return (agentEv != null && agentEv.isOpen()) || (callerEv != null && callerEv.isOpen());
+    }
+
+    // ---------------------------------------------------------------- agent console
+
+    void openAgent() {
+        agentEv = new EventChannel(run, "agent", new EventChannel.Handler() {
+            @Override
+            public void onOpen(EventChannel ch) {
+            }
+
+            @Override
+            public void onMessage(EventChannel ch, String type, JsonNode msg) {
+                onAgentMessage(type, msg);
+            }
+
+            @Override
+            public void onGone(EventChannel ch, int code, String why) {
+                agentGone = true;
+                if (!agentReady) {
+                    run.agentsFailed.incrementAndGet();
+                    run.note("agent " + index + " event socket failed: " + (code < 0 ? why : "closed " + code + " " + why));
+                } else if (!closing) {
+                    run.note("agent " + index + " event socket closed by the server: " + code + " " + why);
+                    if (current != null) {
+                        current.fail("agent event socket closed " + code);
+                    }
+                }
+            }
+        }, marker);
+        agentEv.open(ls.loop, "SESSION=" + run.cookie);
+    }
+
+    private void onAgentMessage(String type, JsonNode msg) {
+        switch (type) {
+            case "welcome" -> {
+                learnMedia(msg);
+                if (!agentReady) {
+                    agentReady = true;
+                    run.agentsReady.incrementAndGet();
+                }
+            }
+            case "call" -> {
+                JsonNode c = msg.path("call");
+                if (!tag.equals(c.path("callerName").asString(""))) {
+                    return;
+                }
+                if ("ringing".equals(c.path("state").asString(""))) {
+                    if (current != null && current.agentRingingNanos == 0) {
+                        current.agentRingingNanos = System.nanoTime();
+                    }
+                    answer(c.path("id").asString(null));
+                }
+            }
+            case "media" -> openMedia(false, msg);
+            case "leg", "pong" -> {
+            }
+            case "error" -> {
+                String code = msg.path("code").asString("?");
+                run.count("error.agent." + code);
+                run.note("agent " + index + " error: " + msg);
+                if (current != null && "answer".equals(msg.path("ref").asString(""))) {
+                    current.fail("answer refused: " + code);
+                }
+            }
+            default -> run.count("event.agent.unknown_type." + type);
+        }
+    }
+
+    private void answer(String callId) {
+        Attempt a = current;
+        if (callId == null || a == null || a.answerSent || a.done || a.endRequested
+                || (a.callId != null && !a.callId.equals(callId))) {
+            run.count("agent.ringing_ignored");
+            return;
+        }
+        if (a.callId == null) {
+            a.callId = callId;
+        }
+        a.answerSent = true;
+        agentEv.send("{\"type\":\"answer\",\"callId\":" + EventChannel.quote(callId) + "}");
+    }
+
+    // ---------------------------------------------------------------- caller phone
+
+    void start() {
+        if (agentGone || !agentReady) {
+            run.count("slot.no_agent");
+            settle();
+            return;
+        }
+        callerEv = new EventChannel(run, "caller", new EventChannel.Handler() {
+            @Override
+            public void onOpen(EventChannel ch) {
+            }
+
+            @Override
+            public void onMessage(EventChannel ch, String type, JsonNode msg) {
+                onCallerMessage(type, msg);
+            }
+
+            @Override
+            public void onGone(EventChannel ch, int code, String why) {
+                if (!closing) {
+                    run.note("caller " + index + " event socket " + (code < 0 ? "refused: " + why : "closed " + code + " " + why));
+                    Attempt a = current;
+                    if (a != null) {
+                        a.fail("caller event socket " + (code < 0 ? "refused" : "closed " + code));
+                        forceDone(a);
+                    } else {
+                        settle();
+                    }
+                }
+            }
+        }, null);
+        callerEv.open(ls.loop, null);
+    }
+
+    private void onCallerMessage(String type, JsonNode msg) {
+        Attempt a = current;
+        switch (type) {
+            case "welcome" -> {
+                try {
+                    learnMedia(msg);
+                } catch (IllegalStateException e) {
+                    run.note(e.getMessage());
+                    settle();
+                    return;
+                }
+                dial();
+            }
+            case "leg" -> {
+                if (a == null) {
+                    return;
+                }
+                String id = msg.path("callId").asString(null);
+                if (a.callId == null) {
+                    a.callId = id;
+                } else if (!a.callId.equals(id)) {
+                    run.count("caller.leg_for_another_call");
+                    run.note("caller " + index + ": leg for " + id + " while the call is " + a.callId);
+                }
+                if (a.endRequested && !a.hangupSent) {
+                    hangup(a);
+                }
+            }
+            case "call" -> onCallerCall(a, msg.path("call"));
+            case "media" -> openMedia(true, msg);
+            case "pong" -> {
+            }
+            case "error" -> {
+                String code = msg.path("code").asString("?");
+                run.count("error.caller." + code);
+                run.note("caller " + index + " error: " + msg);
+                if (a != null && "dial".equals(msg.path("ref").asString("")) && a.callId == null) {
+                    a.fail("dial refused: " + code);
+                    a.terminal = true;
+                    checkDone(a);
+                }
+            }
+            default -> run.count("event.caller.unknown_type." + type);
+        }
+    }
+
+    private void onCallerCall(Attempt a, JsonNode c) {
+        String id = c.path("id").asString(null);
+        if (a == null || id == null || (a.callId != null && !a.callId.equals(id))) {
+            run.count("caller.call_event_for_another_call");
+            return;
+        }
+        a.callId = id;
+        String state = c.path("state").asString("?");
+        long now = System.nanoTime();
+        a.state = state;
+        switch (state) {
+            case "ringing" -> {
+                if (a.ringingNanos == 0) {
+                    a.ringingNanos = now;
+                }
+            }
+            case "answered" -> {
+                if (a.answeredNanos == 0) {
+                    a.answeredNanos = now;
+                }
+                a.answeredAt = c.path("answeredAt").asString(null);
+            }
+            default -> {
+            }
+        }
+        if (Attempt.isTerminal(state) && !a.terminal) {
+            a.terminal = true;
+            a.endedNanos = now;
+            a.endReason = c.path("endReason").asString(null);
+            a.endedAt = c.path("endedAt").asString(null);
+            if (c.path("answeredAt").isString()) {
+                a.answeredAt = c.path("answeredAt").asString();
+            }
+            JsonNode d = c.path("durationMs");
+            a.durationMs = d.isNumber() ? d.asLong() : -1;
+            if (!a.endRequested) {
+                stopTalking(a);
+            }
+            checkDone(a);
+            if (!a.done) {
+                // the server closes the media sockets after the end; give it a few seconds
+                ls.loop.schedule(() -> {
+                    if (!a.done) {
+                        a.fail("media socket still open 5 s after the call " + a.state);
+                        forceDone(a);
+                    }
+                }, 5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private void learnMedia(JsonNode welcome) {
+        if (run.media == null) {
+            run.media = Run.MediaConfig.from(welcome.path("media"));
+        }
+    }
+
+    private void dial() {
+        if (run.ending || closing || current != null) {
+            return;
+        }
+        if (consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
+            run.count("slot.gave_up");
+            return;
+        }
+        long end = run.steadyEnd;
+        long minCall = (long) (Math.min(2, run.options.durationSeconds > 0 ? run.options.durationSeconds : 2) * 1e9);
+        if (end != Long.MAX_VALUE && System.nanoTime() + minCall > end) {
+            return; // too close to the end of the window for another call
+        }
+        Attempt a = new Attempt(this, attempts.size(), Tone.callerFrequency(index), Tone.agentFrequency(index));
+        attempts.add(a);
+        current = a;
+        run.attemptsOpen.incrementAndGet();
+        a.dialNanos = System.nanoTime();
+        callerEv.send("{\"type\":\"dial\",\"callerName\":" + EventChannel.quote(tag)
+                + ",\"callerNumber\":\"+1 555 " + String.format("%07d", index) + "\"}");
+        long timeout = (long) (run.options.answerTimeoutSeconds * 1e9);
+        ls.loop.schedule(() -> {
+            if (a.mediaUpNanos == 0 && !a.done && !a.endRequested) {
+                a.fail("not connected within " + Report.num(run.options.answerTimeoutSeconds) + " s (state " + a.state
+                        + (a.caller == null ? ", no caller media" : "") + (a.agent == null ? ", no agent media" : "") + ")");
+                endCall(a);
+            }
+        }, timeout, TimeUnit.NANOSECONDS);
+    }
+
+    // ---------------------------------------------------------------- media
+
+    private void openMedia(boolean isCaller, JsonNode msg) {
+        Attempt a = current;
+        if (a == null || a.done || a.terminal || run.media == null) {
+            run.count("media.message_without_live_call");
+            return;
+        }
+        String callId = msg.path("callId").asString(null);
+        if (a.callId != null && callId != null && !a.callId.equals(callId)) {
+            run.count("media.message_for_another_call");
+            return;
+        }
+        if ((isCaller ? a.caller : a.agent) != null) {
+            run.count("media.second_media_message");
+            return;
+        }
+        if (isCaller) {
+            a.callerMediaMsgNanos = System.nanoTime();
+        } else {
+            a.agentMediaMsgNanos = System.nanoTime();
+        }
+        String url = msg.path("url").asString(null);
+        String token = msg.path("token").asString(null);
+        if (url == null || !url.startsWith("/")) {
+            if (token == null) {
+                a.fail("media message without url or token");
+                return;
+            }
+            url = run.media.path() + "?token=" + token;
+        }
+        Tone tone = Tone.of(isCaller ? a.callerFrequency : a.agentFrequency, run.media.sampleRate(), run.media.samplesPerFrame());
+        MediaLeg leg = new MediaLeg(run, ls, a, isCaller, tone);
+        if (isCaller) {
+            a.caller = leg;
+        } else {
+            a.agent = leg;
+        }
+        if (a.caller != null && a.agent != null) {
+            a.caller.peer = a.agent;
+            a.agent.peer = a.caller;
+        }
+        leg.conn = run.client.connect(ls.loop, url, null, leg);
+    }
+
+    void onLegOpen(Attempt a, MediaLeg leg) {
+        if (a.mediaUpNanos != 0 || a.caller == null || a.agent == null || a.caller.openNanos == 0 || a.agent.openNanos == 0) {
+            return;
+        }
+        a.mediaUpNanos = System.nanoTime();
+        run.callsUp.incrementAndGet();
+        consecutiveFailures = 0;
+        settle();
+        if (!run.options.callsLastWholeRun()) {
+            long d = (long) (run.options.durationSeconds * 1e9);
+            ls.loop.schedule(() -> endCall(a), d, TimeUnit.NANOSECONDS);
+            if (hasFaults()) {
+                ls.loop.schedule(() -> fireFaults(a), d / 2, TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    void onLegGone(Attempt a, MediaLeg leg) {
+        if (!leg.dropped && !a.endRequested && !a.terminal && !(leg.peer != null && leg.peer.dropped)) {
+            a.fail(leg.name() + " media " + (leg.refused != null ? "refused: " + leg.refused : "closed " + leg.closeCode)
+                    + " during the call");
+        }
+        checkDone(a);
+    }
+
+    boolean hasFaults() {
+        return callerDrop || agentDrop || callerGarbage || agentGarbage;
+    }
+
+    /** Injects this slot's faults into its live call (no-op without faults or call). */
+    void fireFaults() {
+        Attempt a = current;
+        if (a != null && a.mediaUpNanos > 0 && !a.endRequested && !a.terminal) {
+            fireFaults(a);
+        }
+    }
+
+    private void fireFaults(Attempt a) {
+        if (a.done || a.endRequested || a.terminal || a.caller == null || a.agent == null) {
+            return;
+        }
+        if (callerGarbage) {
+            a.caller.sendGarbage();
+        }
+        if (agentGarbage) {
+            a.agent.sendGarbage();
+        }
+        if (callerDrop || agentDrop) {
+            a.dropNanos = System.nanoTime();
+        }
+        if (callerDrop) {
+            a.caller.drop(index % 2 == 1);
+        }
+        if (agentDrop) {
+            a.agent.drop(index % 2 == 0);
+        }
+    }
+
+    // ---------------------------------------------------------------- ending
+
+    /** Ends the slot's live call (run end). */
+    void finish() {
+        Attempt a = current;
+        if (a != null && !a.done) {
+            endCall(a);
+        }
+    }
+
+    private void stopTalking(Attempt a) {
+        if (a.caller != null) {
+            a.caller.pacing = false;
+        }
+        if (a.agent != null) {
+            a.agent.pacing = false;
+        }
+    }
+
+    /**
+     * Stops both talkers, lets the relay drain (bounded), then the caller hangs up. A call whose leg
+     * was dropped on purpose is not hung up: the server must end it after its grace period.
+     */
+    void endCall(Attempt a) {
+        if (a.endRequested || a.done) {
+            return;
+        }
+        a.endRequested = true;
+        a.endRequestNanos = System.nanoTime();
+        stopTalking(a);
+        if (a.dropFault()) {
+            ls.loop.schedule(() -> {
+                if (!a.done) {
+                    a.fail("the server did not end the call within 20 s of a dropped media socket");
+                    hangup(a);
+                }
+            }, DROP_END_WAIT_NANOS - (a.endRequestNanos - a.dropNanos), TimeUnit.NANOSECONDS);
+            return;
+        }
+        drainThenHangup(a, a.endRequestNanos + DRAIN_NANOS);
+    }
+
+    private void drainThenHangup(Attempt a, long deadline) {
+        if (a.done) {
+            return;
+        }
+        boolean drained = a.dropFault() || a.caller == null || a.agent == null
+                || (a.agent.rx.distinct() >= a.caller.sent && a.caller.rx.distinct() >= a.agent.sent);
+        if (drained || System.nanoTime() >= deadline) {
+            hangup(a);
+        } else {
+            ls.loop.schedule(() -> drainThenHangup(a, deadline), 2, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void hangup(Attempt a) {
+        if (a.done || a.hangupSent) {
+            return;
+        }
+        if (a.terminal) {
+            closeLegs(a);
+            checkDone(a);
+            return;
+        }
+        if (a.callId != null && callerEv != null && callerEv.isOpen()) {
+            a.hangupSent = true;
+            a.hangupNanos = System.nanoTime();
+            callerEv.send("{\"type\":\"hangup\",\"callId\":" + EventChannel.quote(a.callId) + "}");
+        }
+        ls.loop.schedule(() -> {
+            if (!a.done) {
+                a.fail(a.hangupSent ? "no final call event within 10 s of the hangup" : "could not hang up (no call id)");
+                forceDone(a);
+            }
+        }, END_GUARD_NANOS, TimeUnit.NANOSECONDS);
+    }
+
+    private void closeLegs(Attempt a) {
+        for (MediaLeg leg : new MediaLeg[] {a.caller, a.agent}) {
+            if (leg != null && !leg.closed && leg.conn != null) {
+                leg.pacing = false;
+                leg.conn.close(1000);
+            }
+        }
+    }
+
+    private void checkDone(Attempt a) {
+        if (a.done || !a.terminal) {
+            return;
+        }
+        if ((a.caller != null && !a.caller.closed) || (a.agent != null && !a.agent.closed)) {
+            return;
+        }
+        markDone(a);
+    }
+
+    private void forceDone(Attempt a) {
+        if (a.done) {
+            return;
+        }
+        stopTalking(a);
+        closeLegs(a);
+        markDone(a);
+    }
+
+    private void markDone(Attempt a) {
+        a.done = true;
+        if (a.caller != null) {
+            a.caller.release();
+        }
+        if (a.agent != null) {
+            a.agent.release();
+        }
+        if (a.failure == null) {
+            classify(a);
+        }
+        run.attemptsOpen.decrementAndGet();
+        if (a.mediaUpNanos > 0) {
+            run.callsUp.decrementAndGet();
+        }
+        settle();
+        if (current == a) {
+            current = null;
+        }
+        boolean ok = a.failure == null;
+        consecutiveFailures = ok ? 0 : consecutiveFailures + 1;
+        if (!run.ending && !closing) {
+            ls.loop.schedule(this::dial, ok ? 100 : 1000, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void classify(Attempt a) {
+        if (a.dropFault()) {
+            String expected = (a.caller != null && a.caller.dropped) ? "caller_lost" : "agent_lost";
+            if (!"ended".equals(a.state) || !(expected.equals(a.endReason)
+                    || ("caller_lost".equals(a.endReason) || "agent_lost".equals(a.endReason)))) {
+                a.fail("dropped-leg call ended " + a.state + "/" + a.endReason + " (expected ended/" + expected + ")");
+            }
+            return;
+        }
+        if (!"ended".equals(a.state) || !"caller_hangup".equals(a.endReason)) {
+            a.fail("call " + a.state + (a.endReason != null ? "/" + a.endReason : "") + " (expected ended/caller_hangup)");
+        }
+    }
+
+    private void settle() {
+        if (!settled) {
+            settled = true;
+            run.slotsSettled.incrementAndGet();
+        }
+    }
+
+    /** Closes both event sockets (close handshake 1000). */
+    void closeSockets() {
+        closing = true;
+        if (callerEv != null) {
+            callerEv.close();
+        }
+        if (agentEv != null) {
+            agentEv.close();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package org.callvault.loadtool;
+
+import io.netty.channel.EventLoop;
+import org.HdrHistogram.SingleWriterRecorder;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Everything owned by one event loop thread: its pacer, its calls and its delay recorders. */
+final class LoopState {
+
+    final EventLoop loop;
+    final Pacer pacer;
+    final List<CallSlot> slots = new ArrayList<>();
+    /** Relay delay in microseconds: every delivery, and deliveries in the steady window. */
+    final SingleWriterRecorder allDelayUs = Metrics.newRecorder();
+    final SingleWriterRecorder steadyDelayUs = Metrics.newRecorder();
+    /** Frame-building buffer of this loop's thread (see {@link Frame#writeMaskedMediaFrame}). */
+    final byte[] scratch = new byte[65536];
+
+    LoopState(Run run, EventLoop loop, long tickNanos) {
+        this.loop = loop;
+        this.pacer = new Pacer(run, loop, tickNanos);
+    }
+
+    void recordDelay(long nanos, boolean steady) {
+        long us = Math.max(1, nanos / 1000);
+        if (us > Metrics.MAX_US) {
+            us = Metrics.MAX_US;
+        }
+        allDelayUs.recordValue(us);
+        if (steady) {
+            steadyDelayUs.recordValue(us);
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package org.callvault.loadtool;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SingleWriterRecorder;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Frame and delay accounting, summed over legs; histograms in microseconds. */
+final class Metrics {
+
+    /** One minute: anything slower is clamped. */
+    static final long MAX_US = 60_000_000L;
+
+    private Metrics() {
+    }
+
+    static SingleWriterRecorder newRecorder() {
+        return new SingleWriterRecorder(1, MAX_US, 3);
+    }
+
+    static Histogram newHistogram() {
+        return new Histogram(1, MAX_US, 3);
+    }
+
+    /** Frames of one direction (talker to listener), summed over calls. */
+    static final class Direction {
+        long sent;
+        long received;
+        long duplicates;
+        long gaps;
+        long missing;
+        long late;
+        long tooOld;
+        long corrupt;
+        long headerMismatch;
+        long unmatched;
+        long malformed;
+        long steadySent;
+        long steadyReceived;
+        long early;
+        long earlyReceived;
+        /** Frames sent after the listener's socket was open but before the first frame reached it. */
+        long lostAtStart;
+
+        void add(MediaLeg talker, MediaLeg listener) {
+            if (talker != null) {
+                sent += talker.sent;
+                steadySent += talker.steadySent;
+                early += talker.earlyFrames;
+            }
+            if (listener != null) {
+                corrupt += listener.corrupt;
+                headerMismatch += listener.headerMismatch;
+                unmatched += listener.unmatched;
+                malformed += listener.malformedRx;
+                steadyReceived += listener.steadyReceived;
+                addReceived(listener.rx, listener.earlyReceived, talker == null ? 0 : talker.earlyFrames);
+            }
+        }
+
+        /** The listener's side: what its tracker saw, and how many of the talker's early frames it got. */
+        void addReceived(SeqTracker t, long earlyReceivedFrames, long talkerEarlyFrames) {
+            received += t.distinct();
+            duplicates += t.duplicates();
+            gaps += t.gaps();
+            missing += t.missing();
+            late += t.late();
+            tooOld += t.tooOld();
+            earlyReceived += earlyReceivedFrames;
+            if (t.first() > talkerEarlyFrames) {
+                lostAtStart += t.first() - Math.max(talkerEarlyFrames, 0);
+            }
+        }
+
+        void add(Direction d) {
+            sent += d.sent;
+            received += d.received;
+            duplicates += d.duplicates;
+            gaps += d.gaps;
+            missing += d.missing;
+            late += d.late;
+            tooOld += d.tooOld;
+            corrupt += d.corrupt;
+            headerMismatch += d.headerMismatch;
+            unmatched += d.unmatched;
+            malformed += d.malformed;
+            steadySent += d.steadySent;
+            steadyReceived += d.steadyReceived;
+            early += d.early;
+            earlyReceived += d.earlyReceived;
+            lostAtStart += d.lostAtStart;
+        }
+
+        /**
+         * Sent while the listener's socket was open and never received (final once the talkers have
+         * stopped and the relay has drained).
+         */
+        long lost() {
+            return Math.max(0, (sent - early) - (received - earlyReceived));
+        }
+
+        /** Sent before the listener's media socket was open and not received (nobody to forward to). */
+        long lostBeforeListenerOpen() {
+            return Math.max(0, early - earlyReceived);
+        }
+
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("sent", sent);
+            m.put("received", received);
+            m.put("lost", lost());
+            m.put("lostAtStart", lostAtStart);
+            m.put("sentBeforeListenerOpen", early);
+            m.put("lostBeforeListenerOpen", lostBeforeListenerOpen());
+            m.put("gaps", gaps);
+            m.put("missingInGaps", missing);
+            m.put("duplicates", duplicates);
+            m.put("late", late);
+            m.put("tooOld", tooOld);
+            m.put("corrupt", corrupt);
+            m.put("headerMismatch", headerMismatch);
+            m.put("unmatched", unmatched);
+            m.put("malformed", malformed);
+            m.put("steadySent", steadySent);
+            m.put("steadyReceived", steadyReceived);
+            return m;
+        }
+    }
+
+    /** Sums of one moment, built on each loop and merged. */
+    static final class Totals {
+        final Direction callerToAgent = new Direction();
+        final Direction agentToCaller = new Direction();
+        /** Calls that had a leg dropped on purpose: kept apart, their loss is expected. */
+        final Direction faultCallerToAgent = new Direction();
+        final Direction faultAgentToCaller = new Direction();
+        int callsUp;
+        int legsPacing;
+        long agentMessages;
+        long agentMessagesSkipped;
+        long badFrameReplies;
+        long garbageFramesSent;
+        long mediaTextOther;
+
+        void add(Totals t) {
+            callerToAgent.add(t.callerToAgent);
+            agentToCaller.add(t.agentToCaller);
+            faultCallerToAgent.add(t.faultCallerToAgent);
+            faultAgentToCaller.add(t.faultAgentToCaller);
+            callsUp += t.callsUp;
+            legsPacing += t.legsPacing;
+            agentMessages += t.agentMessages;
+            agentMessagesSkipped += t.agentMessagesSkipped;
+            badFrameReplies += t.badFrameReplies;
+            garbageFramesSent += t.garbageFramesSent;
+            mediaTextOther += t.mediaTextOther;
+        }
+
+        Direction both() {
+            Direction d = new Direction();
+            d.add(callerToAgent);
+            d.add(agentToCaller);
+            return d;
+        }
+
+        /** Collects the totals of one loop; run on that loop. */
+        static Totals collect(LoopState ls) {
+            Totals t = new Totals();
+            for (CallSlot slot : ls.slots) {
+                t.agentMessages += slot.agentMessages();
+                t.agentMessagesSkipped += slot.agentMessagesSkipped();
+                for (Attempt a : slot.attempts) {
+                    boolean fault = a.dropFault();
+                    (fault ? t.faultCallerToAgent : t.callerToAgent).add(a.caller, a.agent);
+                    (fault ? t.faultAgentToCaller : t.agentToCaller).add(a.agent, a.caller);
+                    if (a.mediaUpNanos > 0 && !a.done) {
+                        t.callsUp++;
+                    }
+                    for (MediaLeg leg : new MediaLeg[] {a.caller, a.agent}) {
+                        if (leg != null) {
+                            if (leg.pacing) {
+                                t.legsPacing++;
+                            }
+                            t.badFrameReplies += leg.badFrameReplies;
+                            t.garbageFramesSent += leg.garbageSent;
+                            t.mediaTextOther += leg.otherText;
+                        }
+                    }
+                }
+            }
+            return t;
+        }
+    }
+
+    static double ms(long us) {
+        return us / 1000.0;
+    }
+
+    static Map<String, Object> percentiles(Histogram h) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("count", h.getTotalCount());
+        m.put("p50", ms(h.getValueAtPercentile(50)));
+        m.put("p90", ms(h.getValueAtPercentile(90)));
+        m.put("p99", ms(h.getValueAtPercentile(99)));
+        m.put("p999", ms(h.getValueAtPercentile(99.9)));
+        m.put("max", ms(h.getMaxValue()));
+        m.put("mean", Math.round(h.getMean()) / 1000.0);
+        return m;
+    }
+}

@@ -1,0 +1,93 @@
+package org.callvault.loadtool;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RecordingCheckerTest {
+
+    @TempDir
+    Path dir;
+
+    /** A canonical 44-byte-header WAV of {@code seconds}: caller and agent tones mixed or on L/R. */
+    static byte[] wav(int channels, double seconds, int callerHz, int agentHz, boolean agentSilent, long declaredDataSize) {
+        int rate = 44100;
+        int frames = (int) Math.round(seconds * rate);
+        int dataSize = frames * channels * 2;
+        ByteBuffer b = ByteBuffer.allocate(44 + dataSize).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes()).putInt((int) (36 + declaredDataSize)).put("WAVE".getBytes());
+        b.put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) channels).putInt(rate)
+                .putInt(rate * channels * 2).putShort((short) (channels * 2)).putShort((short) 16);
+        b.put("data".getBytes()).putInt((int) declaredDataSize);
+        for (int i = 0; i < frames; i++) {
+            short c = Tone.sample(callerHz, rate, i);
+            short a = agentSilent ? 0 : Tone.sample(agentHz, rate, i);
+            if (channels == 1) {
+                b.putShort((short) (c + a));
+            } else {
+                b.putShort(c).putShort(a);
+            }
+        }
+        return b.array();
+    }
+
+    private Path write(String callId, byte[] data) throws IOException {
+        Path sub = dir.resolve("2026/11/24");
+        Files.createDirectories(sub);
+        return Files.write(sub.resolve(callId + ".wav"), data);
+    }
+
+    @Test
+    void parsesACanonicalHeader() {
+        byte[] w = wav(1, 0.1, 300, 2000, false, 8820);
+        RecordingChecker.WavHeader h = RecordingChecker.parseHeader(java.util.Arrays.copyOf(w, 44));
+        assertNull(h.problem());
+        assertEquals(1, h.channels());
+        assertEquals(44100, h.sampleRate());
+        assertEquals(8820, h.dataSize());
+        assertTrue(h.finalizedFor(w.length));
+        assertEquals(100.0, h.durationMs(), 1e-9);
+        byte[] bad = java.util.Arrays.copyOf(w, 44);
+        bad[0] = 'X';
+        assertEquals("not a RIFF/WAVE file", RecordingChecker.parseHeader(bad).problem());
+    }
+
+    @Test
+    void okBadAndMissingRecordings() throws Exception {
+        write("good-mono", wav(1, 2.0, 300, 2000, false, 2 * 88200));
+        write("good-stereo", wav(2, 2.0, 310, 2010, false, 2 * 2 * 88200));
+        write("too-long", wav(1, 2.1, 320, 2020, false, (long) (2.1 * 88200)));
+        write("agent-silent", wav(1, 2.0, 330, 2030, true, 2 * 88200));
+        write("not-final", wav(1, 2.0, 340, 2040, false, 0));
+        List<RecordingChecker.Expected> calls = List.of(
+                new RecordingChecker.Expected("good-mono", 2000, 300, 2000, "a"),
+                new RecordingChecker.Expected("good-stereo", 2010, 310, 2010, "b"),
+                new RecordingChecker.Expected("too-long", 2000, 320, 2020, "c"),
+                new RecordingChecker.Expected("agent-silent", 2000, 330, 2030, "d"),
+                new RecordingChecker.Expected("not-final", 2000, 340, 2040, "e"),
+                new RecordingChecker.Expected("absent", 2000, 350, 2050, "f"));
+        List<RecordingChecker.Result> r = new RecordingChecker(dir, 44100).check(calls, 0.3);
+        assertEquals("ok", r.get(0).status, r.get(0).problems.toString());
+        assertEquals(0.5, r.get(0).callerPower, 0.05);
+        assertEquals(0.5, r.get(0).agentPower, 0.05);
+        assertEquals("ok", r.get(1).status, r.get(1).problems.toString());
+        assertEquals(-10, r.get(1).durationErrorMs, 0.01);
+        assertEquals(2, r.get(1).channels);
+        assertEquals("bad", r.get(2).status);
+        assertEquals(100, r.get(2).durationErrorMs, 0.1);
+        assertEquals("bad", r.get(3).status);
+        assertTrue(r.get(3).problems.get(0).contains("agent tone"), r.get(3).problems.toString());
+        assertEquals("bad", r.get(4).status);
+        assertEquals("missing", r.get(5).status);
+    }
+}
