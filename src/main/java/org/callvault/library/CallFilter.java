@@ -15,7 +15,7 @@ import org.springframework.util.MultiValueMap;
  *
  * @param from        calls that started at or after this instant
  * @param to          calls that started before this instant
- * @param caller      caller number or name starts with this
+ * @param caller      the caller's number starts with this (when it looks like a number), else the name
  * @param agent       answered by this user
  * @param state       in this state ({@code answered}, {@code missed}, ...)
  * @param minSeconds  answered for at least this long

@@ -134,7 +134,10 @@ public class CallHistoryRepository {
             params.put("state", filter.state());
         }
         if (filter.caller() != null) {
-            clauses.add("(c.caller_number LIKE :callerPrefix ESCAPE '!' OR c.caller_name LIKE :callerPrefix ESCAPE '!')");
+            // One column per query: an OR of two LIKEs makes MariaDB merge two index ranges and sort
+            // them (a second on a million calls) instead of walking the start-time index.
+            boolean number = filter.caller().matches("[+0-9(][0-9 ()+.-]*");
+            clauses.add((number ? "c.caller_number" : "c.caller_name") + " LIKE :callerPrefix ESCAPE '!'");
             params.put("callerPrefix", escapeLike(filter.caller()) + "%");
         }
         if (filter.minSeconds() != null) {
