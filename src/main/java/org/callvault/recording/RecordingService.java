@@ -43,7 +43,7 @@ public class RecordingService {
     private static final int JITTER_WINDOW_MILLIS = 300;
 
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
-    private final ExecutorService finalizer = Executors.newFixedThreadPool(2, daemon("recording-finalizer"));
+    private final ExecutorService finalizer = Executors.newFixedThreadPool(2, namedThreads("recording-finalizer"));
     private final RecorderLoop loop;
     private final Thread recorderThread;
 
@@ -65,7 +65,7 @@ public class RecordingService {
                 .description("Frames the recorder queue could not take").register(meters);
         meters.gauge("callvault.recording.queue.size", queue, BlockingQueue::size);
         this.loop = new RecorderLoop(queue, format, JITTER_WINDOW_MILLIS);
-        this.recorderThread = daemon("recorder").newThread(loop);
+        this.recorderThread = namedThreads("recorder").newThread(loop);
         recorderThread.start();
     }
 
@@ -147,7 +147,8 @@ public class RecordingService {
         finalizer.awaitTermination(30, TimeUnit.SECONDS);
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    /** Non-daemon: shutdown waits for files to be finalized. */
+    private static java.util.concurrent.ThreadFactory namedThreads(String name) {
         return r -> {
             Thread thread = new Thread(r, name);
             thread.setDaemon(false);
