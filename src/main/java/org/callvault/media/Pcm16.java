@@ -29,10 +29,8 @@ public final class Pcm16 {
         int samples = length / 2;
         Objects.checkFromIndexSize(offset, length, src.length);
         Objects.checkFromIndexSize(dstOffset, samples, dst.length);
-        for (int i = 0; i < samples; i++) {
-            int at = offset + 2 * i;
-            dst[dstOffset + i] = (short) ((src[at] & 0xFF) | (src[at + 1] << 8));
-        }
+        // A bulk view: on little-endian hardware this is one memory copy, not a loop of byte reads.
+        ByteBuffer.wrap(src, offset, length).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(dst, dstOffset, samples);
         return samples;
     }
 
@@ -86,12 +84,7 @@ public final class Pcm16 {
     public static void encode(short[] src, int offset, int length, byte[] dst, int dstOffset) {
         Objects.checkFromIndexSize(offset, length, src.length);
         Objects.checkFromIndexSize(dstOffset, 2 * length, dst.length);
-        for (int i = 0; i < length; i++) {
-            short sample = src[offset + i];
-            int at = dstOffset + 2 * i;
-            dst[at] = (byte) sample;
-            dst[at + 1] = (byte) (sample >> 8);
-        }
+        ByteBuffer.wrap(dst, dstOffset, 2 * length).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().put(src, offset, length);
     }
 
     /** Encodes {@code src[offset..offset+length)} into a new array. */
@@ -113,10 +106,10 @@ public final class Pcm16 {
             throw new BufferOverflowException();
         }
         if (dst.order() == ByteOrder.LITTLE_ENDIAN) {
-            // One putShort per sample: the fast path for buffers we own (the WAV writer sets it).
-            for (int i = 0; i < length; i++) {
-                dst.putShort(src[offset + i]);
-            }
+            // A bulk put through a short view: one memory copy on little-endian hardware (the WAV
+            // writer's buffer takes this path on every frame).
+            dst.asShortBuffer().put(src, offset, length);
+            dst.position(dst.position() + 2 * length);
         }
         else {
             for (int i = 0; i < length; i++) {

@@ -89,7 +89,7 @@ final class Options {
     /** {@code 0}: none; {@code -1}: find the process listening on the URL's port. */
     long serverPid;
     int threads = 1;
-    int tickMillis = 20;
+    int tickMillis = 1;
     boolean allowRemote;
     long seed = 1;
     double answerTimeoutSeconds = 10;
@@ -289,7 +289,7 @@ final class Options {
               --server-pid PID|auto server process for exact CPU/RSS/threads from /proc
               --json FILE           also write the JSON result to FILE
               --threads N           Netty event loop threads (default 1, max 8)
-              --tick-ms MS          pacer tick (default 20; 5 spreads the legs over 4 phases)
+              --tick-ms MS          pacer tick (default 1: legs spread over 20 phases, as the floor does)
               --answer-timeout S    dial to both media sockets open (default 10)
               --progress S          progress line interval on stderr (default 5)
               --seed N              seed for choosing fault legs (default 1)

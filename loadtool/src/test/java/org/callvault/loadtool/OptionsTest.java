@@ -33,7 +33,7 @@ class OptionsTest {
         assertNull(o.jsonFile);
         assertNull(o.recordingsDir);
         assertEquals(1, o.threads);
-        assertEquals(20, o.tickMillis);
+        assertEquals(1, o.tickMillis);
         assertEquals(8080, o.port());
         assertEquals(5, o.settleSeconds);
     }
