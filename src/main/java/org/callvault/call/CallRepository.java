@@ -4,18 +4,32 @@ import java.time.Instant;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The calls table: a row when a call starts, updated on each transition. */
 @Repository
 public class CallRepository {
 
     private final JdbcClient jdbc;
+    private final CallSearchIndex searchIndex;
+    private final TransactionTemplate transaction;
 
-    public CallRepository(JdbcClient jdbc) {
+    public CallRepository(JdbcClient jdbc, CallSearchIndex searchIndex, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
+        this.searchIndex = searchIndex;
+        this.transaction = new TransactionTemplate(transactions);
     }
 
+    /** The call's row and its search terms, together or not at all. */
     void insert(CallView call, String callerAddress) {
+        transaction.executeWithoutResult(status -> {
+            insertRow(call, callerAddress);
+            searchIndex.add(call.id(), call.callerName(), call.callerNumber());
+        });
+    }
+
+    private void insertRow(CallView call, String callerAddress) {
         jdbc.sql("""
                 INSERT INTO calls (id, state, caller_name, caller_number, caller_address, created_at)
                 VALUES (:id, :state, :name, :number, :address, :created)

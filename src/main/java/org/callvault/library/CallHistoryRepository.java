@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
+import org.callvault.call.CallSearchIndex;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -36,10 +38,18 @@ public class CallHistoryRepository {
             FROM recordings WHERE call_id IN (:ids)
             """;
 
-    private final JdbcClient jdbc;
+    /**
+     * Up to this many index matches, a free-text search reads just those calls; beyond it the
+     * text is common enough that walking the calls in order fills a page sooner.
+     */
+    static final int TEXT_CANDIDATES_LIMIT = 5_000;
 
-    public CallHistoryRepository(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final CallSearchIndex searchIndex;
+
+    public CallHistoryRepository(JdbcClient jdbc, CallSearchIndex searchIndex) {
         this.jdbc = jdbc;
+        this.searchIndex = searchIndex;
     }
 
     public CallPage find(CallFilter filter, Cursor after, int limit) {
@@ -115,7 +125,7 @@ public class CallHistoryRepository {
         return result;
     }
 
-    private static StringBuilder where(CallFilter filter, Map<String, Object> params) {
+    private StringBuilder where(CallFilter filter, Map<String, Object> params) {
         List<String> clauses = new ArrayList<>();
         if (filter.from() != null) {
             clauses.add("c.created_at >= :from");
@@ -149,6 +159,16 @@ public class CallHistoryRepository {
             params.put("maxMs", filter.maxSeconds() * 1000);
         }
         if (filter.text() != null) {
+            // The index narrows rare text to a few calls; the LIKEs below still decide, so the
+            // result is the same whichever way the calls were found.
+            Optional<Set<String>> candidates = searchIndex.candidates(filter.text(), TEXT_CANDIDATES_LIMIT);
+            if (candidates.isPresent() && candidates.get().isEmpty()) {
+                clauses.add("1 = 0");
+            }
+            else if (candidates.isPresent()) {
+                clauses.add("c.id IN (:textCandidates)");
+                params.put("textCandidates", candidates.get());
+            }
             clauses.add("(LOWER(c.caller_name) LIKE :text ESCAPE '!' OR c.caller_number LIKE :text ESCAPE '!')");
             params.put("text", "%" + escapeLike(filter.text().toLowerCase(Locale.ROOT)) + "%");
         }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
+import org.callvault.call.CallSearchIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -30,6 +31,7 @@ final class CallGenerator {
         SplittableRandom random = new SplittableRandom(seed);
         long span = 365L * 24 * 3600 * 1000;
         List<Object[]> batch = new ArrayList<>(BATCH);
+        List<Object[]> terms = new ArrayList<>();
         long started = System.nanoTime();
         for (int i = 0; i < count; i++) {
             long created = endMillis - random.nextLong(span);
@@ -41,18 +43,22 @@ final class CallGenerator {
             Long duration = answered ? 5_000L + (long) (Math.pow(random.nextDouble(), 3) * 3_600_000) : null;
             Long answeredAt = answered ? created + 2_000 + random.nextInt(20_000) : null;
             Long endedAt = answered ? answeredAt + duration : created + 30_000;
-            batch.add(new Object[] { UUID.randomUUID().toString(), state,
-                    FIRST[random.nextInt(FIRST.length)] + " " + LAST[random.nextInt(LAST.length)],
-                    "+44 20 " + (1000 + random.nextInt(9000)) + " " + (1000 + random.nextInt(9000)),
+            String id = UUID.randomUUID().toString();
+            String name = FIRST[random.nextInt(FIRST.length)] + " " + LAST[random.nextInt(LAST.length)];
+            String number = "+44 20 " + (1000 + random.nextInt(9000)) + " " + (1000 + random.nextInt(9000));
+            batch.add(new Object[] { id, state, name, number,
                     "10.0." + random.nextInt(256) + "." + random.nextInt(256), agent, created, answeredAt, endedAt,
                     answered ? "CALLER_HANGUP" : "RING_TIMEOUT", duration });
+            CallSearchIndex.addRows(terms, id, name, number);
             if (batch.size() == BATCH || i == count - 1) {
                 jdbc.batchUpdate("""
                         INSERT INTO calls (id, state, caller_name, caller_number, caller_address, agent_username,
                                            created_at, answered_at, ended_at, end_reason, duration_ms)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """, batch);
+                CallSearchIndex.insert(jdbc, terms);
                 batch.clear();
+                terms.clear();
                 if ((i + 1) % 100_000 == 0) {
                     log.info("{} calls generated ({} s)", i + 1, (System.nanoTime() - started) / 1_000_000_000);
                 }

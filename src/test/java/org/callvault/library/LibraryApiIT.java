@@ -95,6 +95,10 @@ class LibraryApiIT extends IntegrationTest {
         assertThat(names(page(base + "&minSeconds=200"))).containsExactly(tag + " Carol");
         assertThat(names(page("q=" + enc(tag.toLowerCase() + " car")))).containsExactly(tag + " Carol");
         assertThat(names(page("q=" + enc("+33 1 3333") + "&caller=" + tag))).containsExactly(tag + " Carol");
+        // Inside a word (through the search index) and too short for the index (a scan): same answers.
+        assertThat(names(page("q=333&caller=" + tag))).containsExactly(tag + " Carol");
+        assertThat(names(page("q=ol&caller=" + tag))).containsExactly(tag + " Carol");
+        assertThat(names(page("q=" + enc(tag.toLowerCase() + " nobody")))).isEmpty();
 
         var bad = admin.get("/api/calls?state=teleported");
         assertThat(bad.statusCode()).isEqualTo(400);

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.UUID;
 
+import org.callvault.call.CallSearchIndex;
 import org.callvault.media.ToneGenerator;
 import org.callvault.recording.RecordingStore;
 import org.callvault.recording.WavFileWriter;
@@ -17,10 +18,12 @@ public class LibraryFixtures {
 
     private final JdbcClient jdbc;
     private final RecordingStore store;
+    private final CallSearchIndex searchIndex;
 
-    public LibraryFixtures(JdbcClient jdbc, RecordingStore store) {
+    public LibraryFixtures(JdbcClient jdbc, RecordingStore store, CallSearchIndex searchIndex) {
         this.jdbc = jdbc;
         this.store = store;
+        this.searchIndex = searchIndex;
     }
 
     public record Stored(String callId, String recordingId, Path file) {
@@ -38,6 +41,7 @@ public class LibraryFixtures {
                 """).params(callId, state, callerName, callerNumber, agent, createdAt.toEpochMilli(), answeredAt,
                 answeredAt == null ? createdAt.toEpochMilli() + 30_000 : answeredAt + durationMs, "CALLER_HANGUP",
                 durationMs).update();
+        searchIndex.add(callId, callerName, callerNumber);
         if (!recorded) {
             return new Stored(callId, null, null);
         }

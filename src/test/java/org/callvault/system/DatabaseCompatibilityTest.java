@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 
 import org.callvault.audit.AuditAction;
 import org.callvault.audit.AuditLog;
+import org.callvault.call.CallSearchIndex;
 import org.callvault.support.TestDatabases;
 import org.callvault.user.Role;
 import org.callvault.user.User;
@@ -18,6 +19,7 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
@@ -87,5 +89,44 @@ class DatabaseCompatibilityTest {
                     """).params(UUID.randomUUID().toString(), false).update())
                     .isInstanceOf(org.springframework.dao.DataIntegrityViolationException.class);
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void searchTermsAreBackfilledAndTheirRangesAreExactUnderEachEnginesCollation(String engine) {
+        try (var db = TestDatabases.create(engine)) {
+            var dataSource = new DriverManagerDataSource(db.url(), db.username(), db.password());
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").target("3").load().migrate();
+            JdbcClient jdbc = JdbcClient.create(dataSource);
+            String anna = insertCall(jdbc, "Anna Müller", "+44 20 4242 1111");
+            String bob = insertCall(jdbc, "Bob Smithson", "+44 20 5555 9424");
+            String zoe = insertCall(jdbc, "Zoe Zzzy", "+1 424 9999");
+            // V4 indexes the calls that were there before the search table.
+            var result = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+            assertThat(result.success).isTrue();
+
+            var index = new CallSearchIndex(new JdbcTemplate(dataSource));
+            String jose = UUID.randomUUID().toString();
+            jdbc.sql("INSERT INTO calls (id, state, caller_name, caller_number, created_at) VALUES (?, 'ENDED', ?, ?, 1)")
+                    .params(jose, "José Garcia", "0042429").update();
+            index.add(jose, "José Garcia", "0042429");
+
+            assertThat(index.candidates("4242", 100)).contains(java.util.Set.of(anna, jose));
+            assertThat(index.candidates("Müller", 100)).contains(java.util.Set.of(anna));
+            assertThat(index.candidates("son", 100)).contains(java.util.Set.of(bob));
+            assertThat(index.candidates("zzz", 100)).contains(java.util.Set.of(zoe));
+            assertThat(index.candidates("jose", 100)).contains(java.util.Set.of(jose));
+            assertThat(index.candidates("4249", 100)).contains(java.util.Set.of());
+            assertThat(index.candidates("ab", 100)).as("too short to narrow").isEmpty();
+            assertThat(index.candidates("424", 100)).contains(java.util.Set.of(anna, bob, zoe, jose));
+            assertThat(index.candidates("424", 3)).as("more matches than the limit").isEmpty();
+        }
+    }
+
+    private static String insertCall(JdbcClient jdbc, String name, String number) {
+        String id = UUID.randomUUID().toString();
+        jdbc.sql("INSERT INTO calls (id, state, caller_name, caller_number, created_at) VALUES (?, 'ENDED', ?, ?, 1)")
+                .params(id, name, number).update();
+        return id;
     }
 }
