@@ -1,8 +1,11 @@
 package org.callvault.audit;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -42,10 +45,22 @@ public class AuditLog {
                 SELECT id, occurred_at, actor, action, target, detail, client_address
                 FROM audit_log ORDER BY occurred_at DESC, id DESC
                 """)
-                .query((rs, n) -> new AuditEntry(rs.getString("id"), Instant.ofEpochMilli(rs.getLong("occurred_at")),
-                        rs.getString("actor"), AuditAction.valueOf(rs.getString("action")), rs.getString("target"),
-                        rs.getString("detail"), rs.getString("client_address")))
-                .stream().limit(limit).toList();
+                .query(AuditLog::map).stream().limit(limit).toList();
+    }
+
+    private static AuditEntry map(ResultSet rs, int row) throws SQLException {
+        return new AuditEntry(rs.getString("id"), Instant.ofEpochMilli(rs.getLong("occurred_at")), rs.getString("actor"),
+                AuditAction.valueOf(rs.getString("action")), rs.getString("target"), rs.getString("detail"),
+                rs.getString("client_address"));
+    }
+
+    /** The most recent entry of one kind, if any. */
+    public Optional<AuditEntry> latest(AuditAction action) {
+        return jdbc.sql("""
+                SELECT id, occurred_at, actor, action, target, detail, client_address
+                FROM audit_log WHERE action = :action ORDER BY occurred_at DESC, id DESC LIMIT 1
+                """)
+                .param("action", action.name()).query(AuditLog::map).optional();
     }
 
     public long count(AuditAction action) {

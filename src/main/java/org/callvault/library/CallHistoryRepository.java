@@ -42,7 +42,7 @@ public class CallHistoryRepository {
      * Up to this many index matches, a free-text search reads just those calls; beyond it the
      * text is common enough that walking the calls in order fills a page sooner.
      */
-    static final int TEXT_CANDIDATES_LIMIT = 5_000;
+    static final int TEXT_CANDIDATES_LIMIT = 2_000;
 
     private final JdbcClient jdbc;
     private final CallSearchIndex searchIndex;
@@ -55,6 +55,7 @@ public class CallHistoryRepository {
     public CallPage find(CallFilter filter, Cursor after, int limit) {
         Map<String, Object> params = new LinkedHashMap<>();
         StringBuilder where = where(filter, params);
+        boolean textScan = filter.text() != null && !params.containsKey("textCandidates");
         if (after != null) {
             String op = filter.newestFirst() ? "<" : ">";
             // "created_at <= x AND (created_at < x OR id < y)": the first half is a plain index range,
@@ -67,8 +68,9 @@ public class CallHistoryRepository {
         }
         String order = filter.newestFirst() ? " ORDER BY c.created_at DESC, c.id DESC" : " ORDER BY c.created_at, c.id";
         params.put("limit", limit + 1);
-        List<CallRecord> rows = withRecordings(jdbc.sql(SELECT + where + order + " LIMIT :limit").params(params)
-                .query(CallHistoryRepository::map).list());
+        List<CallRecord> rows = withRecordings(textScan ? pageByIdsFirst(where, order, params)
+                : jdbc.sql(SELECT + where + order + " LIMIT :limit").params(params).query(CallHistoryRepository::map)
+                        .list());
         String next = null;
         if (rows.size() > limit) {
             rows = new ArrayList<>(rows.subList(0, limit));
@@ -76,6 +78,20 @@ public class CallHistoryRepository {
             next = new Cursor(last.createdAt().toEpochMilli(), last.id()).encode();
         }
         return new CallPage(rows, next);
+    }
+
+    /**
+     * Common free text walks the calls in order testing each one's name and number: selecting
+     * only ids keeps that walk inside an index (V6), then the page's rows are read by id.
+     */
+    private List<CallRecord> pageByIdsFirst(StringBuilder where, String order, Map<String, Object> params) {
+        List<String> ids = jdbc.sql("SELECT c.id FROM calls c" + where + order + " LIMIT :limit").params(params)
+                .query(String.class).list();
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql(SELECT + " WHERE c.id IN (:pageIds)" + order).param("pageIds", ids)
+                .query(CallHistoryRepository::map).list();
     }
 
     /** Every call matching the filter, newest first, one row at a time (CSV export, bulk delete). */

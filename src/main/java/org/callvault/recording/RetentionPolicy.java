@@ -3,8 +3,11 @@ package org.callvault.recording;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.callvault.audit.AuditAction;
+import org.callvault.audit.AuditEntry;
 import org.callvault.audit.AuditLog;
 import org.callvault.system.CallVaultProperties;
 import org.slf4j.Logger;
@@ -21,6 +24,7 @@ public class RetentionPolicy {
 
     private static final Logger log = LoggerFactory.getLogger(RetentionPolicy.class);
     private static final int BATCH = 500;
+    private static final Pattern AUDIT_DETAIL = Pattern.compile("days=(\\d+), deleted=(\\d+), failed=(\\d+)");
 
     private final CallVaultProperties.Retention settings;
     private final RecordingRepository repository;
@@ -45,8 +49,34 @@ public class RetentionPolicy {
         return settings;
     }
 
+    /**
+     * The last run, from this process or, after a restart, from the audit log (the durable record
+     * of every run).
+     */
     public RunResult lastRun() {
-        return lastRun;
+        RunResult known = lastRun;
+        if (known != null) {
+            return known;
+        }
+        return audit.latest(AuditAction.RETENTION_RUN).map(RetentionPolicy::fromAudit).orElse(null);
+    }
+
+    private static RunResult fromAudit(AuditEntry entry) {
+        Matcher counts = AUDIT_DETAIL.matcher(entry.detail() == null ? "" : entry.detail());
+        if (!counts.matches()) {
+            return new RunResult(entry.occurredAt(), 0, null, 0, 0, entry.actor());
+        }
+        int days = Integer.parseInt(counts.group(1));
+        return new RunResult(entry.occurredAt(), days,
+                days > 0 ? entry.occurredAt().minus(Duration.ofDays(days)) : null, Integer.parseInt(counts.group(2)),
+                Integer.parseInt(counts.group(3)), entry.actor());
+    }
+
+    private void audited(RunResult result) {
+        audit.record(AuditAction.RETENTION_RUN, result.actor(),
+                result.cutoff() == null ? "retention off" : "recordings before " + result.cutoff(),
+                "days=" + result.days() + ", deleted=" + result.deleted() + ", failed=" + result.failed(), null);
+        lastRun = result;
     }
 
     @Scheduled(cron = "${callvault.retention.cron:0 30 3 * * *}")
@@ -65,7 +95,7 @@ public class RetentionPolicy {
         Instant now = clock.instant();
         if (days <= 0) {
             RunResult result = new RunResult(now, 0, null, 0, 0, actor);
-            lastRun = result;
+            audited(result);
             return result;
         }
         Instant cutoff = now.minus(Duration.ofDays(days));
@@ -88,11 +118,9 @@ public class RetentionPolicy {
                 break;
             }
         }
-        audit.record(AuditAction.RETENTION_RUN, actor, "recordings before " + cutoff,
-                "days=" + days + ", deleted=" + deleted + ", failed=" + failed, null);
         log.info("Retention ({} days): {} recordings deleted, {} failed", days, deleted, failed);
         RunResult result = new RunResult(now, days, cutoff, deleted, failed, actor);
-        lastRun = result;
+        audited(result);
         return result;
     }
 }

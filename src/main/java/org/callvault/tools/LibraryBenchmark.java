@@ -33,6 +33,9 @@ final class LibraryBenchmark {
         cases.put("duration 30-60 min", "minSeconds=1800&maxSeconds=3600");
         cases.put("free text (name)", "q=novak");
         cases.put("free text (number)", "q=4242");
+        cases.put("free text (3 digits)", "q=424");
+        cases.put("free text (inside a name)", "q=uper");
+        cases.put("free text (2 letters)", "q=ov");
         cases.put("oldest first", "sort=oldest");
         StringBuilder report = new StringBuilder(String.format("%-26s %9s %9s %9s %6s%n", "filter (page of 50)",
                 "median", "p95", "max", "rows"));

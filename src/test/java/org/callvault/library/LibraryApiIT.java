@@ -82,6 +82,27 @@ class LibraryApiIT extends IntegrationTest {
     }
 
     @Test
+    void deletingFromAFilteredPageReturnsToThatPage() throws Exception {
+        var stored = fixtures.call(T0, "ENDED", tag + " Erin", "+44 20 5555", "maria", 2_000L, true);
+        var list = admin.get("/recordings?caller=" + tag + "&q=erin&sort=oldest");
+        assertThat(list.statusCode()).isEqualTo(200);
+        var action = java.util.regex.Pattern.compile("action=\"(/recordings/" + stored.recordingId() + "/delete[^\"]*)\"")
+                .matcher(list.body());
+        assertThat(action.find()).as("the row's delete form").isTrue();
+        var deleted = admin.postForm(action.group(1).replace("&amp;", "&"), java.util.Map.of());
+        assertThat(deleted.statusCode()).isEqualTo(303);
+        assertThat(deleted.headers().firstValue("Location").orElseThrow())
+                .isEqualTo("/recordings?caller=" + tag + "&q=erin&sort=oldest&deleted=deleted");
+
+        // Whatever "back" holds, the answer stays on the list page with the list's own parameters.
+        var hostile = admin.postForm("/recordings/" + UUID.randomUUID() + "/delete?back="
+                + enc("x=1&caller=a%0D%0ALocation:%20http://evil.example&next=//evil.example"), java.util.Map.of());
+        String location = hostile.headers().firstValue("Location").orElseThrow();
+        assertThat(location).startsWith("/recordings?caller=a%0D%0ALocation").endsWith("&deleted=not_found")
+                .doesNotContain("\r", "\n", "next=", "x=1");
+    }
+
+    @Test
     void everyFilterNarrowsTheList() throws Exception {
         fixtures.call(T0, "ENDED", tag + " Alice", "+44 20 1111", "maria", 65_000L, false);
         fixtures.call(T0.plus(Duration.ofDays(1)), "MISSED", tag + " Bob", "+44 20 2222", null, null, false);
