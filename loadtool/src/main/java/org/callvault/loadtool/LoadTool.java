@@ -642,8 +642,7 @@ public final class LoadTool {
         }
         server.put("callvaultMetrics", cv);
         r.put("server", server);
-        double sysBusy = p0.sysTotalTicks > 0 && p1.sysTotalTicks > p0.sysTotalTicks
-                ? (p1.sysBusyTicks - p0.sysBusyTicks) * 100.0 / (p1.sysTotalTicks - p0.sysTotalTicks) : Double.NaN;
+        double sysBusy = ServerProbe.machineBusyPct(p0, p1, probeClockTicks, Runtime.getRuntime().availableProcessors());
         r.put("sysBusyPct", Report.round(sysBusy, 1));
 
         // faults

@@ -72,4 +72,18 @@ class ServerProbeTest {
         assertEquals(981, v[1]);
         assertEquals(981 - 820, v[0]);
     }
+
+    @Test
+    void machineBusyComesFromIdleTicksAgainstWallTime() {
+        ServerProbe.Sample a = new ServerProbe.Sample();
+        ServerProbe.Sample b = new ServerProbe.Sample();
+        a.wallNanos = 0;
+        b.wallNanos = 10_000_000_000L; // 10 s, 100 ticks/s, 2 cpus: 2,000 ticks of capacity
+        a.sysBusyTicks = 100;
+        a.sysTotalTicks = 1_100; // 1,000 idle
+        b.sysBusyTicks = 150; // busy counters undercount: ignored
+        b.sysTotalTicks = 2_650; // 2,500 idle: 1,500 idle ticks in the window
+        assertEquals(25.0, ServerProbe.machineBusyPct(a, b, 100, 2), 1e-9);
+        assertTrue(Double.isNaN(ServerProbe.machineBusyPct(a, a, 100, 2)));
+    }
 }
