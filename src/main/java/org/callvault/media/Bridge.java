@@ -1,11 +1,13 @@
 package org.callvault.media;
 
+import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Joins the two legs of a call. A frame from one leg goes to the other leg's sink at once (no
- * buffering on the live path) and to the audio sink (the recorder) for placement by timestamp.
+ * buffering on the live path, except a few frames held while the other leg is not attached yet)
+ * and to the audio sink (the recorder) for placement by timestamp.
  * The bridge knows neither the transport of a leg nor how recording works.
  */
 public final class Bridge {
@@ -13,7 +15,12 @@ public final class Bridge {
     private static final int FORWARDED = 0;
     private static final int UNDELIVERED = 1;
 
+    /** At most this many frames (200 ms) wait for a listener that is not attached yet. */
+    static final int HELD_FRAMES = 10;
+
     private final AudioSink recorder;
+    /** Per listening track: frames from the other leg that arrived before it was attached. */
+    private final ArrayDeque<byte[]>[] heldFor = newHeldQueues();
     private final AtomicReferenceArray<FrameSink> sinks = new AtomicReferenceArray<>(2);
     /** Per track: frames forwarded, frames that had no listener attached. */
     private final AtomicLongArray counters = new AtomicLongArray(4);
@@ -23,8 +30,18 @@ public final class Bridge {
         this.recorder = recorder;
     }
 
-    /** Attaches (or replaces, after a reconnect) the sink a leg listens on. */
+    /**
+     * Attaches (or replaces, after a reconnect) the sink a leg listens on. Frames the other leg
+     * sent while this one was not attached yet are delivered first, in order.
+     */
     public synchronized void attach(int track, FrameSink sink) {
+        // Drain before publishing: a talker that sees the new sink offers to it directly, and
+        // must not overtake the frames held for it.
+        ArrayDeque<byte[]> held = heldFor[track];
+        while (!closed && !held.isEmpty()) {
+            sink.offer(held.poll());
+            counters.incrementAndGet((1 - track) * 2 + FORWARDED);
+        }
         FrameSink previous = sinks.getAndSet(track, sink);
         recorder.legAttached(track);
         if (previous != null && previous != sink) {
@@ -54,9 +71,35 @@ public final class Bridge {
             counters.incrementAndGet(track * 2 + FORWARDED);
         }
         else {
-            counters.incrementAndGet(track * 2 + UNDELIVERED);
+            holdForListener(track, frame);
         }
         recorder.audio(track, frame, arrivalNanos);
+    }
+
+    /**
+     * The other leg has no sink yet: its media socket is open but its token is still being
+     * checked, or it is reconnecting. Keep the newest few frames for it rather than losing the
+     * first words of the call.
+     */
+    private synchronized void holdForListener(int track, byte[] frame) {
+        FrameSink listener = sinks.get(1 - track);
+        if (listener != null) {
+            // attached meanwhile, after the held frames were handed over
+            listener.offer(frame);
+            counters.incrementAndGet(track * 2 + FORWARDED);
+            return;
+        }
+        ArrayDeque<byte[]> held = heldFor[1 - track];
+        if (held.size() == HELD_FRAMES) {
+            held.poll();
+            counters.incrementAndGet(track * 2 + UNDELIVERED);
+        }
+        held.add(frame);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ArrayDeque<byte[]>[] newHeldQueues() {
+        return new ArrayDeque[] { new ArrayDeque<byte[]>(HELD_FRAMES), new ArrayDeque<byte[]>(HELD_FRAMES) };
     }
 
     public long forwarded(int track) {
@@ -75,6 +118,10 @@ public final class Bridge {
                 return;
             }
             closed = true;
+            for (int listener = 0; listener < 2; listener++) {
+                counters.addAndGet((1 - listener) * 2 + UNDELIVERED, heldFor[listener].size());
+                heldFor[listener].clear();
+            }
             toClose = new FrameSink[] { sinks.getAndSet(0, null), sinks.getAndSet(1, null) };
         }
         for (FrameSink sink : toClose) {

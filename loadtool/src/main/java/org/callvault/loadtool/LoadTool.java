@@ -28,6 +28,8 @@ public final class LoadTool {
     static final String VERSION = "0.1.0";
 
     private final Options o;
+    /** Steady-window relay delay of the calls with no fault planned (set when the run ends). */
+    private Histogram steadyDelayNoFault = Metrics.newHistogram();
     private final PrintStream out;
     private final PrintStream err;
     private final long t0 = System.nanoTime();
@@ -281,11 +283,13 @@ public final class LoadTool {
         Metrics.Totals totals = snapshot();
         List<CallRecord> records = collectRecords();
         Histogram steadyDelay = Metrics.newHistogram();
+        steadyDelayNoFault = Metrics.newHistogram();
         long tickLagSteady = 0;
         long sendLagSteady = 0;
         long tickLagAll = 0;
         for (LoopState ls : run.loops) {
             steadyDelay.add(ls.steadyDelayUs.getIntervalHistogram());
+            steadyDelayNoFault.add(ls.steadyDelayNoFaultUs.getIntervalHistogram());
             long[] lags = onLoop(ls, () -> new long[] {ls.pacer.tickLagMaxSteadyNs, sendLagMax(ls), ls.pacer.tickLagMaxNs},
                     new long[3]);
             tickLagSteady = Math.max(tickLagSteady, lags[0]);
@@ -666,6 +670,8 @@ public final class LoadTool {
             f.put("badFrameReplies", totals.badFrameReplies);
             f.put("dropCallerToAgent", totals.faultCallerToAgent.toMap());
             f.put("dropAgentToCaller", totals.faultAgentToCaller.toMap());
+            // The calls with no fault planned: what a fault must not make worse.
+            f.put("relayDelayMsCallsWithoutFault", Metrics.percentiles(steadyDelayNoFault));
             r.put("faults", f);
         }
 
@@ -784,6 +790,7 @@ public final class LoadTool {
             kv.put("dropCalls", faultCalls);
             kv.put("dropOk", faultOk);
             kv.put("badFrameReplies", totals.badFrameReplies);
+            kv.put("p99NoFaultCalls", Report.fixed(Metrics.ms(steadyDelayNoFault.getValueAtPercentile(99)), 3));
         }
         if (rec != null) {
             kv.put("recOk", recOk);

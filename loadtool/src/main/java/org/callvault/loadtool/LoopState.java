@@ -15,6 +15,8 @@ final class LoopState {
     /** Relay delay in microseconds: every delivery, and deliveries in the steady window. */
     final SingleWriterRecorder allDelayUs = Metrics.newRecorder();
     final SingleWriterRecorder steadyDelayUs = Metrics.newRecorder();
+    /** Steady-window deliveries on calls that have no fault planned: "the other calls" of a fault run. */
+    final SingleWriterRecorder steadyDelayNoFaultUs = Metrics.newRecorder();
     /** Frame-building buffer of this loop's thread (see {@link Frame#writeMaskedMediaFrame}). */
     final byte[] scratch = new byte[65536];
 
@@ -23,7 +25,7 @@ final class LoopState {
         this.pacer = new Pacer(run, loop, tickNanos);
     }
 
-    void recordDelay(long nanos, boolean steady) {
+    void recordDelay(long nanos, boolean steady, boolean faultCall) {
         long us = Math.max(1, nanos / 1000);
         if (us > Metrics.MAX_US) {
             us = Metrics.MAX_US;
@@ -31,6 +33,9 @@ final class LoopState {
         allDelayUs.recordValue(us);
         if (steady) {
             steadyDelayUs.recordValue(us);
+            if (!faultCall) {
+                steadyDelayNoFaultUs.recordValue(us);
+            }
         }
     }
 }
