@@ -1,5 +1,6 @@
 package org.callvault.call;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -25,7 +26,7 @@ public class CallSearchIndex {
 
     /** Adds a call's terms; its name and number never change after the call is created. */
     public void add(String callId, String callerName, String callerNumber) {
-        List<Object[]> rows = new java.util.ArrayList<>();
+        List<Object[]> rows = new ArrayList<>();
         addRows(rows, callId, callerName, callerNumber);
         insert(jdbc, rows);
     }

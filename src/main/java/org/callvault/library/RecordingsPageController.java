@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.time.ZoneId;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 import org.callvault.recording.RecordingDeletion;
 import org.callvault.recording.RetentionPolicy;
@@ -22,7 +24,7 @@ import org.springframework.web.util.UriUtils;
 class RecordingsPageController {
 
     /** The parameters of the list page (filters, sort, page), the only ones a delete brings back. */
-    private static final java.util.Set<String> LIST_PARAMETERS = java.util.Set.of("from", "to", "caller", "agent",
+    private static final Set<String> LIST_PARAMETERS = Set.of("from", "to", "caller", "agent",
             "state", "minSeconds", "maxSeconds", "q", "sort", "after");
 
     private final CallHistoryRepository history;
@@ -42,7 +44,7 @@ class RecordingsPageController {
             CallPage page = history.find(CallFilter.from(params, ZoneId.systemDefault()),
                     Cursor.decode(params.getFirst("after")), LibraryApiController.DEFAULT_PAGE);
             model.addAttribute("page", page);
-            model.addAttribute("listQuery", java.util.Objects.toString(UriComponentsBuilder.newInstance()
+            model.addAttribute("listQuery", Objects.toString(UriComponentsBuilder.newInstance()
                     .queryParams(withoutDeleted(params)).encode().build().getQuery(), ""));
             if (page.next() != null) {
                 model.addAttribute("nextUrl", UriComponentsBuilder.fromPath("/recordings")

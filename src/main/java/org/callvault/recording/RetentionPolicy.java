@@ -32,6 +32,7 @@ public class RetentionPolicy {
     private final AuditLog audit;
     private final Clock clock;
     private volatile RunResult lastRun;
+    private volatile boolean lastRunLoaded;
 
     RetentionPolicy(CallVaultProperties properties, RecordingRepository repository, RecordingDeletion deletion,
             AuditLog audit, Clock clock) {
@@ -54,11 +55,16 @@ public class RetentionPolicy {
      * of every run).
      */
     public RunResult lastRun() {
-        RunResult known = lastRun;
-        if (known != null) {
-            return known;
+        if (!lastRunLoaded) {
+            // Once per process: the dashboard asks every few seconds.
+            synchronized (this) {
+                if (lastRun == null) {
+                    lastRun = audit.latest(AuditAction.RETENTION_RUN).map(RetentionPolicy::fromAudit).orElse(null);
+                }
+                lastRunLoaded = true;
+            }
         }
-        return audit.latest(AuditAction.RETENTION_RUN).map(RetentionPolicy::fromAudit).orElse(null);
+        return lastRun;
     }
 
     private static RunResult fromAudit(AuditEntry entry) {
