@@ -169,6 +169,12 @@ public class MediaSocketClient implements WebSocket.Listener, AutoCloseable {
         stopStreaming();
     }
 
+    /** Starts the close handshake with 1000, as the browser does when its call ends. */
+    public void closeNormally() {
+        stopStreaming();
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "call over");
+    }
+
     @Override
     public void close() {
         stopStreaming();

@@ -111,6 +111,25 @@ class MediaProtocolIT extends IntegrationTest {
         }
     }
 
+    @Test
+    void whenTheCallEndsALegClosesItselfCleanlyAndOneThatKeepsStreamingIsClosedByTheServer() {
+        try (CallHarness call = new CallHarness(port, agentLogin)) {
+            call.dial("Ivan");
+            call.answer();
+            call.talk(440, 880);
+            await().atMost(Duration.ofSeconds(5)).until(() -> call.agentMedia.framesReceived() > 20);
+            call.agentMedia.stopStreaming();
+            // The caller hangs up, but its page goes on streaming and never closes its media socket.
+            call.caller.sendJson("type", "hangup", "callId", call.callId);
+            call.agent.awaitCallState(call.callId, "ended");
+            call.agentMedia.closeNormally(); // the agent's console, on the final state
+            await().atMost(Duration.ofSeconds(5)).until(call.agentMedia::isClosed);
+            assertThat(call.agentMedia.closeCode()).isEqualTo(1000);
+            await().atMost(Duration.ofSeconds(6)).until(call.callerMedia::isClosed);
+            assertThat(call.callerMedia.closeCode()).isEqualTo(1000);
+        }
+    }
+
     private int closeCode(String url) {
         MediaSocketClient client = MediaSocketClient.open(port, url, CallHarness.SAMPLES_PER_FRAME);
         await().atMost(Duration.ofSeconds(5)).until(client::isClosed);

@@ -260,9 +260,11 @@ final class CallSlot {
             if (!a.endRequested) {
                 stopTalking(a);
             }
+            // As the browser does: the final state closes the call's media sockets.
+            closeLegs(a);
             checkDone(a);
             if (!a.done) {
-                // the server closes the media sockets after the end; give it a few seconds
+                // the close handshakes (or the server's own close, 2 s after the end) take a moment
                 ls.loop.schedule(() -> {
                     if (!a.done) {
                         a.fail("media socket still open 5 s after the call " + a.state);

@@ -2,7 +2,6 @@ package org.callvault.transport.ws;
 
 import java.util.concurrent.ArrayBlockingQueue;
 
-import org.callvault.call.CallObserver;
 import org.callvault.call.CallParty;
 import org.callvault.call.CallView;
 import org.callvault.call.LegRole;
@@ -16,7 +15,7 @@ import reactor.core.publisher.Sinks;
  * One open event socket: a caller's phone or an agent's console. Outbound messages go through a
  * bounded queue; a console that stops reading is closed rather than allowed to fill the heap.
  */
-final class EventSession implements CallParty, CallObserver {
+final class EventSession implements CallParty {
 
     private static final int OUTBOUND_QUEUE = 512;
 

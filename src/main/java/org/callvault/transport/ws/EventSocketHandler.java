@@ -1,6 +1,7 @@
 package org.callvault.transport.ws;
 
 import java.security.Principal;
+import java.util.List;
 import java.util.Optional;
 
 import org.callvault.call.CallException;
@@ -40,6 +41,7 @@ class EventSocketHandler implements WebSocketHandler {
     private final CallService calls;
     private final AudioFormat format;
     private final EventMessages messages;
+    private final AgentConsoles consoles;
     private final boolean phoneRequiresLogin;
     private final Scheduler signaling = Schedulers.newBoundedElastic(16, 10_000, "signaling");
 
@@ -47,6 +49,8 @@ class EventSocketHandler implements WebSocketHandler {
         this.calls = calls;
         this.format = format;
         this.messages = new EventMessages(json);
+        this.consoles = new AgentConsoles(messages);
+        calls.addObserver(consoles);
         this.phoneRequiresLogin = properties.calls().phoneRequiresLogin();
     }
 
@@ -74,10 +78,10 @@ class EventSocketHandler implements WebSocketHandler {
 
     private Mono<Void> serve(EventSession session) {
         if (session.agent) {
-            calls.addObserver(session);
+            consoles.add(session);
         }
         session.send(messages.welcome(session.agent ? "agent" : "caller", session.user, format,
-                session.agent ? calls.liveCalls() : java.util.List.of()));
+                session.agent ? calls.liveCalls() : List.of()));
 
         // Read the text on the network thread: the frame's buffer is released once this step returns.
         Mono<Void> in = session.socket.receive()
@@ -88,7 +92,7 @@ class EventSocketHandler implements WebSocketHandler {
                 .then(Mono.defer(() -> session.pendingClose() == null ? Mono.empty()
                         : session.socket.close(session.pendingClose())));
         return Mono.zip(in, out).then().doFinally(signal -> {
-            calls.removeObserver(session);
+            consoles.remove(session);
             session.complete();
             signaling.schedule(() -> calls.partyDetached(session));
         });

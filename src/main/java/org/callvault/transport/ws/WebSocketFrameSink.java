@@ -1,5 +1,6 @@
 package org.callvault.transport.ws;
 
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 
 import io.micrometer.core.instrument.Counter;
@@ -9,6 +10,7 @@ import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketSession;
 
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
@@ -19,6 +21,7 @@ import reactor.core.publisher.Sinks;
 final class WebSocketFrameSink implements FrameSink {
 
     static final int QUEUE_FRAMES = 16;
+    static final Duration CLOSE_LINGER = Duration.ofSeconds(2);
 
     private final WebSocketSession socket;
     private final ArrayBlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_FRAMES);
@@ -50,10 +53,22 @@ final class WebSocketFrameSink implements FrameSink {
         frames.tryEmitNext(json);
     }
 
+    /**
+     * The call is over and no more frames come. The client closes its own media socket when its
+     * event socket says the call ended (the browser does, within milliseconds); the server closes
+     * it only if the client has not after {@link #CLOSE_LINGER}. Closing at once while the client
+     * still streams resets the connection (Reactor Netty closes the channel right after its close
+     * frame, and unread data at close makes the kernel answer with RST), so a busy client could
+     * lose the close frame and see 1006 instead of 1000.
+     */
     @Override
-    public synchronized void close() {
+    public void close() {
+        Mono.delay(CLOSE_LINGER).subscribe(tick -> closeNow());
+    }
+
+    private synchronized void closeNow() {
         // Close first: completing the outbound stream first lets Reactor Netty send its own empty
-        // close frame (1005) ahead of ours.
+        // close frame (1005) ahead of ours. A no-op if the client closed meanwhile.
         socket.close(CloseStatus.NORMAL.withReason("call ended")).subscribe();
         frames.tryEmitComplete();
     }

@@ -1,0 +1,41 @@
+package org.callvault.transport.ws;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.callvault.call.CallObserver;
+import org.callvault.call.CallView;
+
+/**
+ * The open agent consoles. Every console sees every call change, so a change is written as JSON
+ * once and the same text is queued to each console: with hundreds of consoles open, writing it
+ * once per console made each ring cost hundreds of serializations on the signaling thread.
+ */
+final class AgentConsoles implements CallObserver {
+
+    private final Set<EventSession> consoles = ConcurrentHashMap.newKeySet();
+    private final EventMessages messages;
+
+    AgentConsoles(EventMessages messages) {
+        this.messages = messages;
+    }
+
+    void add(EventSession console) {
+        consoles.add(console);
+    }
+
+    void remove(EventSession console) {
+        consoles.remove(console);
+    }
+
+    @Override
+    public void callChanged(CallView call) {
+        if (consoles.isEmpty()) {
+            return;
+        }
+        String text = messages.callChanged(call);
+        for (EventSession console : consoles) {
+            console.send(text);
+        }
+    }
+}
