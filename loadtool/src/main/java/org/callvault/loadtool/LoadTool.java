@@ -234,8 +234,9 @@ public final class LoadTool {
         long[] gc0 = toolGc();
         long[] us0 = ServerProbe.selfUserSys();
         err.printf("t=%ds steady window starts: %d/%d calls up after a %d ms ramp%n", elapsedS(), callsAtStart, n, rampMs);
-        long faultAt = (o.faults.any() && o.callsLastWholeRun()) ? start + (long) (o.runSeconds * 1e9 / 2) : Long.MAX_VALUE;
-        boolean faultsFired = false;
+        // Fault rounds at k/(rounds+1) of the window; a later round hits the calls that replaced dropped ones.
+        int faultRounds = (o.faults.any() && o.callsLastWholeRun()) ? o.faultRounds : 0;
+        int faultsFired = 0;
         long progressNs = o.progressSeconds * 1_000_000_000L;
         long nextProgress = start + progressNs;
         while (true) {
@@ -243,20 +244,22 @@ public final class LoadTool {
             if (now >= run.steadyEnd) {
                 break;
             }
-            if (!faultsFired && now >= faultAt) {
-                faultsFired = true;
+            long faultAt = faultsFired < faultRounds
+                    ? start + (long) (o.runSeconds * 1e9 * (faultsFired + 1) / (faultRounds + 1)) : Long.MAX_VALUE;
+            if (now >= faultAt) {
+                faultsFired++;
                 for (CallSlot s : slots) {
                     if (s.hasFaults()) {
                         s.ls.loop.execute(s::fireFaults);
                     }
                 }
-                err.printf("t=%ds faults injected (%s)%n", elapsedS(), o.faults);
+                err.printf("t=%ds faults injected (%s, round %d of %d)%n", elapsedS(), o.faults, faultsFired, faultRounds);
             }
             if (now >= nextProgress) {
                 progress("steady");
                 nextProgress += progressNs;
             }
-            long wake = Math.min(Math.min(nextProgress, run.steadyEnd), faultsFired ? Long.MAX_VALUE : faultAt);
+            long wake = Math.min(Math.min(nextProgress, run.steadyEnd), faultAt);
             long sleepMs = Math.max(1, Math.min(1000, (wake - System.nanoTime()) / 1_000_000));
             Thread.sleep(sleepMs);
         }
@@ -492,6 +495,7 @@ public final class LoadTool {
         opts.put("ramp", o.ramp);
         opts.put("runSeconds", o.runSeconds);
         opts.put("settleSeconds", o.settleSeconds);
+        opts.put("faultRounds", o.faultRounds);
         opts.put("durationSeconds", o.callsLastWholeRun() ? null : o.durationSeconds);
         opts.put("faults", o.faults.toString());
         opts.put("threads", o.threads);

@@ -97,6 +97,8 @@ final class Options {
     /** Calls are up but not yet measured: lets both JVMs settle after the ramp. */
     double settleSeconds = 5;
     int progressSeconds = 5;
+    /** With calls that last the whole window: how many times the fault legs fire, evenly spaced. */
+    int faultRounds = 1;
     boolean help;
 
     /** True when the calls are kept up for the whole steady window. */
@@ -155,6 +157,7 @@ final class Options {
                 case "--recordings-wait" -> o.recordingWaitSeconds = doubleIn(name, value, 0, 120);
                 case "--settle" -> o.settleSeconds = doubleIn(name, value, 0, 300);
                 case "--progress" -> o.progressSeconds = intIn(name, value, 1, 600);
+                case "--fault-rounds" -> o.faultRounds = intIn(name, value, 1, 10);
                 default -> throw new UsageException("unknown option " + name + " (see --help)");
             }
         }

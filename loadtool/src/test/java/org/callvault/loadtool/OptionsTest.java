@@ -74,6 +74,9 @@ class OptionsTest {
         assertTrue(o.faults.any());
         assertEquals(5, parse("--faults", " garbage = 5% ").faults.garbagePct());
         assertFalse(parse("--faults", "none").faults.any());
+        assertEquals(1, o.faultRounds);
+        assertEquals(3, parse("--faults", "drop=10", "--fault-rounds", "3").faultRounds);
+        assertThrows(Options.UsageException.class, () -> parse("--fault-rounds", "0"));
         assertThrows(Options.UsageException.class, () -> parse("--faults", "drop=101"));
         assertThrows(Options.UsageException.class, () -> parse("--faults", "explode=1"));
         assertThrows(Options.UsageException.class, () -> parse("--faults", "drop"));

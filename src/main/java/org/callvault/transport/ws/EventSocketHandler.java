@@ -21,14 +21,13 @@ import org.springframework.web.util.UriComponentsBuilder;
 
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code /ws/events}: turns JSON messages into call commands and call changes into messages.
  * Commands run one at a time per socket (so a dial is handled before the hangup that follows it)
- * on a signaling pool, because the call rules write to the database.
+ * on the {@link SignalingThreads}, because the call rules write to the database.
  */
 @Component
 class EventSocketHandler implements WebSocketHandler {
@@ -43,10 +42,12 @@ class EventSocketHandler implements WebSocketHandler {
     private final EventMessages messages;
     private final AgentConsoles consoles;
     private final boolean phoneRequiresLogin;
-    private final Scheduler signaling = Schedulers.newBoundedElastic(16, 10_000, "signaling");
+    private final Scheduler signaling;
 
-    EventSocketHandler(CallService calls, AudioFormat format, JsonMapper json, CallVaultProperties properties) {
+    EventSocketHandler(CallService calls, AudioFormat format, JsonMapper json, CallVaultProperties properties,
+            SignalingThreads signaling) {
         this.calls = calls;
+        this.signaling = signaling.scheduler();
         this.format = format;
         this.messages = new EventMessages(json);
         this.consoles = new AgentConsoles(messages);

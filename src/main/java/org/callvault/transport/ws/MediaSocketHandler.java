@@ -18,7 +18,7 @@ import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.util.UriComponentsBuilder;
 
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * {@code /ws/media?token=T}: one leg's audio. Each frame is checked, copied once into an
@@ -38,9 +38,11 @@ class MediaSocketHandler implements WebSocketHandler {
     private final Counter received;
     private final Counter rejected;
     private final Counter dropped;
+    private final Scheduler signaling;
 
-    MediaSocketHandler(CallService calls, AudioFormat format, MeterRegistry meters) {
+    MediaSocketHandler(CallService calls, AudioFormat format, MeterRegistry meters, SignalingThreads signaling) {
         this.calls = calls;
+        this.signaling = signaling.scheduler();
         this.maxFrameBytes = MediaFrame.maxFrameBytes(format);
         this.received = Counter.builder("callvault.media.frames.received").register(meters);
         this.rejected = Counter.builder("callvault.media.frames.rejected")
@@ -59,7 +61,7 @@ class MediaSocketHandler implements WebSocketHandler {
         WebSocketFrameSink sink = new WebSocketFrameSink(socket, dropped);
         // Token checks take the call's lock: not on the event loop.
         return Mono.fromCallable(() -> calls.attachMedia(token, sink))
-                .subscribeOn(Schedulers.boundedElastic())
+                .subscribeOn(signaling)
                 .flatMap(attachment -> relay(socket, sink, attachment))
                 .onErrorResume(CallException.class, e -> socket.close(new CloseStatus(
                         e.code() == CallErrorCode.LEG_BUSY ? CLOSE_LEG_BUSY : CLOSE_BAD_TOKEN, e.getMessage())));
@@ -87,7 +89,7 @@ class MediaSocketHandler implements WebSocketHandler {
         }).then();
         Mono<Void> out = socket.send(sink.messages().map(message -> message instanceof byte[] frame
                 ? socket.binaryMessage(f -> f.wrap(frame)) : socket.textMessage((String) message)));
-        return Mono.zip(in, out).then().doFinally(signal -> Schedulers.boundedElastic()
+        return Mono.zip(in, out).then().doFinally(signal -> signaling
                 .schedule(() -> calls.mediaDetached(attachment, sink)));
     }
 
