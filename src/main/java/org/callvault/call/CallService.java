@@ -70,10 +70,6 @@ public class CallService {
         observers.add(observer);
     }
 
-    public void removeObserver(CallObserver observer) {
-        observers.remove(observer);
-    }
-
     /** Live calls, oldest first: what a console shows when it connects. */
     public List<CallView> liveCalls() {
         return live.values().stream().map(this::snapshot).sorted(Comparator.comparing(CallView::createdAt)).toList();

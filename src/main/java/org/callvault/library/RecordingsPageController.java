@@ -11,6 +11,7 @@ import org.callvault.recording.RecordingDeletion;
 import org.callvault.recording.RetentionPolicy;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
+import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -101,7 +102,7 @@ class RecordingsPageController {
     }
 
     private static MultiValueMap<String, String> withoutDeleted(MultiValueMap<String, String> params) {
-        var copy = new org.springframework.util.LinkedMultiValueMap<>(params);
+        var copy = new LinkedMultiValueMap<>(params);
         copy.remove("deleted");
         return copy;
     }

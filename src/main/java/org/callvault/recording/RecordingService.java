@@ -80,17 +80,12 @@ public class RecordingService {
      * instead of 4 for 5 MB), and dozens of calls ending together then starved the live calls.
      */
     private static void warmUpDigest() {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] block = new byte[64 * 1024];
-            for (int i = 0; i < 256; i++) {
-                digest.update(block);
-            }
-            digest.digest();
+        MessageDigest digest = newSha256();
+        byte[] block = new byte[64 * 1024];
+        for (int i = 0; i < 256; i++) {
+            digest.update(block);
         }
-        catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        digest.digest();
     }
 
     public AudioFormat format() {
@@ -150,15 +145,21 @@ public class RecordingService {
     }
 
     static String sha256(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), newSha256())) {
             byte[] buffer = new byte[64 * 1024];
             while (in.read(buffer) >= 0) {
                 // reading feeds the digest
             }
             return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
         }
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        }
         catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("Every Java runtime has SHA-256", e);
         }
     }
 

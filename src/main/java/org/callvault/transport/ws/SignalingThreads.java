@@ -1,12 +1,7 @@
 package org.callvault.transport.ws;
 
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.stereotype.Component;
 
 import reactor.core.scheduler.Scheduler;
@@ -20,7 +15,8 @@ import reactor.core.scheduler.Schedulers;
  * <p>A fixed pool whose threads are all started up front. Reactor's bounded-elastic scheduler,
  * used before, starts and retires threads under a monitor that a network thread handing it work
  * then waits on: JFR showed event loops blocked 10 to 20 ms there while calls ended and new ones
- * were set up, and every call served by that loop stalled meanwhile.
+ * were set up, and every call served by that loop stalled meanwhile. Apart from the pages' blocking
+ * pool, so that a slow history query never delays an answer or a hang-up.
  */
 @Component
 class SignalingThreads implements DisposableBean {
@@ -29,14 +25,18 @@ class SignalingThreads implements DisposableBean {
     /** Beyond this many waiting tasks the server is overloaded: the socket that adds one is closed. */
     private static final int QUEUE_CAPACITY = 10_000;
 
-    private final ThreadPoolExecutor executor;
+    private final ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
     private final Scheduler scheduler;
 
     SignalingThreads() {
-        this.executor = new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(QUEUE_CAPACITY), namedDaemons("signaling-"));
-        executor.prestartAllCoreThreads();
-        this.scheduler = Schedulers.fromExecutorService(executor, "signaling");
+        executor.setThreadNamePrefix("signaling-");
+        executor.setDaemon(true);
+        executor.setCorePoolSize(THREADS);
+        executor.setMaxPoolSize(THREADS);
+        executor.setQueueCapacity(QUEUE_CAPACITY);
+        executor.setPrestartAllCoreThreads(true);
+        executor.initialize();
+        this.scheduler = Schedulers.fromExecutorService(executor.getThreadPoolExecutor(), "signaling");
     }
 
     Scheduler scheduler() {
@@ -44,18 +44,8 @@ class SignalingThreads implements DisposableBean {
     }
 
     @Override
-    public void destroy() throws InterruptedException {
+    public void destroy() {
         scheduler.dispose();
         executor.shutdown();
-        executor.awaitTermination(10, TimeUnit.SECONDS);
-    }
-
-    private static ThreadFactory namedDaemons(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, prefix + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }
