@@ -3,6 +3,7 @@ package org.callvault.loadtool;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -37,6 +39,8 @@ public final class LoadTool {
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private Run run;
+    /** What the warm-up did, for the JSON result; null without one. */
+    private Map<String, Object> warmUpOutcome;
     private long probePid;
     private long probeClockTicks = 100;
     private long lastProgressNanos;
@@ -86,7 +90,8 @@ public final class LoadTool {
     }
 
     int run() throws InterruptedException {
-        long watchdogSeconds = (long) plannedSeconds();
+        Options w = o.warmUpSeconds > 0 ? o.warmUpRun() : null;
+        long watchdogSeconds = (long) (plannedSeconds() + (w == null ? 0 : new LoadTool(w, out, err).plannedSeconds()));
         Thread watchdog = new Thread(() -> {
             try {
                 Thread.sleep(watchdogSeconds * 1000);
@@ -100,10 +105,29 @@ public final class LoadTool {
         watchdog.setDaemon(true);
         watchdog.start();
         try {
+            if (w != null) {
+                warmUp(w);
+            }
             return runBounded();
         } finally {
             watchdog.interrupt();
         }
+    }
+
+    /**
+     * Runs the unmeasured warm-up (see {@link Options#warmUpRun()}) in this process, against the
+     * same server. Its summary is dropped; only its progress lines and outcome are shown.
+     */
+    private void warmUp(Options w) throws InterruptedException {
+        err.printf("warm-up: %s s of %d calls of %s s with faults %s, not measured%n", Report.num(w.runSeconds), w.calls,
+                Report.num(w.durationSeconds), w.faults);
+        LoadTool warm = new LoadTool(w, new PrintStream(OutputStream.nullOutputStream()), err);
+        int code = warm.runBounded();
+        warmUpOutcome = Report.map();
+        warmUpOutcome.put("seconds", w.runSeconds);
+        warmUpOutcome.put("callSeconds", w.durationSeconds);
+        warmUpOutcome.put("exitCode", code);
+        err.printf("warm-up done (exit code %d); the measured run starts%n", code);
     }
 
     private int runBounded() throws InterruptedException {
@@ -186,6 +210,40 @@ public final class LoadTool {
         }
     }
 
+    /**
+     * Whole-run calls: fires every fault leg once per round, on its own event loop. Rounds split
+     * the window; a later round hits the calls that replaced dropped ones. Spread: each leg at its
+     * own moment in the first 10 to 70 % of its round (so the call it drops ends and is redialled
+     * inside the round); burst: all of them at the same instant, k/(rounds+1) of the window.
+     */
+    private void scheduleFaults(List<CallSlot> slots) {
+        Random moments = new Random(o.seed + 2);
+        long window = (long) (o.runSeconds * 1e9);
+        int rounds = o.faultRounds;
+        for (int k = 0; k < rounds; k++) {
+            int round = k + 1;
+            for (CallSlot s : slots) {
+                if (s.hasFaults()) {
+                    double at = o.faultTiming == Options.FaultTiming.BURST
+                            ? (k + 1.0) / (rounds + 1) : (k + 0.1 + 0.6 * moments.nextDouble()) / rounds;
+                    s.ls.loop.schedule(() -> {
+                        if (!run.ending) {
+                            s.fireFaults();
+                        }
+                    }, (long) (window * at), TimeUnit.NANOSECONDS);
+                }
+            }
+            if (o.faultTiming == Options.FaultTiming.BURST) {
+                err.printf("faults: round %d of %d at t+%s s of the window, all fault legs at once (%s)%n", round, rounds,
+                        Report.num(o.runSeconds * (k + 1.0) / (rounds + 1)), o.faults);
+            } else {
+                err.printf("faults: round %d of %d, each fault leg at its own moment in t+%s..%s s of the window (%s)%n",
+                        round, rounds, Report.num(o.runSeconds * (k + 0.1) / rounds),
+                        Report.num(o.runSeconds * (k + 0.7) / rounds), o.faults);
+            }
+        }
+    }
+
     private int drive(List<CallSlot> slots, ServerProbe probe, String transport) throws InterruptedException {
         int n = slots.size();
         // 1. agent consoles
@@ -234,9 +292,9 @@ public final class LoadTool {
         long[] gc0 = toolGc();
         long[] us0 = ServerProbe.selfUserSys();
         err.printf("t=%ds steady window starts: %d/%d calls up after a %d ms ramp%n", elapsedS(), callsAtStart, n, rampMs);
-        // Fault rounds at k/(rounds+1) of the window; a later round hits the calls that replaced dropped ones.
-        int faultRounds = (o.faults.any() && o.callsLastWholeRun()) ? o.faultRounds : 0;
-        int faultsFired = 0;
+        if (o.faults.any() && o.callsLastWholeRun()) {
+            scheduleFaults(slots);
+        }
         long progressNs = o.progressSeconds * 1_000_000_000L;
         long nextProgress = start + progressNs;
         while (true) {
@@ -244,22 +302,11 @@ public final class LoadTool {
             if (now >= run.steadyEnd) {
                 break;
             }
-            long faultAt = faultsFired < faultRounds
-                    ? start + (long) (o.runSeconds * 1e9 * (faultsFired + 1) / (faultRounds + 1)) : Long.MAX_VALUE;
-            if (now >= faultAt) {
-                faultsFired++;
-                for (CallSlot s : slots) {
-                    if (s.hasFaults()) {
-                        s.ls.loop.execute(s::fireFaults);
-                    }
-                }
-                err.printf("t=%ds faults injected (%s, round %d of %d)%n", elapsedS(), o.faults, faultsFired, faultRounds);
-            }
             if (now >= nextProgress) {
                 progress("steady");
                 nextProgress += progressNs;
             }
-            long wake = Math.min(Math.min(nextProgress, run.steadyEnd), faultAt);
+            long wake = Math.min(nextProgress, run.steadyEnd);
             long sleepMs = Math.max(1, Math.min(1000, (wake - System.nanoTime()) / 1_000_000));
             Thread.sleep(sleepMs);
         }
@@ -496,6 +543,8 @@ public final class LoadTool {
         opts.put("runSeconds", o.runSeconds);
         opts.put("settleSeconds", o.settleSeconds);
         opts.put("faultRounds", o.faultRounds);
+        opts.put("faultTiming", o.faultTiming.name().toLowerCase(Locale.ROOT));
+        opts.put("warmUpSeconds", o.warmUpSeconds);
         opts.put("durationSeconds", o.callsLastWholeRun() ? null : o.durationSeconds);
         opts.put("faults", o.faults.toString());
         opts.put("threads", o.threads);
@@ -503,6 +552,7 @@ public final class LoadTool {
         opts.put("seed", o.seed);
         opts.put("user", o.user);
         r.put("options", opts);
+        r.put("warmUp", warmUpOutcome);
         r.put("media", run.media == null ? null : Map.of("sampleRate", run.media.sampleRate(),
                 "frameMillis", run.media.frameMillis(), "samplesPerFrame", run.media.samplesPerFrame()));
         r.put("rampMs", rampMs);

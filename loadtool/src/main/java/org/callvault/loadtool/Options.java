@@ -7,12 +7,29 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Command-line options. Parsing is pure (no I/O) so it can be unit-tested. */
-final class Options {
+final class Options implements Cloneable {
 
     /** Thrown for a bad command line; the message is shown to the user. */
     static final class UsageException extends Exception {
         UsageException(String message) {
             super(message);
+        }
+    }
+
+    /**
+     * When the fault legs of one round fire: each at its own moment, as independent phones and
+     * networks fail, or all in the same instant (the worst case: every affected call ends and is
+     * redialled together).
+     */
+    enum FaultTiming {
+        SPREAD, BURST;
+
+        static FaultTiming parse(String v) throws UsageException {
+            return switch (v.trim().toLowerCase(Locale.ROOT)) {
+                case "spread" -> SPREAD;
+                case "burst" -> BURST;
+                default -> throw new UsageException("--fault-timing must be spread or burst, got '" + v + "'");
+            };
         }
     }
 
@@ -74,6 +91,9 @@ final class Options {
 
     static final int MAX_CALLS = 5000;
     static final int MAX_RUN_SECONDS = 3600;
+    static final int MAX_WARM_UP_SECONDS = 600;
+    /** Length of a warm-up call: long enough for a fault mid-call, short enough to end and redial often. */
+    static final double WARM_UP_CALL_SECONDS = 8;
 
     URI url = URI.create("http://127.0.0.1:8080");
     int calls = 10;
@@ -97,9 +117,34 @@ final class Options {
     /** Calls are up but not yet measured: lets both JVMs settle after the ramp. */
     double settleSeconds = 5;
     int progressSeconds = 5;
-    /** With calls that last the whole window: how many times the fault legs fire, evenly spaced. */
+    /** With calls that last the whole window: how many times the fault legs fire. */
     int faultRounds = 1;
+    /** When the fault legs fire within a round. */
+    FaultTiming faultTiming = FaultTiming.SPREAD;
+    /** Seconds of unmeasured load (same calls and faults) before the measured run; 0: none. */
+    double warmUpSeconds;
     boolean help;
+
+    /**
+     * The unmeasured run before the measured one: the same calls, ramp and faults, but short calls
+     * that end and are redialled, so that both processes have run (and compiled) every path the
+     * measured run takes: set-up, streaming, faults, call ends. Nothing of it is reported.
+     */
+    Options warmUpRun() {
+        Options w;
+        try {
+            w = (Options) clone();
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
+        w.runSeconds = warmUpSeconds;
+        w.durationSeconds = Math.max(2, Math.min(WARM_UP_CALL_SECONDS, warmUpSeconds / 3));
+        w.settleSeconds = 0;
+        w.warmUpSeconds = 0;
+        w.jsonFile = null;
+        w.recordingsDir = null;
+        return w;
+    }
 
     /** True when the calls are kept up for the whole steady window. */
     boolean callsLastWholeRun() {
@@ -158,6 +203,8 @@ final class Options {
                 case "--settle" -> o.settleSeconds = doubleIn(name, value, 0, 300);
                 case "--progress" -> o.progressSeconds = intIn(name, value, 1, 600);
                 case "--fault-rounds" -> o.faultRounds = intIn(name, value, 1, 10);
+                case "--fault-timing" -> o.faultTiming = FaultTiming.parse(value);
+                case "--warm-up" -> o.warmUpSeconds = doubleIn(name, value, 0, MAX_WARM_UP_SECONDS);
                 default -> throw new UsageException("unknown option " + name + " (see --help)");
             }
         }
@@ -295,7 +342,12 @@ final class Options {
               --tick-ms MS          pacer tick (default 1: legs spread over 20 phases, as the floor does)
               --answer-timeout S    dial to both media sockets open (default 10)
               --progress S          progress line interval on stderr (default 5)
-              --seed N              seed for choosing fault legs (default 1)
+              --fault-rounds N      whole-run calls: the fault legs fire N times (default 1)
+              --fault-timing T      spread: each fault leg fires at its own random moment of the
+                                    round (default); burst: all at the same instant (worst case)
+              --warm-up S           first run S seconds of the same load and faults with 8 s calls,
+                                    unmeasured, so both JVMs are warm (default 0: none)
+              --seed N              seed for choosing fault legs and their moments (default 1)
             """.formatted(MAX_CALLS, MAX_RUN_SECONDS);
     }
 }

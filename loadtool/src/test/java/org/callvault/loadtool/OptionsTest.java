@@ -84,6 +84,42 @@ class OptionsTest {
     }
 
     @Test
+    void faultTiming() throws Exception {
+        assertEquals(Options.FaultTiming.SPREAD, parse().faultTiming);
+        assertEquals(Options.FaultTiming.BURST, parse("--fault-timing", "Burst").faultTiming);
+        assertEquals(Options.FaultTiming.SPREAD, parse("--fault-timing=spread").faultTiming);
+        Options.UsageException e = assertThrows(Options.UsageException.class, () -> parse("--fault-timing", "now"));
+        assertTrue(e.getMessage().contains("spread or burst"), e.getMessage());
+    }
+
+    @Test
+    void warmUpIsTheSameLoadWithShortRedialledCallsAndReportsNothing() throws Exception {
+        Options o = parse("--calls", "100", "--ramp", "20", "--run", "300", "--settle", "15", "--faults", "drop=10,garbage=1",
+                "--json", "/tmp/r.json", "--recordings", "/tmp/rec", "--warm-up", "30");
+        assertEquals(30, o.warmUpSeconds);
+        Options w = o.warmUpRun();
+        assertEquals(100, w.calls);
+        assertEquals(20, w.ramp);
+        assertEquals(o.faults, w.faults);
+        assertEquals(30, w.runSeconds);
+        assertEquals(8, w.durationSeconds);
+        assertFalse(w.callsLastWholeRun());
+        assertEquals(0, w.settleSeconds);
+        assertEquals(0, w.warmUpSeconds);
+        assertNull(w.jsonFile);
+        assertNull(w.recordingsDir);
+        // the measured run's own options are untouched
+        assertEquals(300, o.runSeconds);
+        assertTrue(o.callsLastWholeRun());
+        assertEquals(Path.of("/tmp/r.json"), o.jsonFile);
+        // a short warm-up still has calls that end and redial within it
+        assertEquals(3, parse("--warm-up", "9").warmUpRun().durationSeconds);
+        assertEquals(0, parse().warmUpSeconds);
+        assertThrows(Options.UsageException.class, () -> parse("--warm-up", "-1"));
+        assertThrows(Options.UsageException.class, () -> parse("--warm-up", "601"));
+    }
+
+    @Test
     void badValuesAreRefused() {
         assertThrows(Options.UsageException.class, () -> parse("--calls", "0"));
         assertThrows(Options.UsageException.class, () -> parse("--calls", "many"));
