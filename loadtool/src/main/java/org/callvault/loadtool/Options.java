@@ -92,8 +92,14 @@ final class Options implements Cloneable {
     static final int MAX_CALLS = 5000;
     static final int MAX_RUN_SECONDS = 3600;
     static final int MAX_WARM_UP_SECONDS = 600;
-    /** Length of a warm-up call: long enough for a fault mid-call, short enough to end and redial often. */
-    static final double WARM_UP_CALL_SECONDS = 8;
+    /**
+     * Length of a warm-up call. Short, so that the warm-up sets up and ends thousands of calls:
+     * code that runs once per call set-up or end (handshakes, security, SQL, JSON) reaches the
+     * optimizing compiler only after thousands of calls, and compiled during a measured window it
+     * takes a core from the media path.
+     */
+    static final double WARM_UP_CALL_SECONDS = 2;
+    static final double MIN_WARM_UP_SECONDS = 5;
 
     URI url = URI.create("http://127.0.0.1:8080");
     int calls = 10;
@@ -138,7 +144,7 @@ final class Options implements Cloneable {
             throw new AssertionError(e);
         }
         w.runSeconds = warmUpSeconds;
-        w.durationSeconds = Math.max(2, Math.min(WARM_UP_CALL_SECONDS, warmUpSeconds / 3));
+        w.durationSeconds = WARM_UP_CALL_SECONDS;
         w.settleSeconds = 0;
         w.warmUpSeconds = 0;
         w.jsonFile = null;
@@ -204,7 +210,7 @@ final class Options implements Cloneable {
                 case "--progress" -> o.progressSeconds = intIn(name, value, 1, 600);
                 case "--fault-rounds" -> o.faultRounds = intIn(name, value, 1, 10);
                 case "--fault-timing" -> o.faultTiming = FaultTiming.parse(value);
-                case "--warm-up" -> o.warmUpSeconds = doubleIn(name, value, 0, MAX_WARM_UP_SECONDS);
+                case "--warm-up" -> o.warmUpSeconds = warmUp(value);
                 default -> throw new UsageException("unknown option " + name + " (see --help)");
             }
         }
@@ -282,6 +288,15 @@ final class Options implements Cloneable {
         return t;
     }
 
+    private static double warmUp(String v) throws UsageException {
+        double s = doubleIn("--warm-up", v, 0, MAX_WARM_UP_SECONDS);
+        if (s > 0 && s < MIN_WARM_UP_SECONDS) {
+            throw new UsageException("--warm-up must be 0 (none) or " + Report.num(MIN_WARM_UP_SECONDS) + ".."
+                    + MAX_WARM_UP_SECONDS + " seconds, got " + v);
+        }
+        return s;
+    }
+
     private static String nonBlank(String name, String v) throws UsageException {
         if (v.isBlank()) {
             throw new UsageException(name + " must not be empty");
@@ -345,8 +360,8 @@ final class Options implements Cloneable {
               --fault-rounds N      whole-run calls: the fault legs fire N times (default 1)
               --fault-timing T      spread: each fault leg fires at its own random moment of the
                                     round (default); burst: all at the same instant (worst case)
-              --warm-up S           first run S seconds of the same load and faults with 8 s calls,
-                                    unmeasured, so both JVMs are warm (default 0: none)
+              --warm-up S           first run S seconds (5..600) of the same load and faults with
+                                    2 s calls, unmeasured, so both JVMs are warm (default 0: none)
               --seed N              seed for choosing fault legs and their moments (default 1)
             """.formatted(MAX_CALLS, MAX_RUN_SECONDS);
     }

@@ -102,7 +102,7 @@ class OptionsTest {
         assertEquals(20, w.ramp);
         assertEquals(o.faults, w.faults);
         assertEquals(30, w.runSeconds);
-        assertEquals(8, w.durationSeconds);
+        assertEquals(Options.WARM_UP_CALL_SECONDS, w.durationSeconds);
         assertFalse(w.callsLastWholeRun());
         assertEquals(0, w.settleSeconds);
         assertEquals(0, w.warmUpSeconds);
@@ -112,11 +112,11 @@ class OptionsTest {
         assertEquals(300, o.runSeconds);
         assertTrue(o.callsLastWholeRun());
         assertEquals(Path.of("/tmp/r.json"), o.jsonFile);
-        // a short warm-up still has calls that end and redial within it
-        assertEquals(3, parse("--warm-up", "9").warmUpRun().durationSeconds);
         assertEquals(0, parse().warmUpSeconds);
         assertThrows(Options.UsageException.class, () -> parse("--warm-up", "-1"));
         assertThrows(Options.UsageException.class, () -> parse("--warm-up", "601"));
+        Options.UsageException e = assertThrows(Options.UsageException.class, () -> parse("--warm-up", "2"));
+        assertTrue(e.getMessage().contains("0 (none) or 5..600"), e.getMessage());
     }
 
     @Test
