@@ -14,8 +14,8 @@ import org.springframework.stereotype.Component;
 /**
  * Warns at start-up when the JVM runs G1 with its default 200 ms pause target. G1 then grows the
  * young generation until a collection takes tens of milliseconds, and every live call's audio
- * waits for it: at 100 calls the default gave 37 to 66 ms pauses every 20 s, a 10 ms target gave
- * 2 to 8 ms at the same CPU (docs/BENCHMARKS.md, "Garbage collection"). {@code ./mvnw
+ * waits for it: at 100 calls the default gave 16 to 66 ms pauses every 15 to 25 s, a 10 ms target
+ * gave 2 to 3 ms (2 to 9 ms at 200 calls) at the same CPU (docs/BENCHMARKS.md, "Garbage collection"). {@code ./mvnw
  * spring-boot:run} sets the target; a server started with {@code java -jar} needs the flag.
  */
 @Component

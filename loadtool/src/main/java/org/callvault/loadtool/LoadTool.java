@@ -90,8 +90,10 @@ public final class LoadTool {
     }
 
     int run() throws InterruptedException {
-        Options w = o.warmUpSeconds > 0 ? o.warmUpRun() : null;
-        long watchdogSeconds = (long) (plannedSeconds() + (w == null ? 0 : new LoadTool(w, out, err).plannedSeconds()));
+        // The warm-up's summary is dropped; only its progress lines and outcome are shown.
+        LoadTool warm = o.warmUpSeconds > 0
+                ? new LoadTool(o.warmUpRun(), new PrintStream(OutputStream.nullOutputStream()), err) : null;
+        long watchdogSeconds = (long) (plannedSeconds() + (warm == null ? 0 : warm.plannedSeconds()));
         Thread watchdog = new Thread(() -> {
             try {
                 Thread.sleep(watchdogSeconds * 1000);
@@ -105,8 +107,8 @@ public final class LoadTool {
         watchdog.setDaemon(true);
         watchdog.start();
         try {
-            if (w != null) {
-                warmUp(w);
+            if (warm != null) {
+                warmUp(warm);
             }
             return runBounded();
         } finally {
@@ -114,14 +116,11 @@ public final class LoadTool {
         }
     }
 
-    /**
-     * Runs the unmeasured warm-up (see {@link Options#warmUpRun()}) in this process, against the
-     * same server. Its summary is dropped; only its progress lines and outcome are shown.
-     */
-    private void warmUp(Options w) throws InterruptedException {
+    /** Runs the unmeasured warm-up (see {@link Options#warmUpRun()}) in this process, against the same server. */
+    private void warmUp(LoadTool warm) throws InterruptedException {
+        Options w = warm.o;
         err.printf("warm-up: %s s of %d calls of %s s with faults %s, not measured%n", Report.num(w.runSeconds), w.calls,
                 Report.num(w.durationSeconds), w.faults);
-        LoadTool warm = new LoadTool(w, new PrintStream(OutputStream.nullOutputStream()), err);
         int code = warm.runBounded();
         warmUpOutcome = Report.map();
         warmUpOutcome.put("seconds", w.runSeconds);
