@@ -28,6 +28,9 @@ final class Attempt {
     long endedNanos;
     /** When a media socket of this call was dropped on purpose (fault), 0 if never. */
     long dropNanos;
+    /** Ended early by a {@code hangup} control leg; by the agent's party if {@link #agentHangsUp}. */
+    boolean earlyHangup;
+    boolean agentHangsUp;
 
     MediaLeg caller;
     MediaLeg agent;

@@ -32,6 +32,9 @@ final class CallSlot {
     boolean agentDrop;
     boolean callerGarbage;
     boolean agentGarbage;
+    /** The control of a drop: this leg's party hangs up cleanly where a drop would have happened. */
+    boolean callerHangup;
+    boolean agentHangup;
 
     private EventChannel agentEv;
     private EventChannel callerEv;
@@ -382,7 +385,7 @@ final class CallSlot {
     }
 
     boolean hasFaults() {
-        return callerDrop || agentDrop || callerGarbage || agentGarbage;
+        return callerDrop || agentDrop || callerGarbage || agentGarbage || callerHangup || agentHangup;
     }
 
     /** Injects this slot's faults into its live call (no-op without faults or call). */
@@ -411,6 +414,11 @@ final class CallSlot {
         }
         if (agentDrop) {
             a.agent.drop(index % 2 == 0);
+        }
+        if (callerHangup || agentHangup) {
+            a.earlyHangup = true;
+            a.agentHangsUp = agentHangup && !callerHangup;
+            endCall(a);
         }
     }
 
@@ -478,10 +486,11 @@ final class CallSlot {
             checkDone(a);
             return;
         }
-        if (a.callId != null && callerEv != null && callerEv.isOpen()) {
+        EventChannel party = a.agentHangsUp ? agentEv : callerEv;
+        if (a.callId != null && party != null && party.isOpen()) {
             a.hangupSent = true;
             a.hangupNanos = System.nanoTime();
-            callerEv.send("{\"type\":\"hangup\",\"callId\":" + EventChannel.quote(a.callId) + "}");
+            party.send("{\"type\":\"hangup\",\"callId\":" + EventChannel.quote(a.callId) + "}");
         }
         ls.loop.schedule(() -> {
             if (!a.done) {
@@ -554,8 +563,9 @@ final class CallSlot {
             }
             return;
         }
-        if (!"ended".equals(a.state) || !"caller_hangup".equals(a.endReason)) {
-            a.fail("call " + a.state + (a.endReason != null ? "/" + a.endReason : "") + " (expected ended/caller_hangup)");
+        String expected = a.agentHangsUp ? "agent_hangup" : "caller_hangup";
+        if (!"ended".equals(a.state) || !expected.equals(a.endReason)) {
+            a.fail("call " + a.state + (a.endReason != null ? "/" + a.endReason : "") + " (expected ended/" + expected + ")");
         }
     }
 

@@ -10,7 +10,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -176,36 +175,16 @@ public final class LoadTool {
     }
 
     private void planFaults(List<CallSlot> slots) {
-        int legs = 2 * slots.size();
-        int drops = (int) Math.round(legs * o.faults.dropPct() / 100.0);
-        int garbage = (int) Math.round(legs * o.faults.garbagePct() / 100.0);
-        List<Integer> order = new ArrayList<>();
-        for (int l = 0; l < legs; l++) {
-            order.add(l);
-        }
-        Collections.shuffle(order, new Random(o.seed));
-        for (int k = 0; k < drops; k++) {
-            int l = order.get(k);
-            CallSlot s = slots.get(l / 2);
-            if (l % 2 == 0) {
-                s.callerDrop = true;
-            } else {
-                s.agentDrop = true;
-            }
-        }
-        // garbage legs: preferably legs that do not also drop (a dropped socket cannot get the reply)
-        List<Integer> rest = new ArrayList<>(order.subList(drops, legs));
-        Collections.shuffle(rest, new Random(o.seed + 1));
-        List<Integer> dropped = new ArrayList<>(order.subList(0, drops));
-        rest.addAll(dropped);
-        for (int k = 0; k < garbage; k++) {
-            int l = rest.get(k);
-            CallSlot s = slots.get(l / 2);
-            if (l % 2 == 0) {
-                s.callerGarbage = true;
-            } else {
-                s.agentGarbage = true;
-            }
+        FaultPlan plan = FaultPlan.of(slots.size(), o.faults, o.seed);
+        for (CallSlot s : slots) {
+            int caller = 2 * s.index;
+            int agent = caller + 1;
+            s.callerDrop = plan.ending(caller) == FaultPlan.Ending.DROP;
+            s.agentDrop = plan.ending(agent) == FaultPlan.Ending.DROP;
+            s.callerHangup = plan.ending(caller) == FaultPlan.Ending.HANGUP;
+            s.agentHangup = plan.ending(agent) == FaultPlan.Ending.HANGUP;
+            s.callerGarbage = plan.garbage(caller);
+            s.agentGarbage = plan.garbage(agent);
         }
     }
 
@@ -492,7 +471,7 @@ public final class LoadTool {
                       long durationMs, boolean answered, boolean up, double setupMs, String failure,
                       boolean dropFault, boolean garbageFault, int callerFrequency, int agentFrequency,
                       int callerClose, int agentClose, double ringingMs, double answeredMs,
-                      Map<String, Double> timeline, double dropToEndMs) {
+                      Map<String, Double> timeline, double dropToEndMs, boolean earlyHangup) {
     }
 
     private List<CallRecord> collectRecords() {
@@ -512,7 +491,8 @@ public final class LoadTool {
                                 a.ringingNanos > 0 ? (a.ringingNanos - a.dialNanos) / 1e6 : Double.NaN,
                                 a.answeredNanos > 0 ? (a.answeredNanos - a.dialNanos) / 1e6 : Double.NaN,
                                 a.timeline(),
-                                a.dropNanos > 0 && a.endedNanos > a.dropNanos ? (a.endedNanos - a.dropNanos) / 1e6 : Double.NaN));
+                                a.dropNanos > 0 && a.endedNanos > a.dropNanos ? (a.endedNanos - a.dropNanos) / 1e6 : Double.NaN,
+                                a.earlyHangup));
                     }
                 }
                 return l;
@@ -565,6 +545,8 @@ public final class LoadTool {
         int failed = 0;
         int faultCalls = 0;
         int faultOk = 0;
+        int hangupCalls = 0;
+        int hangupOk = 0;
         Map<String, Integer> failures = new TreeMap<>();
         Histogram setup = Metrics.newHistogram();
         Map<String, Histogram> timeline = new LinkedHashMap<>();
@@ -586,6 +568,11 @@ public final class LoadTool {
                 faultCalls++;
                 if (c.failure == null) {
                     faultOk++;
+                }
+            } else if (c.earlyHangup) {
+                hangupCalls++;
+                if (c.failure == null) {
+                    hangupOk++;
                 }
             }
             if (c.failure == null) {
@@ -708,6 +695,8 @@ public final class LoadTool {
             f.put("spec", o.faults.toString());
             f.put("dropCalls", faultCalls);
             f.put("dropCallsEndedAsExpected", faultOk);
+            f.put("hangupCalls", hangupCalls);
+            f.put("hangupCallsEndedAsExpected", hangupOk);
             Histogram dropToEnd = Metrics.newHistogram();
             for (CallRecord c : records) {
                 if (!Double.isNaN(c.dropToEndMs)) {
@@ -842,6 +831,10 @@ public final class LoadTool {
             kv.put("faults", o.faults.toString());
             kv.put("dropCalls", faultCalls);
             kv.put("dropOk", faultOk);
+            if (o.faults.hangupPct() > 0) {
+                kv.put("hangupCalls", hangupCalls);
+                kv.put("hangupOk", hangupOk);
+            }
             kv.put("badFrameReplies", totals.badFrameReplies);
             kv.put("p99NoFaultCalls", Report.fixed(Metrics.ms(steadyDelayNoFault.getValueAtPercentile(99)), 3));
         }

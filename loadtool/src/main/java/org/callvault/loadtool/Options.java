@@ -33,12 +33,17 @@ final class Options implements Cloneable {
         }
     }
 
-    /** Fault injection: percent of legs (0..100). */
-    record Faults(double dropPct, double garbagePct) {
-        static final Faults NONE = new Faults(0, 0);
+    /**
+     * Fault injection: percent of legs (0..100). {@code hangup} is not a fault but its control: the
+     * same legs (same seed) end their call cleanly at the same moments instead of dropping, and the
+     * slot redials as after a drop. A run with {@code hangup=P} has the same call churn as one with
+     * {@code drop=P}, so the difference between the two is what the drop itself costs.
+     */
+    record Faults(double dropPct, double garbagePct, double hangupPct) {
+        static final Faults NONE = new Faults(0, 0, 0);
 
         boolean any() {
-            return dropPct > 0 || garbagePct > 0;
+            return dropPct > 0 || garbagePct > 0 || hangupPct > 0;
         }
 
         static Faults parse(String spec) throws UsageException {
@@ -47,6 +52,7 @@ final class Options implements Cloneable {
             }
             double drop = 0;
             double garbage = 0;
+            double hangup = 0;
             for (String part : spec.split(",")) {
                 String p = part.trim();
                 if (p.isEmpty()) {
@@ -61,10 +67,14 @@ final class Options implements Cloneable {
                 switch (name) {
                     case "drop" -> drop = pct;
                     case "garbage" -> garbage = pct;
-                    default -> throw new UsageException("--faults: unknown fault '" + name + "' (known: drop, garbage)");
+                    case "hangup" -> hangup = pct;
+                    default -> throw new UsageException("--faults: unknown fault '" + name + "' (known: drop, garbage, hangup)");
                 }
             }
-            return new Faults(drop, garbage);
+            if (drop + hangup > 100) {
+                throw new UsageException("--faults: drop and hangup together cover more than 100 % of the legs");
+            }
+            return new Faults(drop, garbage, hangup);
         }
 
         private static double parsePercent(String v, String what) throws UsageException {
@@ -85,7 +95,8 @@ final class Options implements Cloneable {
 
         @Override
         public String toString() {
-            return "drop=" + Report.num(dropPct) + ",garbage=" + Report.num(garbagePct);
+            return "drop=" + Report.num(dropPct) + ",garbage=" + Report.num(garbagePct)
+                    + (hangupPct > 0 ? ",hangup=" + Report.num(hangupPct) : "");
         }
     }
 
@@ -348,7 +359,8 @@ final class Options implements Cloneable {
               --duration SECONDS    length of one call; shorter than --run: calls are redialled
                                     until the window ends (default: the whole run)
               --faults SPEC         e.g. drop=10,garbage=1: percent of legs that drop their media
-                                    socket mid-call (no close handshake), or send malformed frames
+                                    socket mid-call (no close handshake), or send malformed frames;
+                                    hangup=P: the control run, the same legs end their call cleanly
               --recordings DIR      the server's recordings folder: check every call's WAV file
               --recordings-wait S   how long to wait for recordings to be finalized (default 10)
               --server-pid PID|auto server process for exact CPU/RSS/threads from /proc

@@ -84,6 +84,17 @@ class OptionsTest {
     }
 
     @Test
+    void hangupIsTheControlOfDrop() throws Exception {
+        Options o = parse("--faults", "hangup=10,garbage=1");
+        assertEquals(0, o.faults.dropPct());
+        assertEquals(10, o.faults.hangupPct());
+        assertTrue(o.faults.any());
+        assertEquals("drop=0,garbage=1,hangup=10", o.faults.toString());
+        assertEquals("drop=10,garbage=1", parse("--faults", "drop=10,garbage=1").faults.toString());
+        assertThrows(Options.UsageException.class, () -> parse("--faults", "drop=60,hangup=50"));
+    }
+
+    @Test
     void faultTiming() throws Exception {
         assertEquals(Options.FaultTiming.SPREAD, parse().faultTiming);
         assertEquals(Options.FaultTiming.BURST, parse("--fault-timing", "Burst").faultTiming);
