@@ -253,6 +253,7 @@ final class CallSlot {
         if (Attempt.isTerminal(state) && !a.terminal) {
             a.terminal = true;
             a.endedNanos = now;
+            ls.event(Timeline.Event.CALL_END);
             a.endReason = c.path("endReason").asString(null);
             a.endedAt = c.path("endedAt").asString(null);
             if (c.path("answeredAt").isString()) {
@@ -298,6 +299,7 @@ final class CallSlot {
             return; // too close to the end of the window for another call
         }
         Attempt a = new Attempt(this, attempts.size(), Tone.callerFrequency(index), Tone.agentFrequency(index));
+        ls.event(Timeline.Event.DIAL);
         attempts.add(a);
         current = a;
         run.attemptsOpen.incrementAndGet();
@@ -364,6 +366,7 @@ final class CallSlot {
             return;
         }
         a.mediaUpNanos = System.nanoTime();
+        ls.event(Timeline.Event.CALL_UP);
         run.callsUp.incrementAndGet();
         consecutiveFailures = 0;
         settle();
@@ -400,6 +403,7 @@ final class CallSlot {
         if (a.done || a.endRequested || a.terminal || a.caller == null || a.agent == null) {
             return;
         }
+        ls.event(Timeline.Event.FAULT);
         if (callerGarbage) {
             a.caller.sendGarbage();
         }

@@ -260,6 +260,7 @@ public final class LoadTool {
         }
         // 3. steady window
         long start = System.nanoTime();
+        long startEpochMillis = System.currentTimeMillis();
         run.steadyEnd = start + (long) (o.runSeconds * 1e9);
         run.steadyStart = start;
         int callsAtStart = run.callsUp.get();
@@ -326,6 +327,9 @@ public final class LoadTool {
         }
         for (LoopState ls : run.loops) {
             ls.loop.execute(ls.pacer::stop);
+        }
+        if (o.timelineFile != null) {
+            writeTimeline(startEpochMillis);
         }
         // 5. recordings
         List<RecordingChecker.Result> recResults = null;
@@ -456,6 +460,18 @@ public final class LoadTool {
             }
         }
         return all;
+    }
+
+    private void writeTimeline(long startEpochMillis) {
+        List<Timeline> parts = new ArrayList<>();
+        for (LoopState ls : run.loops) {
+            parts.add(onLoop(ls, () -> ls.timeline, ls.timeline));
+        }
+        try {
+            Timeline.merge(parts, o.runSeconds).write(o.timelineFile, startEpochMillis);
+        } catch (IOException e) {
+            err.println("callvault-loadtool: cannot write " + o.timelineFile + ": " + e.getMessage());
+        }
     }
 
     private static <T> T onLoop(LoopState ls, java.util.concurrent.Callable<T> task, T fallback) {

@@ -17,15 +17,20 @@ final class LoopState {
     final SingleWriterRecorder steadyDelayUs = Metrics.newRecorder();
     /** Steady-window deliveries on calls that have no fault planned: "the other calls" of a fault run. */
     final SingleWriterRecorder steadyDelayNoFaultUs = Metrics.newRecorder();
+    /** The steady window slot by slot (see {@link Timeline}). */
+    final Timeline timeline;
+    private final Run run;
     /** Frame-building buffer of this loop's thread (see {@link Frame#writeMaskedMediaFrame}). */
     final byte[] scratch = new byte[65536];
 
     LoopState(Run run, EventLoop loop, long tickNanos) {
         this.loop = loop;
-        this.pacer = new Pacer(run, loop, tickNanos);
+        this.run = run;
+        this.timeline = new Timeline(run.options.runSeconds);
+        this.pacer = new Pacer(run, loop, tickNanos, timeline);
     }
 
-    void recordDelay(long nanos, boolean steady, boolean faultCall) {
+    void recordDelay(long now, long nanos, boolean steady, boolean faultCall) {
         long us = Math.max(1, nanos / 1000);
         if (us > Metrics.MAX_US) {
             us = Metrics.MAX_US;
@@ -35,7 +40,13 @@ final class LoopState {
             steadyDelayUs.recordValue(us);
             if (!faultCall) {
                 steadyDelayNoFaultUs.recordValue(us);
+                timeline.frame(now, run.steadyStart, nanos);
             }
         }
+    }
+
+    /** Something that happened to a call on this loop, for the timeline. */
+    void event(Timeline.Event e) {
+        timeline.event(e, System.nanoTime(), run.steadyStart);
     }
 }

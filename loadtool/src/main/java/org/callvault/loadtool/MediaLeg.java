@@ -183,7 +183,7 @@ final class MediaLeg implements WsClient.Listener {
         }
         long talkerSent = talker.sent;
         if (seq < talkerSent && talkerSent - seq <= RING && talker.sendNanos != null) {
-            loop.recordDelay(now - talker.sendNanos[(int) seq & RING_MASK], steady, attempt.slot.hasFaults());
+            loop.recordDelay(now, now - talker.sendNanos[(int) seq & RING_MASK], steady, attempt.slot.hasFaults());
         } else {
             unmatched++;
         }

@@ -122,6 +122,8 @@ final class Options implements Cloneable {
     String password;
     Faults faults = Faults.NONE;
     Path jsonFile;
+    /** CSV of the steady window in 20 ms slots (see Timeline); null: none. */
+    Path timelineFile;
     Path recordingsDir;
     /** {@code 0}: none; {@code -1}: find the process listening on the URL's port. */
     long serverPid;
@@ -159,6 +161,7 @@ final class Options implements Cloneable {
         w.settleSeconds = 0;
         w.warmUpSeconds = 0;
         w.jsonFile = null;
+        w.timelineFile = null;
         w.recordingsDir = null;
         return w;
     }
@@ -210,6 +213,7 @@ final class Options implements Cloneable {
                 case "--password" -> o.password = value;
                 case "--faults" -> o.faults = Faults.parse(value);
                 case "--json" -> o.jsonFile = Path.of(nonBlank(name, value));
+                case "--timeline" -> o.timelineFile = Path.of(nonBlank(name, value));
                 case "--recordings" -> o.recordingsDir = Path.of(nonBlank(name, value));
                 case "--server-pid" -> o.serverPid = value.equals("auto") ? -1 : intIn(name, value, 1, Integer.MAX_VALUE);
                 case "--threads" -> o.threads = intIn(name, value, 1, 8);
@@ -365,6 +369,8 @@ final class Options implements Cloneable {
               --recordings-wait S   how long to wait for recordings to be finalized (default 10)
               --server-pid PID|auto server process for exact CPU/RSS/threads from /proc
               --json FILE           also write the JSON result to FILE
+              --timeline FILE       CSV of the steady window in 20 ms slots: late frames of the
+                                    calls without a fault, dials, calls up, ends, faults, pacer lag
               --threads N           Netty event loop threads (default 1, max 8)
               --tick-ms MS          pacer tick (default 1: legs spread over 20 phases, as the floor does)
               --answer-timeout S    dial to both media sockets open (default 10)

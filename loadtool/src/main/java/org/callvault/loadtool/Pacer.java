@@ -20,6 +20,7 @@ final class Pacer implements Runnable {
     private final Run run;
     private final EventLoop loop;
     private final long tickNanos;
+    private final Timeline timeline;
     private final ArrayList<MediaLeg> legs = new ArrayList<>();
     private long t0;
     private long ticks;
@@ -29,10 +30,11 @@ final class Pacer implements Runnable {
     long tickLagMaxSteadyNs;
     long tickLagMaxNs;
 
-    Pacer(Run run, EventLoop loop, long tickNanos) {
+    Pacer(Run run, EventLoop loop, long tickNanos, Timeline timeline) {
         this.run = run;
         this.loop = loop;
         this.tickNanos = tickNanos;
+        this.timeline = timeline;
     }
 
     void start() {
@@ -76,6 +78,7 @@ final class Pacer implements Runnable {
         if (lag > tickLagMaxSteadyNs && run.inSteady(now)) {
             tickLagMaxSteadyNs = lag;
         }
+        timeline.tickLag(now, run.steadyStart, lag);
         int w = 0;
         int n = legs.size();
         for (int r = 0; r < n; r++) {
