@@ -1,6 +1,7 @@
 package org.callvault.loadtool;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -21,7 +22,7 @@ final class FaultPlan {
 
     private FaultPlan(int legs) {
         ending = new Ending[legs];
-        java.util.Arrays.fill(ending, Ending.NONE);
+        Arrays.fill(ending, Ending.NONE);
         garbage = new boolean[legs];
     }
 
