@@ -5,9 +5,8 @@ import java.net.InetSocketAddress;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
 /**
- * The client's address as the server sees it. Behind a reverse proxy, set
- * {@code server.forward-headers-strategy=framework} so X-Forwarded-For is honoured; it is not
- * trusted by default because any client could forge it.
+ * The client's address as the server sees it: the TCP peer, or behind a trusted reverse proxy the
+ * address that proxy vouches for ({@link ForwardedHeaders}).
  */
 public final class ClientAddress {
 
@@ -15,7 +14,11 @@ public final class ClientAddress {
     }
 
     public static String of(ServerHttpRequest request) {
-        InetSocketAddress remote = request.getRemoteAddress();
+        return of(request.getRemoteAddress());
+    }
+
+    /** Never throws: an address the proxy could not give as an IP literal is unresolved here. */
+    public static String of(InetSocketAddress remote) {
         if (remote == null) {
             return "unknown";
         }

@@ -15,6 +15,7 @@ import org.callvault.recording.RecordingRepository;
 import org.callvault.recording.RecordingStore;
 import org.callvault.recording.WavFileWriter;
 import org.callvault.support.Chromium;
+import org.callvault.support.DatabaseIndependent;
 import org.callvault.support.IntegrationTest;
 import org.callvault.support.Recordings;
 import org.callvault.support.WavFile;
@@ -33,6 +34,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * The real pages in two headless Chromiums, each with its own WAV as microphone: the phone dials,
  * the console answers, five seconds of talk, the phone hangs up.
  */
+@DatabaseIndependent
 class BrowserCallE2EIT extends IntegrationTest {
 
     private static final int CALLER_HZ = 1000;

@@ -15,6 +15,7 @@ import org.callvault.recording.RecordingRepository.StoredRecording;
 import org.callvault.recording.WavFileWriter;
 import org.callvault.support.CallHarness;
 import org.callvault.support.Chromium;
+import org.callvault.support.DatabaseIndependent;
 import org.callvault.support.IntegrationTest;
 import org.callvault.support.Recordings;
 import org.callvault.support.TestUsers;
@@ -36,6 +37,7 @@ import org.springframework.context.annotation.Import;
  * needed for that) is found in the list, played, seeked by clicking the waveform, sped up and
  * offered for download; only an ADMIN gets the delete buttons.
  */
+@DatabaseIndependent
 @Import(TestUsers.class)
 class RecordingPlaybackE2EIT extends IntegrationTest {
 

@@ -19,12 +19,17 @@ public final class CallHarness implements AutoCloseable {
     public String callId;
     public MediaSocketClient callerMedia;
     public MediaSocketClient agentMedia;
-    private final int port;
+    private final Endpoint endpoint;
 
     public CallHarness(int port, WebClientSession signedInAgent) {
-        this.port = port;
-        this.agent = EventSocketClient.agent(port, signedInAgent);
-        this.caller = EventSocketClient.caller(port);
+        this(Endpoint.local(port), signedInAgent);
+    }
+
+    /** Both parties through {@code endpoint}: the server itself or a proxy in front of it. */
+    public CallHarness(Endpoint endpoint, WebClientSession signedInAgent) {
+        this.endpoint = endpoint;
+        this.agent = EventSocketClient.open(endpoint, "agent", signedInAgent);
+        this.caller = EventSocketClient.open(endpoint, "caller", null);
     }
 
     public static MediaSocketClient.Signal tone(double frequency) {
@@ -45,8 +50,8 @@ public final class CallHarness implements AutoCloseable {
         agent.sendJson("type", "answer", "callId", callId);
         JsonNode callerMediaMessage = caller.awaitType("media");
         JsonNode agentMediaMessage = agent.awaitType("media");
-        callerMedia = MediaSocketClient.open(port, callerMediaMessage.path("url").asString(), SAMPLES_PER_FRAME);
-        agentMedia = MediaSocketClient.open(port, agentMediaMessage.path("url").asString(), SAMPLES_PER_FRAME);
+        callerMedia = MediaSocketClient.open(endpoint, callerMediaMessage.path("url").asString(), SAMPLES_PER_FRAME);
+        agentMedia = MediaSocketClient.open(endpoint, agentMediaMessage.path("url").asString(), SAMPLES_PER_FRAME);
     }
 
     public void talk(double callerFrequency, double agentFrequency) {

@@ -35,14 +35,24 @@ public class EventSocketClient implements WebSocket.Listener, AutoCloseable {
     }
 
     public static EventSocketClient open(int port, String role, WebClientSession session) {
+        return open(Endpoint.local(port), role, session);
+    }
+
+    public static EventSocketClient open(Endpoint endpoint, String role, WebClientSession session) {
+        return open(endpoint, role, session, java.util.Map.of());
+    }
+
+    /** With extra handshake headers (an Origin, forwarded headers). */
+    public static EventSocketClient open(Endpoint endpoint, String role, WebClientSession session,
+            java.util.Map<String, String> headers) {
         EventSocketClient client = new EventSocketClient();
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder()
+        WebSocket.Builder builder = endpoint.client().build().newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(5));
         if (session != null) {
             builder.header("Cookie", session.cookieHeader());
         }
-        client.socket = builder.buildAsync(URI.create("ws://localhost:" + port + "/ws/events?role=" + role), client)
-                .join();
+        headers.forEach(builder::header);
+        client.socket = builder.buildAsync(endpoint.ws("/ws/events?role=" + role), client).join();
         client.awaitMessage(m -> "welcome".equals(m.path("type").asString()));
         return client;
     }
@@ -52,6 +62,18 @@ public class EventSocketClient implements WebSocket.Listener, AutoCloseable {
         EventSocketClient client = new EventSocketClient();
         client.socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
                 .buildAsync(URI.create("ws://localhost:" + port + path), client).join();
+        return client.closed.orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+    }
+
+    /** Like {@link #closeCodeOf(int, String)}, through {@code endpoint} with a session and extra headers. */
+    public static int closeCodeOf(Endpoint endpoint, String path, WebClientSession session, java.util.Map<String, String> headers) {
+        EventSocketClient client = new EventSocketClient();
+        WebSocket.Builder builder = endpoint.client().build().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (session != null) {
+            builder.header("Cookie", session.cookieHeader());
+        }
+        headers.forEach(builder::header);
+        client.socket = builder.buildAsync(endpoint.ws(path), client).join();
         return client.closed.orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
     }
 

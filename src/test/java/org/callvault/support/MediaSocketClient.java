@@ -47,9 +47,13 @@ public class MediaSocketClient implements WebSocket.Listener, AutoCloseable {
     }
 
     public static MediaSocketClient open(int port, String url, int samplesPerFrame) {
+        return open(Endpoint.local(port), url, samplesPerFrame);
+    }
+
+    public static MediaSocketClient open(Endpoint endpoint, String url, int samplesPerFrame) {
         MediaSocketClient client = new MediaSocketClient(samplesPerFrame);
-        client.socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(URI.create("ws://localhost:" + port + url), client).join();
+        client.socket = endpoint.client().build().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+                .buildAsync(endpoint.ws(url), client).join();
         return client;
     }
 

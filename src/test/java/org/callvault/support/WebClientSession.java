@@ -31,9 +31,12 @@ public class WebClientSession {
     private String csrfToken;
 
     public WebClientSession(int port) {
-        this.base = "http://localhost:" + port;
-        this.http = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        this(Endpoint.local(port));
+    }
+
+    public WebClientSession(Endpoint endpoint) {
+        this.base = endpoint.http("");
+        this.http = endpoint.client().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     public CookieManager cookies() {
@@ -75,12 +78,18 @@ public class WebClientSession {
     }
 
     public HttpResponse<String> postFormWithoutCsrf(String path, Map<String, String> fields) {
+        return postFormWithHeaders(path, fields, Map.of());
+    }
+
+    /** A form post with extra request headers (the CSRF token must be among the fields). */
+    public HttpResponse<String> postFormWithHeaders(String path, Map<String, String> fields, Map<String, String> headers) {
         String body = fields.entrySet().stream()
                 .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
                 .collect(Collectors.joining("&"));
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base + path))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/x-www-form-urlencoded");
+        headers.forEach(request::header);
+        HttpResponse<String> response = send(request.POST(HttpRequest.BodyPublishers.ofString(body)).build());
         rememberCsrf(response.body());
         return response;
     }

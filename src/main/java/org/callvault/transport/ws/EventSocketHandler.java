@@ -8,6 +8,7 @@ import org.callvault.call.CallException;
 import org.callvault.call.CallService;
 import org.callvault.media.AudioFormat;
 import org.callvault.system.CallVaultProperties;
+import org.callvault.system.ClientAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.core.Authentication;
@@ -58,12 +59,11 @@ class EventSocketHandler implements WebSocketHandler {
     @Override
     public Mono<Void> handle(WebSocketSession socket) {
         HandshakeInfo handshake = socket.getHandshakeInfo();
-        if (!SameOrigin.allowed(handshake.getHeaders())) {
+        if (!SameOrigin.allowed(handshake)) {
             return socket.close(new CloseStatus(4403, "cross-origin socket refused"));
         }
         String role = UriComponentsBuilder.fromUri(handshake.getUri()).build().getQueryParams().getFirst("role");
-        String address = handshake.getRemoteAddress() == null ? "unknown"
-                : handshake.getRemoteAddress().getAddress().getHostAddress();
+        String address = ClientAddress.of(handshake.getRemoteAddress());
         return handshake.getPrincipal().map(Optional::of).defaultIfEmpty(Optional.empty()).flatMap(principal -> {
             boolean wantsAgent = "agent".equals(role);
             if (wantsAgent && !isAgent(principal.orElse(null))) {
