@@ -99,7 +99,8 @@ class LibraryApiController {
                 .filename(name).build();
         return ResponseEntity.ok().contentType(MediaType.parseMediaType("audio/wav"))
                 .header(HttpHeaders.CONTENT_DISPOSITION, disposition.toString())
-                .header(HttpHeaders.CACHE_CONTROL, "private, max-age=3600")
+                // Personal data: no copy in any cache, so a revoked user cannot play it from one.
+                .header(HttpHeaders.CACHE_CONTROL, "private, no-store")
                 .body(new FileSystemResource(file.get()));
     }
 
@@ -117,7 +118,7 @@ class LibraryApiController {
         body.put("sampleRate", result.sampleRate());
         body.put("durationMs", result.frames() * 1000 / result.sampleRate());
         body.put("peaks", result.minMax());
-        return ResponseEntity.ok().header(HttpHeaders.CACHE_CONTROL, "private, max-age=3600").body(body);
+        return ResponseEntity.ok().header(HttpHeaders.CACHE_CONTROL, "private, no-store").body(body);
     }
 
     @DeleteMapping("/recordings/{id}")

@@ -41,6 +41,9 @@ class SecurityConfiguration {
     /** The caller's side: public unless the operator says otherwise. */
     static final String[] PHONE_PATHS = { "/phone", "/ws/events", "/ws/media", "/api/mic-tests", "/api/mic-tests/**" };
 
+    static final String[] API_EXPLORER_PATHS = { "/swagger-ui.html", "/swagger-ui/**", "/webjars/swagger-ui/**",
+            "/v3/api-docs", "/v3/api-docs/**" };
+
     static final String[] ADMIN_PATHS = { "/users", "/users/**", "/api/users/**", "/actuator/**", "/audit" };
 
     @Bean
@@ -71,6 +74,8 @@ class SecurityConfiguration {
         return http
                 .securityContextRepository(contextRepository)
                 .authorizeExchange(exchanges -> {
+                    // The API explorer is for signed-in users; its files sit under the public /webjars.
+                    exchanges.pathMatchers(API_EXPLORER_PATHS).authenticated();
                     exchanges.pathMatchers(PUBLIC_PATHS).permitAll();
                     if (phonePublic) {
                         exchanges.pathMatchers(PHONE_PATHS).permitAll();
@@ -91,7 +96,7 @@ class SecurityConfiguration {
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN))
                         .contentSecurityPolicy(csp -> csp.policyDirectives(
                                 "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
-                                        + "connect-src 'self' ws: wss:; object-src 'none'; frame-ancestors 'none'")))
+                                        + "connect-src 'self'; object-src 'none'; frame-ancestors 'none'")))
                 // Scripts with a Bearer token carry no cookie, so there is no cross-site request to forge.
                 .csrf(csrf -> csrf.requireCsrfProtectionMatcher(new AndServerWebExchangeMatcher(
                         CsrfWebFilter.DEFAULT_CSRF_MATCHER,

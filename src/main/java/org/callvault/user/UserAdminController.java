@@ -63,7 +63,10 @@ class UserAdminController {
 
     private static Role parseRole(String role) {
         try {
-            return role == null ? null : Role.valueOf(role);
+            if (role == null || role.isBlank()) {
+                throw new UserException("Choose a role.");
+            }
+            return Role.valueOf(role);
         }
         catch (IllegalArgumentException e) {
             throw new UserException("Unknown role " + role + ".");

@@ -140,6 +140,10 @@ class LibraryApiIT extends IntegrationTest {
         assertThat(whole.statusCode()).isEqualTo(200);
         assertThat(whole.body()).hasSize((int) size);
         assertThat(whole.headers().firstValue("Accept-Ranges")).hasValue("bytes");
+        // Recordings are personal data: no cache keeps a copy (a revoked user could replay it from one).
+        assertThat(whole.headers().firstValue("Cache-Control")).hasValue("private, no-store");
+        assertThat(admin.getBytes("/api/recordings/" + stored.recordingId() + "/peaks", Map.of()).headers()
+                .firstValue("Cache-Control")).hasValue("private, no-store");
 
         var start = admin.getBytes(url, Map.of("Range", "bytes=0-99"));
         assertThat(start.statusCode()).isEqualTo(206);
