@@ -47,13 +47,15 @@ final class Call {
 
     CallView view() {
         return new CallView(id, state, callerName, callerNumber, agent, createdAt, answeredAt, endedAt, endReason,
-                durationMs());
+                durationMs(), recording == null ? null : recording.recordingId());
     }
 
     /** One party's attachment to the call: its signaling channel, media channel and tokens. */
     static final class Leg {
         final LegRole role;
         CallParty party;
+        /** {@link CallParty#owner()} of the party the leg was given to; fixed for the call's life. */
+        String owner;
         String resumeToken;
         String mediaToken;
         boolean mediaConnected;

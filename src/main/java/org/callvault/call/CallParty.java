@@ -14,4 +14,14 @@ public interface CallParty {
 
     /** The call is answered: open the media channel with this token. */
     void mediaReady(String callId, LegRole role, String mediaToken);
+
+    /**
+     * Who this party is, for binding a leg to it: a resume token only re-attaches a channel of the
+     * same owner (the same agent user; the same caller session), so a leaked or guessed token
+     * cannot hand a leg to somebody else.
+     */
+    String owner();
+
+    /** Another channel of the same owner resumed this leg: this one no longer speaks for it. */
+    void replaced(String callId, LegRole role);
 }

@@ -90,6 +90,7 @@ public class CallService {
         CallView view;
         synchronized (call) {
             call.caller.party = caller;
+            call.caller.owner = caller.owner();
             call.caller.resumeToken = newToken();
             view = call.view();
             repository.insert(view, callerAddress);
@@ -114,6 +115,7 @@ public class CallService {
             call.answeredAt = clock.instant();
             call.answeredNanos = nowNanos;
             call.agentLeg.party = agentParty;
+            call.agentLeg.owner = agentParty.owner();
             call.agentLeg.resumeToken = newToken();
             call.recording = recordings.start(call.id, call.answeredAt, nowNanos);
             call.bridge = new Bridge(call.recording.sink());
@@ -138,8 +140,11 @@ public class CallService {
         }
     }
 
-    /** The caller (ringing or answered) or the answering agent hangs up. */
-    public CallView hangup(String callId, CallParty party) {
+    /**
+     * The caller (ringing or answered) or the answering agent hangs up; any agent
+     * ({@code agentName} not null) hanging up a ringing call declines it.
+     */
+    public CallView hangup(String callId, CallParty party, String agentName) {
         Call call = find(callId);
         synchronized (call) {
             if (call.state.isTerminal()) {
@@ -152,6 +157,12 @@ public class CallService {
             }
             if (party != null && party == call.agentLeg.party) {
                 return moveTo(call, CallState.ENDED, EndReason.AGENT_HANGUP);
+            }
+            if (agentName != null && call.state == CallState.RINGING) {
+                // An agent hanging up a ringing call turns it down, as the protocol table says.
+                requireMove(call, CallState.REJECTED, "declined");
+                call.agent = agentName;
+                return moveTo(call, CallState.REJECTED, EndReason.DECLINED);
             }
             throw new CallException(CallErrorCode.FORBIDDEN, callId, "Only a party of the call may hang it up");
         }
@@ -168,6 +179,13 @@ public class CallService {
                     : matches(call.agentLeg.resumeToken, resumeToken) ? call.agentLeg : null;
             if (leg == null || call.state.isTerminal()) {
                 throw new CallException(CallErrorCode.INVALID_TOKEN, callId, "Wrong or expired resume token");
+            }
+            if (!leg.owner.equals(party.owner())) {
+                log.warn("Call {}: resume of the {} leg refused to another owner", call.id, leg.role.wireName());
+                throw new CallException(CallErrorCode.INVALID_TOKEN, callId, "This leg belongs to another party");
+            }
+            if (leg.party != null && leg.party != party) {
+                leg.party.replaced(call.id, leg.role);
             }
             leg.party = party;
             leg.generation++;

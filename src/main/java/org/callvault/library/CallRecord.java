@@ -1,12 +1,30 @@
 package org.callvault.library;
 
 import java.time.Instant;
+import java.util.Locale;
 
-/** One line of the call history, with its recording when there is one. */
-public record CallRecord(String id, String state, String callerName, String callerNumber, String agent,
-        Instant createdAt, Instant answeredAt, Instant endedAt, String endReason, Long durationMs, Recording recording) {
+import tools.jackson.databind.annotation.JsonSerialize;
+import tools.jackson.databind.util.StdConverter;
 
-    public record Recording(String id, String status, int sampleRate, int channels, Long durationMs, Long sizeBytes,
-            String sha256, boolean repaired) {
+/**
+ * One line of the call history, with its recording when there is one. States, end reasons and
+ * recording statuses are upper-case here (as stored, and as the pages compare them) and lower-case
+ * in JSON, the same words as on the WebSockets (docs/protocol.md).
+ */
+public record CallRecord(String id, @JsonSerialize(converter = WireCase.class) String state, String callerName,
+        String callerNumber, String agent, Instant createdAt, Instant answeredAt, Instant endedAt,
+        @JsonSerialize(converter = WireCase.class) String endReason, Long durationMs, Recording recording) {
+
+    public record Recording(String id, @JsonSerialize(converter = WireCase.class) String status, int sampleRate,
+            int channels, Long durationMs, Long sizeBytes, String sha256, boolean repaired) {
+    }
+
+    /** {@code CALLER_HANGUP} → {@code caller_hangup}. */
+    static final class WireCase extends StdConverter<String, String> {
+
+        @Override
+        public String convert(String value) {
+            return value.toLowerCase(Locale.ROOT);
+        }
     }
 }

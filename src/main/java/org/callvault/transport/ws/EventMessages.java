@@ -29,10 +29,11 @@ final class EventMessages {
         this.json = json;
     }
 
+    static ProtocolError tooLarge() {
+        return new ProtocolError("message_too_large", "A text message may have at most 8 KiB (8,192 bytes of UTF-8)");
+    }
+
     JsonNode parse(String text) {
-        if (text.length() > MAX_TEXT_BYTES) {
-            throw new ProtocolError("message_too_large", "A text message may have at most 8 KiB");
-        }
         JsonNode node;
         try {
             node = json.readTree(text);
@@ -64,10 +65,25 @@ final class EventMessages {
 
     static String callerName(JsonNode message) {
         String name = optional(message, "callerName", 100);
-        if (name != null && name.codePoints().anyMatch(Character::isISOControl)) {
-            throw new ProtocolError("bad_message", "Field 'callerName' has control characters");
+        if (name != null && name.codePoints().anyMatch(cp -> !printable(cp))) {
+            throw new ProtocolError("bad_message",
+                    "Field 'callerName' has characters that are not printable (controls, invisible or direction marks)");
         }
         return name;
+    }
+
+    /**
+     * Letters, marks, digits, punctuation, symbols and plain spaces. Not: controls, format characters
+     * (U+200B zero width space, U+202E right-to-left override, which make a name look like another),
+     * lone surrogates, private use, unassigned, line and paragraph separators.
+     */
+    static boolean printable(int codePoint) {
+        return switch (Character.getType(codePoint)) {
+            case Character.CONTROL, Character.FORMAT, Character.SURROGATE, Character.PRIVATE_USE, Character.UNASSIGNED,
+                    Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR -> false;
+            case Character.SPACE_SEPARATOR -> codePoint == ' ';
+            default -> true;
+        };
     }
 
     static String callerNumber(JsonNode message) {
@@ -99,7 +115,8 @@ final class EventMessages {
             throw new ProtocolError("bad_message", "Field '" + field + "' must be a string");
         }
         String text = value.asString().strip();
-        if (text.length() > max) {
+        // Characters as a person counts them: code points, so an emoji is one, not two UTF-16 units.
+        if (text.codePointCount(0, text.length()) > max) {
             throw new ProtocolError("bad_message", "Field '" + field + "' may have at most " + max + " characters");
         }
         return text.isEmpty() ? null : text;
@@ -162,6 +179,13 @@ final class EventMessages {
         return write(message);
     }
 
+    String replaced(String callId, LegRole role) {
+        Map<String, Object> message = message("replaced");
+        message.put("callId", callId);
+        message.put("leg", role.wireName());
+        return write(message);
+    }
+
     private static Map<String, Object> call(CallView call) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", call.id());
@@ -174,6 +198,7 @@ final class EventMessages {
         view.put("endedAt", call.endedAt() == null ? null : call.endedAt().toString());
         view.put("endReason", call.endReason() == null ? null : call.endReason().wireName());
         view.put("durationMs", call.durationMs());
+        view.put("recordingId", call.recordingId());
         return view;
     }
 

@@ -23,15 +23,18 @@ final class EventSession implements CallParty {
     final boolean agent;
     final String user;
     final String address;
+    private final String owner;
     private final EventMessages messages;
     private final Sinks.Many<String> outbound = Sinks.many().unicast()
             .onBackpressureBuffer(new ArrayBlockingQueue<>(OUTBOUND_QUEUE));
 
-    EventSession(WebSocketSession socket, boolean agent, String user, String address, EventMessages messages) {
+    EventSession(WebSocketSession socket, boolean agent, String user, String address, String owner,
+            EventMessages messages) {
         this.socket = socket;
         this.agent = agent;
         this.user = user;
         this.address = address;
+        this.owner = owner;
         this.messages = messages;
     }
 
@@ -70,6 +73,16 @@ final class EventSession implements CallParty {
     @Override
     public void legAssigned(String callId, LegRole role, String resumeToken) {
         send(messages.leg(callId, role, resumeToken));
+    }
+
+    @Override
+    public String owner() {
+        return owner;
+    }
+
+    @Override
+    public void replaced(String callId, LegRole role) {
+        send(messages.replaced(callId, role));
     }
 
     @Override

@@ -38,6 +38,9 @@ class EventSocketHandler implements WebSocketHandler {
     /** Stands for a binary message, which the event socket does not accept. */
     private static final String BINARY = new String("<binary>");
 
+    /** Stands for a text message over the limit, which is never decoded. */
+    private static final String TOO_LARGE = new String("<too large>");
+
     private final CallService calls;
     private final AudioFormat format;
     private final EventMessages messages;
@@ -73,7 +76,7 @@ class EventSocketHandler implements WebSocketHandler {
                 return socket.close(new CloseStatus(4403, "sign in to use the phone"));
             }
             String user = principal.map(Principal::getName).orElse(null);
-            return serve(new EventSession(socket, wantsAgent, user, address, messages));
+            return serve(new EventSession(socket, wantsAgent, user, address, owner(wantsAgent, user, handshake), messages));
         });
     }
 
@@ -86,7 +89,9 @@ class EventSocketHandler implements WebSocketHandler {
 
         // Read the text on the network thread: the frame's buffer is released once this step returns.
         Mono<Void> in = session.socket.receive()
-                .map(message -> message.getType() == WebSocketMessage.Type.TEXT ? message.getPayloadAsText() : BINARY)
+                .map(message -> message.getType() != WebSocketMessage.Type.TEXT ? BINARY
+                        : message.getPayload().readableByteCount() > EventMessages.MAX_TEXT_BYTES ? TOO_LARGE
+                        : message.getPayloadAsText())
                 .concatMap(text -> Mono.fromRunnable(() -> onMessage(session, text)).subscribeOn(signaling))
                 .then();
         Mono<Void> out = session.socket.send(session.outbound().map(session.socket::textMessage))
@@ -107,6 +112,9 @@ class EventSocketHandler implements WebSocketHandler {
         String type = null;
         String callId = null;
         try {
+            if (text == TOO_LARGE) {
+                throw EventMessages.tooLarge();
+            }
             JsonNode json = messages.parse(text);
             type = EventMessages.type(json);
             callId = json.has("callId") && json.get("callId").isString() ? json.get("callId").asString() : null;
@@ -142,10 +150,23 @@ class EventSocketHandler implements WebSocketHandler {
                 requireRole(session, true, type);
                 calls.decline(EventMessages.callId(json), session.user);
             }
-            case "hangup" -> calls.hangup(EventMessages.callId(json), session);
+            case "hangup" -> calls.hangup(EventMessages.callId(json), session, session.agent ? session.user : null);
             case "resume" -> calls.resume(EventMessages.callId(json), EventMessages.resumeToken(json), session);
             default -> throw new ProtocolError("unknown_type", "Unknown message type '" + truncate(type) + "'");
         }
+    }
+
+    /**
+     * What a leg is bound to ({@link org.callvault.call.CallParty#owner()}): an agent's user name; a
+     * caller's session cookie when the phone page has one (a third-party client without cookies is
+     * bound to its resume token alone, which it must then keep as secret as a password).
+     */
+    private static String owner(boolean agent, String user, HandshakeInfo handshake) {
+        if (agent) {
+            return "agent:" + user;
+        }
+        var session = handshake.getCookies().getFirst("SESSION");
+        return session == null ? "caller" : "caller:" + session.getValue();
     }
 
     private static void requireRole(EventSession session, boolean agent, String type) {
