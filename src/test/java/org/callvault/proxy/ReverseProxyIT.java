@@ -7,7 +7,16 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.Map;
 
+import java.nio.file.Path;
+
 import org.callvault.media.ToneDetector;
+import org.callvault.media.ToneGenerator;
+import org.callvault.recording.WavFileWriter;
+import org.callvault.support.Chromium;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
 import org.callvault.recording.RecordingRepository;
 import org.callvault.recording.RecordingRepository.StoredRecording;
 import org.callvault.recording.RecordingStore;
@@ -138,6 +147,48 @@ class ReverseProxyIT extends IntegrationTest {
         }
         assertThat(EventSocketClient.closeCodeOf(nginx.http(), "/ws/events?role=agent", agent,
                 Map.of("Origin", "http://localhost:1"))).isEqualTo(4403);
+    }
+
+    @Test
+    void aBrowserConsoleBehindNginxOnItsOwnPortTakesACall(@TempDir Path dir) throws Exception {
+        // A real browser: its Origin carries nginx's port, which the server must see as its own.
+        Path microphone = dir.resolve("agent.wav");
+        short[] tone = new ToneGenerator(44_100, 600, 12_000).generate(0, 5 * 44_100);
+        try (WavFileWriter writer = new WavFileWriter(microphone, 44_100, 1)) {
+            writer.write(tone, 0, tone.length);
+            writer.finish();
+        }
+        ChromeDriver console = Chromium.withMicrophone(microphone);
+        try {
+            String base = nginx.http().http("");
+            String agentName = testUsers.create(Role.AGENT);
+            console.get(base + "/login");
+            console.findElement(By.name("username")).sendKeys(agentName);
+            console.findElement(By.name("password")).sendKeys(TestUsers.PASSWORD);
+            console.findElement(By.cssSelector("button[type=submit]")).click();
+            await().atMost(Duration.ofSeconds(10)).until(() -> console.getCurrentUrl().endsWith("/"));
+            console.get(base + "/calls");
+            await().atMost(Duration.ofSeconds(15)).until(() -> "idle".equals(console.findElement(testId("call-status")).getText()));
+
+            try (EventSocketClient caller = EventSocketClient.open(nginx.http(), "caller", null)) {
+                caller.sendJson("type", "dial", "callerName", "Through nginx");
+                String callId = caller.awaitType("leg").path("callId").asString();
+                WebElement answer = await().atMost(Duration.ofSeconds(10)).until(
+                        () -> console.findElements(By.cssSelector("[data-call-id='" + callId + "'] [data-testid=answer]")),
+                        found -> !found.isEmpty()).get(0);
+                answer.click();
+                assertThat(caller.awaitCallState(callId, "answered").path("call").path("agent").asString()).isEqualTo(agentName);
+                caller.sendJson("type", "hangup", "callId", callId);
+                caller.awaitCallState(callId, "ended");
+            }
+        }
+        finally {
+            console.quit();
+        }
+    }
+
+    private static By testId(String id) {
+        return By.cssSelector("[data-testid='" + id + "']");
     }
 
     private void callThrough(Endpoint endpoint) throws Exception {
