@@ -63,13 +63,14 @@ final class WebSocketFrameSink implements FrameSink {
      */
     @Override
     public void close() {
-        Mono.delay(CLOSE_LINGER).subscribe(tick -> closeNow());
+        Mono.delay(CLOSE_LINGER).subscribe(tick -> closeNow(CloseStatus.NORMAL.withReason("call ended")));
     }
 
-    private synchronized void closeNow() {
+    /** Closes with this status now (at shutdown: 1001). */
+    synchronized void closeNow(CloseStatus status) {
         // Close first: completing the outbound stream first lets Reactor Netty send its own empty
         // close frame (1005) ahead of ours. A no-op if the client closed meanwhile.
-        socket.close(CloseStatus.NORMAL.withReason("call ended")).subscribe();
+        socket.close(status).subscribe();
         frames.tryEmitComplete();
     }
 }
