@@ -91,8 +91,7 @@ class MediaSocketHandler implements WebSocketHandler {
             received.increment();
             attachment.bridge().receive(track, frame, System.nanoTime());
         }).then();
-        Mono<Void> out = socket.send(sink.messages().map(message -> message instanceof byte[] frame
-                ? socket.binaryMessage(f -> f.wrap(frame)) : socket.textMessage((String) message)));
+        Mono<Void> out = socket.send(sink.messages().map(message -> WebSocketFrameSink.toMessage(socket, message)));
         return Mono.zip(in, out).then().doFinally(signal -> {
             openSockets.closed(sink);
             signaling.schedule(() -> calls.mediaDetached(attachment, sink));

@@ -49,7 +49,7 @@ class OpenSockets {
     void closeAll() {
         closing = true;
         events.forEach(session -> session.closeAfterSending(SHUTDOWN));
-        media.forEach(sink -> sink.closeNow(SHUTDOWN));
+        media.forEach(sink -> sink.closeForShutdown(SHUTDOWN));
     }
 
     /** Waits until every socket has closed, at most {@code max}; returns whether they all did. */
