@@ -35,6 +35,7 @@ public final class ScratchMariaDb implements AutoCloseable {
 
     /** Creates the data folder, starts the server and creates the {@value #DATABASE} database. */
     public static ScratchMariaDb create(Path dir) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
         ScratchMariaDb db = new ScratchMariaDb(dir, ServerProcess.freePort());
         List<String> install = new ArrayList<>(List.of("mariadb-install-db", "--no-defaults",
                 "--datadir=" + db.data, "--auth-root-authentication-method=normal", "--skip-test-db"));
