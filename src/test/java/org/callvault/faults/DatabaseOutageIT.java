@@ -20,6 +20,7 @@ import org.callvault.support.ServerProcess;
 import org.callvault.support.WavFile;
 import org.callvault.support.WebClientSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import tools.jackson.databind.JsonNode;
@@ -33,7 +34,7 @@ import tools.jackson.databind.ObjectMapper;
  */
 class DatabaseOutageIT {
 
-    @TempDir
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS) // a failed run keeps the server log
     Path dir;
 
     @Test
