@@ -37,6 +37,7 @@ class GracefulShutdownIT {
 
     @Test
     void sigtermEndsLiveCallsTellsBothPartiesClosesWith1001AndExitsWithinFiveSeconds() throws Exception {
+        String ringingCallId;
         String dbUrl = "jdbc:h2:file:" + dir.resolve("db/callvault") + ";AUTO_SERVER=TRUE";
         try (ServerProcess server = ServerProcess.start(dir, "--spring.datasource.url=" + dbUrl)) {
             WebClientSession admin = server.signedInAdmin();
@@ -48,6 +49,9 @@ class GracefulShutdownIT {
                     call.answer();
                     call.talk(440, 880); // still streaming when the server stops, as a live browser is
                 }
+                EventSocketClient ringing = EventSocketClient.caller(server.port);
+                ringing.sendJson("type", "dial", "callerName", "Still ringing");
+                String ringingId = ringing.awaitType("leg").path("callId").asString();
                 await().atMost(Duration.ofSeconds(10)).until(() -> calls.stream().allMatch(
                         c -> c.agentMedia.framesReceived() > 50 && c.callerMedia.framesReceived() > 50));
 
@@ -60,6 +64,12 @@ class GracefulShutdownIT {
                 assertThat(exitMs).as("ms from SIGTERM to exit").isLessThan(5000);
                 // Spring Boot exits 143 on SIGTERM (128 + 15) or 0; never a crash.
                 assertThat(server.process().exitValue()).isIn(0, 143);
+
+                JsonNode failed = ringing.awaitCallState(ringingId, "failed").path("call");
+                assertThat(failed.path("endReason").asString()).isEqualTo("server_shutdown");
+                await().atMost(Duration.ofSeconds(2)).until(ringing::isClosed);
+                assertThat(ringing.closeCode()).as("ringing caller's event socket close code").isEqualTo(1001);
+                ringingCallId = ringingId;
 
                 for (CallHarness call : calls) {
                     for (EventSocketClient party : List.of(call.caller, call.agent)) {
@@ -76,6 +86,13 @@ class GracefulShutdownIT {
             }
 
             try (Connection db = DriverManager.getConnection(dbUrl, "sa", "")) {
+                PreparedStatement ringingRow = db.prepareStatement("SELECT state, end_reason FROM calls WHERE id = ?");
+                ringingRow.setString(1, ringingCallId);
+                ResultSet ringingResult = ringingRow.executeQuery();
+                assertThat(ringingResult.next()).isTrue();
+                assertThat(ringingResult.getString("state")).isEqualTo("FAILED");
+                assertThat(ringingResult.getString("end_reason")).isEqualTo("SERVER_SHUTDOWN");
+
                 PreparedStatement query = db.prepareStatement("""
                         SELECT c.id, c.state, c.end_reason, c.duration_ms, r.path, r.status, r.repaired,
                                r.duration_ms AS recording_duration, r.size_bytes
