@@ -205,6 +205,8 @@ export function describeServerError(message, calls) {
       return 'You already have a call in progress.';
     case 'rate_limited':
       return 'Too many calls from this address. Wait a minute and try again.';
+    case 'unavailable':
+      return 'The service cannot take new calls right now. Try again in a moment.';
     case 'invalid_token':
       return 'The previous call could not be resumed; it is over.';
     case 'forbidden':
@@ -838,6 +840,7 @@ export class MediaLeg {
     stats.media = 'closed';
     switch (event.code) {
       case 1000: // the call ended normally; the event socket brings the final state
+      case 1001: // the server is stopping; the event socket brings the final state (server_shutdown)
         this.onStatus('closed');
         return;
       case 4400:

@@ -10,7 +10,9 @@ public enum CallErrorCode {
     RATE_LIMITED("rate_limited"),
     INVALID_TOKEN("invalid_token"),
     /** The leg already has a media channel open (close code 4409 on the media socket). */
-    LEG_BUSY("leg_busy");
+    LEG_BUSY("leg_busy"),
+    /** No new calls now: the database does not answer, or the server is stopping. */
+    UNAVAILABLE("unavailable");
 
     private final String wireName;
 

@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
 
+import org.callvault.database.DatabaseAvailability;
+import org.callvault.database.PersistenceQueue;
 import org.callvault.media.Bridge;
 import org.callvault.recording.RecordingService;
 import org.callvault.system.CallVaultProperties;
@@ -28,7 +30,9 @@ import org.springframework.stereotype.Service;
 /**
  * The rules of a call: who may dial, answer, decline and hang up, when, and what happens to the
  * media and the recording at each step. Every state change goes through {@link #moveTo}, under
- * the call's monitor, and is persisted and broadcast from there. Methods may block on the database:
+ * the call's monitor, and is broadcast and queued for the database from there. The live calls here
+ * are the truth: their rows are written behind a queue ({@link PersistenceQueue}), so no call waits
+ * on the database. Methods may still block briefly (call monitors, the recorder's control queue):
  * transports call them off their network threads.
  */
 @Service
@@ -43,15 +47,20 @@ public class CallService {
     private final ScheduledExecutorService timers;
 
     private final CallRepository repository;
+    private final PersistenceQueue writes;
+    private final DatabaseAvailability database;
     private final RecordingService recordings;
     private final DialRateLimiter dialLimiter;
     private final Clock clock;
     private final Duration ringTimeout;
     private final Duration gracePeriod;
+    private volatile boolean stopping;
 
-    public CallService(CallRepository repository, RecordingService recordings, DialRateLimiter dialLimiter,
-            Clock clock, CallVaultProperties properties) {
+    public CallService(CallRepository repository, PersistenceQueue writes, DatabaseAvailability database,
+            RecordingService recordings, DialRateLimiter dialLimiter, Clock clock, CallVaultProperties properties) {
         this.repository = repository;
+        this.writes = writes;
+        this.database = database;
         this.recordings = recordings;
         this.dialLimiter = dialLimiter;
         this.clock = clock;
@@ -80,6 +89,14 @@ public class CallService {
     }
 
     public CallView dial(CallParty caller, String callerName, String callerNumber, String callerAddress) {
+        if (stopping) {
+            throw new CallException(CallErrorCode.UNAVAILABLE, null, "The server is shutting down; call again shortly");
+        }
+        if (!database.isUp()) {
+            // Live calls go on without it, but a new call would have no row (nor recording row) to fall back on.
+            throw new CallException(CallErrorCode.UNAVAILABLE, null,
+                    "The server cannot take new calls now (its database does not answer); try again shortly");
+        }
         if (live.values().stream().anyMatch(c -> c.caller.party == caller)) {
             throw new CallException(CallErrorCode.BUSY, null, "This phone already has a live call");
         }
@@ -93,7 +110,7 @@ public class CallService {
             call.caller.owner = caller.owner();
             call.caller.resumeToken = newToken();
             view = call.view();
-            repository.insert(view, callerAddress);
+            writes.submit(null, () -> repository.insert(view, callerAddress));
             live.put(call.id, call);
             caller.legAssigned(call.id, LegRole.CALLER, call.caller.resumeToken);
             publish(call, view);
@@ -252,9 +269,12 @@ public class CallService {
         }
     }
 
-    /** Ends every live call, finalizing recordings; used at shutdown. */
-    @PreDestroy
-    public void endAll() {
+    /**
+     * Shutdown: refuses new calls and ends every live call with {@code server_shutdown}, telling both
+     * parties and finalizing the recordings. Idempotent.
+     */
+    public void endAllForShutdown() {
+        stopping = true;
         for (Call call : live.values()) {
             synchronized (call) {
                 if (call.state == CallState.ANSWERED) {
@@ -265,6 +285,12 @@ public class CallService {
                 }
             }
         }
+    }
+
+    /** The last resort if the server stops without the transports' shutdown having run. */
+    @PreDestroy
+    void endAll() {
+        endAllForShutdown();
         timers.shutdownNow();
     }
 
@@ -288,7 +314,7 @@ public class CallService {
         }, gracePeriod.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The one place a call changes state: persist, release media, finalize recording, broadcast. */
+    /** The one place a call changes state: release media, finalize recording, queue the row, broadcast. */
     private CallView moveTo(Call call, CallState target, EndReason reason) {
         if (!call.state.canMoveTo(target)) {
             throw new IllegalStateException("Illegal transition " + call.state + " -> " + target);
@@ -310,13 +336,8 @@ public class CallService {
             live.remove(call.id);
         }
         CallView view = call.view();
-        try {
-            repository.update(view);
-        }
-        catch (RuntimeException e) {
-            // The call goes on (or ends) for the people on it even if the row could not be written.
-            log.error("Could not store call {} in state {}", call.id, target, e);
-        }
+        // Each update holds the whole row, so a newer one replaces a queued older one of the same call.
+        writes.submit("call " + call.id, () -> repository.update(view));
         publish(call, view);
         return view;
     }
@@ -346,7 +367,8 @@ public class CallService {
     private Call find(String callId) {
         Call call = callId == null ? null : live.get(callId);
         if (call == null) {
-            String stored = callId == null ? null : repository.state(callId);
+            // Only to say "ended already" rather than "no such call": not worth a wait on a dead database.
+            String stored = callId == null || !database.isUp() ? null : repository.state(callId);
             if (stored != null) {
                 throw new CallException(CallErrorCode.INVALID_STATE, callId,
                         "Call " + callId + " is " + stored.toLowerCase() + " already");

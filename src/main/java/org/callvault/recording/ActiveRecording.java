@@ -13,7 +13,7 @@ public interface ActiveRecording {
 
     /**
      * Ends the recording at this point of the server's monotonic clock; the file gets exactly the
-     * answered duration. Completes when the file is closed, hashed and its row updated.
+     * answered duration. Completes when the file is closed and hashed, and its row update queued.
      */
     CompletableFuture<RecordingSummary> finish(long endNanos);
 }

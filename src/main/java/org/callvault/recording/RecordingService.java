@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 
+import org.callvault.database.PersistenceQueue;
 import org.callvault.media.AudioFormat;
 import org.callvault.media.AudioSink;
 import org.callvault.system.CallVaultProperties;
@@ -32,7 +33,9 @@ import org.springframework.stereotype.Service;
 /**
  * Records answered calls. Network threads only enqueue frames (a bounded queue, never the disk);
  * one recorder thread places them on each call's timeline and writes the WAV files; a finalizer
- * thread hashes finished files and updates their rows, off the recorder's clock.
+ * thread hashes finished files, off the recorder's clock. Rows are written through the
+ * {@link PersistenceQueue}, so a database outage neither delays an answer nor loses a recording's
+ * real length.
  */
 @Service
 public class RecordingService {
@@ -53,15 +56,17 @@ public class RecordingService {
 
     private final RecordingStore store;
     private final RecordingRepository repository;
+    private final PersistenceQueue writes;
     private final AudioFormat format;
     private final boolean stereo;
     private final Clock clock;
     private final Counter dropped;
 
-    public RecordingService(RecordingStore store, RecordingRepository repository, AudioFormat format,
-            CallVaultProperties properties, Clock clock, MeterRegistry meters) {
+    public RecordingService(RecordingStore store, RecordingRepository repository, PersistenceQueue writes,
+            AudioFormat format, CallVaultProperties properties, Clock clock, MeterRegistry meters) {
         this.store = store;
         this.repository = repository;
+        this.writes = writes;
         this.format = format;
         this.stereo = properties.recordings().channels() == 2;
         this.clock = clock;
@@ -96,8 +101,10 @@ public class RecordingService {
     public ActiveRecording start(String callId, Instant answeredAt, long answeredNanos) {
         String id = UUID.randomUUID().toString();
         String relativePath = store.relativePathFor(UUID.fromString(callId), answeredAt.toEpochMilli());
-        repository.insertStarted(id, callId, relativePath, format.sampleRate(), stereo ? 2 : 1,
-                clock.millis());
+        int channels = stereo ? 2 : 1;
+        long createdAt = clock.millis();
+        writes.submit(null, () -> repository.insertStarted(id, callId, relativePath, format.sampleRate(), channels,
+                createdAt));
         Path file = store.resolve(relativePath);
         Track track = new Track(id, callId, relativePath, file, answeredNanos, stereo);
         enqueueControl(new RecorderLoop.Start(track));
@@ -123,7 +130,9 @@ public class RecordingService {
                 String sha = sha256(track.file);
                 long durationMs = format.millisFor(finished.samples());
                 RecordingStatus status = finished.error() == null ? RecordingStatus.COMPLETE : RecordingStatus.FAILED;
-                repository.finished(track.id, status, durationMs, size, sha, false, clock.millis());
+                long finishedAt = clock.millis();
+                writes.submit(null, () -> repository.finished(track.id, status, durationMs, size, sha, false,
+                        finishedAt));
                 summary = new RecordingSummary(track.id, track.callId, track.relativePath, finished.samples(),
                         durationMs, size, sha, status, finished.framesAccepted(), finished.framesDropped());
                 log.info("Recording {} of call {}: {} ms, {} bytes, {}", track.id, track.callId, durationMs, size,
@@ -131,12 +140,9 @@ public class RecordingService {
             }
             catch (IOException | RuntimeException e) {
                 log.error("Could not finalize recording {} of call {}", track.id, track.callId, e);
-                try {
-                    repository.finished(track.id, RecordingStatus.FAILED, 0, 0, null, false, clock.millis());
-                }
-                catch (RuntimeException ignored) {
-                    // the row stays RECORDING and is repaired at next start
-                }
+                long failedAt = clock.millis();
+                writes.submit(null, () -> repository.finished(track.id, RecordingStatus.FAILED, 0, 0, null, false,
+                        failedAt));
                 summary = new RecordingSummary(track.id, track.callId, track.relativePath, 0, 0, 0, null,
                         RecordingStatus.FAILED, 0, 0);
             }

@@ -47,10 +47,12 @@ class EventSocketHandler implements WebSocketHandler {
     private final AgentConsoles consoles;
     private final boolean phoneRequiresLogin;
     private final Scheduler signaling;
+    private final OpenSockets openSockets;
 
     EventSocketHandler(CallService calls, AudioFormat format, JsonMapper json, CallVaultProperties properties,
-            SignalingThreads signaling) {
+            SignalingThreads signaling, OpenSockets openSockets) {
         this.calls = calls;
+        this.openSockets = openSockets;
         this.signaling = signaling.scheduler();
         this.format = format;
         this.messages = new EventMessages(json);
@@ -84,6 +86,7 @@ class EventSocketHandler implements WebSocketHandler {
         if (session.agent) {
             consoles.add(session);
         }
+        openSockets.opened(session);
         session.send(messages.welcome(session.agent ? "agent" : "caller", session.user, format,
                 session.agent ? calls.liveCalls() : List.of()));
 
@@ -98,6 +101,7 @@ class EventSocketHandler implements WebSocketHandler {
                 .then(Mono.defer(() -> session.pendingClose() == null ? Mono.empty()
                         : session.socket.close(session.pendingClose())));
         return Mono.zip(in, out).then().doFinally(signal -> {
+            openSockets.closed(session);
             consoles.remove(session);
             session.complete();
             signaling.schedule(() -> calls.partyDetached(session));

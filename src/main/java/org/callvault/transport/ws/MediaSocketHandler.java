@@ -39,9 +39,12 @@ class MediaSocketHandler implements WebSocketHandler {
     private final Counter rejected;
     private final Counter dropped;
     private final Scheduler signaling;
+    private final OpenSockets openSockets;
 
-    MediaSocketHandler(CallService calls, AudioFormat format, MeterRegistry meters, SignalingThreads signaling) {
+    MediaSocketHandler(CallService calls, AudioFormat format, MeterRegistry meters, SignalingThreads signaling,
+            OpenSockets openSockets) {
         this.calls = calls;
+        this.openSockets = openSockets;
         this.signaling = signaling.scheduler();
         this.maxFrameBytes = MediaFrame.maxFrameBytes(format);
         this.received = Counter.builder("callvault.media.frames.received").register(meters);
@@ -69,6 +72,7 @@ class MediaSocketHandler implements WebSocketHandler {
 
     private Mono<Void> relay(WebSocketSession socket, WebSocketFrameSink sink, MediaAttachment attachment) {
         int track = attachment.role().track();
+        openSockets.opened(sink);
         FrameChecker checker = new FrameChecker(socket, sink);
         Mono<Void> in = socket.receive().doOnNext(message -> {
             if (message.getType() != WebSocketMessage.Type.BINARY) {
@@ -87,10 +91,11 @@ class MediaSocketHandler implements WebSocketHandler {
             received.increment();
             attachment.bridge().receive(track, frame, System.nanoTime());
         }).then();
-        Mono<Void> out = socket.send(sink.messages().map(message -> message instanceof byte[] frame
-                ? socket.binaryMessage(f -> f.wrap(frame)) : socket.textMessage((String) message)));
-        return Mono.zip(in, out).then().doFinally(signal -> signaling
-                .schedule(() -> calls.mediaDetached(attachment, sink)));
+        Mono<Void> out = socket.send(sink.messages().map(message -> WebSocketFrameSink.toMessage(socket, message)));
+        return Mono.zip(in, out).then().doFinally(signal -> {
+            openSockets.closed(sink);
+            signaling.schedule(() -> calls.mediaDetached(attachment, sink));
+        });
     }
 
     /** Counts bad frames, answers at most one error a second, closes after too many in a row. */

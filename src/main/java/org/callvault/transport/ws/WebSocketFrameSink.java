@@ -8,6 +8,9 @@ import io.micrometer.core.instrument.Counter;
 import org.callvault.media.FrameSink;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketSession;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -22,6 +25,7 @@ final class WebSocketFrameSink implements FrameSink {
 
     static final int QUEUE_FRAMES = 16;
     static final Duration CLOSE_LINGER = Duration.ofSeconds(2);
+    static final Duration SHUTDOWN_REPLY_WAIT = Duration.ofMillis(500);
 
     private final WebSocketSession socket;
     private final ArrayBlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_FRAMES);
@@ -33,7 +37,7 @@ final class WebSocketFrameSink implements FrameSink {
         this.dropped = dropped;
     }
 
-    /** Audio frames ({@code byte[]}) and the odd error notice ({@code String}), in order. */
+    /** Audio frames ({@code byte[]}), the odd error notice ({@code String}) and a shutdown close ({@code CloseStatus}), in order. */
     Flux<Object> messages() {
         return frames.asFlux();
     }
@@ -63,13 +67,42 @@ final class WebSocketFrameSink implements FrameSink {
      */
     @Override
     public void close() {
-        Mono.delay(CLOSE_LINGER).subscribe(tick -> closeNow());
+        Mono.delay(CLOSE_LINGER).subscribe(tick -> closeNow(CloseStatus.NORMAL.withReason("call ended")));
     }
 
-    private synchronized void closeNow() {
+    /**
+     * At shutdown: a close frame with this status (1001), queued behind what is already queued, that
+     * leaves the connection open. Reactor Netty closes the connection right after a close frame it
+     * sends itself, and a client that is still streaming then gets a reset instead of the close frame
+     * (1006); this one goes out as an ordinary message, so the client's close reply ends the
+     * connection once it has stopped sending. Closed outright after {@link #SHUTDOWN_REPLY_WAIT}
+     * if no reply comes.
+     */
+    synchronized void closeForShutdown(CloseStatus status) {
+        if (frames.tryEmitNext(status) == Sinks.EmitResult.FAIL_OVERFLOW) {
+            queue.poll();
+            frames.tryEmitNext(status);
+        }
+        Mono.delay(SHUTDOWN_REPLY_WAIT).subscribe(tick -> closeNow(status));
+    }
+
+    /** The WebSocket message for an item of {@link #messages()}. */
+    static WebSocketMessage toMessage(WebSocketSession socket, Object item) {
+        if (item instanceof byte[] frame) {
+            return socket.binaryMessage(factory -> factory.wrap(frame));
+        }
+        if (item instanceof CloseStatus status) {
+            return new WebSocketMessage(WebSocketMessage.Type.BINARY, socket.bufferFactory().wrap(new byte[0]),
+                    new CloseWebSocketFrame(status.getCode(), status.getReason()));
+        }
+        return socket.textMessage((String) item);
+    }
+
+    /** Closes with this status now. */
+    synchronized void closeNow(CloseStatus status) {
         // Close first: completing the outbound stream first lets Reactor Netty send its own empty
         // close frame (1005) ahead of ours. A no-op if the client closed meanwhile.
-        socket.close(CloseStatus.NORMAL.withReason("call ended")).subscribe();
+        socket.close(status).subscribe();
         frames.tryEmitComplete();
     }
 }
