@@ -104,7 +104,7 @@ final class RecorderLoop implements Runnable {
 
     private void onStart(RecordingService.Track track) {
         try {
-            Files.createDirectories(track.file.getParent());
+            PrivateFiles.createDirectories(track.file.getParent());
             WavFileWriter writer = new WavFileWriter(track.file, format.sampleRate(), track.stereo ? 2 : 1);
             active.put(track, new Active(new CallRecorder(format, track.stereo, writer, windowMillis), writer));
         }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.callvault.audit.AuditAction;
 import org.callvault.audit.AuditLog;
@@ -33,13 +35,20 @@ public class RecordingRecovery {
         this.clock = clock;
     }
 
-    /** Returns how many recordings were repaired. */
-    public int repairUnfinished() {
+    /** A recording repaired after an unclean stop: how much of its call it holds. */
+    public record Repaired(String callId, long durationMs) {
+    }
+
+    /**
+     * Repairs every recording left open and returns them, so that their calls can be given the
+     * length of their audio rather than the time until the server came back.
+     */
+    public List<Repaired> repairUnfinished() {
         int finishedDeletions = deletion.finishInterruptedDeletions();
         if (finishedDeletions > 0) {
             log.warn("Finished {} recording deletions interrupted by the last stop", finishedDeletions);
         }
-        int repaired = 0;
+        List<Repaired> repaired = new ArrayList<>();
         for (RecordingRepository.Unfinished unfinished : repository.findUnfinished()) {
             Path file = store.resolve(unfinished.path());
             try {
@@ -58,7 +67,7 @@ public class RecordingRecovery {
                         "call " + unfinished.callId() + ", " + durationMs + " ms recovered", null);
                 log.warn("Repaired recording {} of call {}: {} ms recovered", unfinished.id(), unfinished.callId(),
                         durationMs);
-                repaired++;
+                repaired.add(new Repaired(unfinished.callId(), durationMs));
             }
             catch (IOException | RuntimeException e) {
                 log.error("Could not repair recording {} ({})", unfinished.id(), file, e);
