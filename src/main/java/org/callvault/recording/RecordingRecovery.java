@@ -25,10 +25,12 @@ public class RecordingRecovery {
     private final Clock clock;
 
     private final RecordingDeletion deletion;
+    private final RecordingService recordings;
 
     RecordingRecovery(RecordingRepository repository, RecordingStore store, AuditLog audit, Clock clock,
-            RecordingDeletion deletion) {
+            RecordingDeletion deletion, RecordingService recordings) {
         this.deletion = deletion;
+        this.recordings = recordings;
         this.repository = repository;
         this.store = store;
         this.audit = audit;
@@ -61,8 +63,18 @@ public class RecordingRecovery {
                 WavRepair.Result result = WavRepair.repair(file);
                 long size = Files.size(file);
                 long durationMs = result.samples() * 1000 / unfinished.sampleRate();
-                repository.finished(unfinished.id(), RecordingStatus.COMPLETE, durationMs, size,
-                        RecordingService.sha256(file), true, clock.millis());
+                String sha = RecordingService.sha256(file);
+                // A recording interrupted by a full disk may have gone on in later parts, open too.
+                int parts = 1;
+                while (Files.isRegularFile(RecordingParts.partFile(file, parts + 1))) {
+                    parts++;
+                    WavRepair.repair(RecordingParts.partFile(file, parts));
+                }
+                boolean partial = parts > 1;
+                repository.finished(unfinished.id(), RecordingStatus.COMPLETE, durationMs, size, sha, true,
+                        clock.millis(), partial, parts);
+                recordings.writeSidecar(unfinished.id(), unfinished.callId(), unfinished.path(),
+                        unfinished.sampleRate(), unfinished.channels(), durationMs, size, sha, partial, parts, true);
                 audit.record(AuditAction.RECORDING_REPAIRED, "system", unfinished.id(),
                         "call " + unfinished.callId() + ", " + durationMs + " ms recovered", null);
                 log.warn("Repaired recording {} of call {}: {} ms recovered", unfinished.id(), unfinished.callId(),
