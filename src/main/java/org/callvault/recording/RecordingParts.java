@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * <p>Each part has its own {@link CallRecorder} whose timeline starts when the part opened.
  * Not thread-safe: the recorder thread owns it.
  */
-final class RecordingParts {
+public final class RecordingParts {
 
     /** What the recording tells the world; called on the recorder thread, so it must not block. */
     interface Listener {
@@ -73,7 +73,7 @@ final class RecordingParts {
     }
 
     /** The file of part {@code part} (1-based) of the recording whose first part is {@code firstPart}. */
-    static Path partFile(Path firstPart, int part) {
+    public static Path partFile(Path firstPart, int part) {
         if (part == 1) {
             return firstPart;
         }
