@@ -1,6 +1,7 @@
 package org.callvault.recording;
 
 import java.io.IOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 
 import org.callvault.system.CallVaultProperties;
@@ -19,6 +20,8 @@ public class RecordingSpace implements HealthIndicator {
 
     private final RecordingStore store;
     private final long floorBytes;
+    /** Found once: looking a file store up reads the mount table, asking it for space is one statvfs. */
+    private volatile FileStore fileStore;
 
     RecordingSpace(RecordingStore store, CallVaultProperties properties) {
         this.store = store;
@@ -28,7 +31,12 @@ public class RecordingSpace implements HealthIndicator {
     /** Usable bytes in the recordings folder, or -1 if the file system cannot tell. */
     public long usableBytes() {
         try {
-            return Files.getFileStore(store.root()).getUsableSpace();
+            FileStore known = fileStore;
+            if (known == null) {
+                known = Files.getFileStore(store.root());
+                fileStore = known;
+            }
+            return known.getUsableSpace();
         }
         catch (IOException e) {
             return -1;
