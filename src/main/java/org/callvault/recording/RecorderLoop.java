@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
  * The recorder thread: the only code that touches recording files while calls run. It takes
  * commands from one queue, places audio on each call's timeline, and every frame period pushes
  * each timeline forward by the server clock, so a silent or stalled leg still yields silence.
+ * Each call is a {@link RecordingParts}: a failed write (a full disk) interrupts that call's
+ * recording alone, which resumes in a new part file when space returns; the other calls go on.
  */
 final class RecorderLoop implements Runnable {
 
