@@ -66,6 +66,17 @@ public class CallRepository {
         return ended + failed;
     }
 
+    /**
+     * After a crash: a call closed by {@link #failLiveCalls} whose recording was repaired lasted as
+     * long as that recording, and ended that long after it was answered.
+     */
+    void endAfterRecording(String id, long durationMs) {
+        jdbc.sql("""
+                UPDATE calls SET duration_ms = :duration, ended_at = answered_at + :duration
+                WHERE id = :id AND answered_at IS NOT NULL AND end_reason = 'SERVER_RESTART'
+                """).param("duration", durationMs).param("id", id).update();
+    }
+
     public String state(String id) {
         return jdbc.sql("SELECT state FROM calls WHERE id = :id").param("id", id).query(String.class).optional()
                 .orElse(null);

@@ -9,11 +9,14 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
+import java.util.List;
 
 /**
  * After a crash (kill -9, power loss) calls may be left "live" in the database and their WAV
  * files open. At start-up, before any new call, the files are repaired (everything that reached
- * the disk is kept) and the calls closed with reason SERVER_RESTART.
+ * the disk is kept) and the calls closed with reason SERVER_RESTART. A call whose recording was
+ * repaired ends where its audio ends: its duration is the recording's length, not the time until
+ * the server came back (which would count the downtime as talk time).
  */
 @Component
 @Order(1)
@@ -33,10 +36,13 @@ class CrashRecovery implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) {
-        int repaired = recordings.repairUnfinished();
+        List<RecordingRecovery.Repaired> repaired = recordings.repairUnfinished();
         int closed = calls.failLiveCalls(EndReason.SERVER_RESTART, clock.instant());
-        if (repaired > 0 || closed > 0) {
-            log.warn("Recovered from an unclean stop: {} recordings repaired, {} calls closed", repaired, closed);
+        for (RecordingRecovery.Repaired recording : repaired) {
+            calls.endAfterRecording(recording.callId(), recording.durationMs());
+        }
+        if (!repaired.isEmpty() || closed > 0) {
+            log.warn("Recovered from an unclean stop: {} recordings repaired, {} calls closed", repaired.size(), closed);
         }
     }
 }

@@ -34,7 +34,7 @@ public class CallHistoryRepository {
             """;
 
     private static final String SELECT_RECORDINGS = """
-            SELECT call_id, id, status, sample_rate, channels, duration_ms, size_bytes, sha256, repaired
+            SELECT call_id, id, status, sample_rate, channels, duration_ms, size_bytes, sha256, repaired, partial, parts
             FROM recordings WHERE call_id IN (:ids)
             """;
 
@@ -131,7 +131,7 @@ public class CallHistoryRepository {
                 .query((rs, n) -> byCall.put(rs.getString("call_id"), new CallRecord.Recording(rs.getString("id"),
                         rs.getString("status"), rs.getInt("sample_rate"), rs.getInt("channels"),
                         nullableLong(rs, "duration_ms"), nullableLong(rs, "size_bytes"), rs.getString("sha256"),
-                        rs.getBoolean("repaired"))))
+                        rs.getBoolean("repaired"), rs.getBoolean("partial"), rs.getInt("parts"))))
                 .list();
         List<CallRecord> result = new ArrayList<>(calls.size());
         for (CallRecord c : calls) {

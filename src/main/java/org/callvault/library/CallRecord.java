@@ -15,8 +15,15 @@ public record CallRecord(String id, @JsonSerialize(converter = WireCase.class) S
         String callerNumber, String agent, Instant createdAt, Instant answeredAt, Instant endedAt,
         @JsonSerialize(converter = WireCase.class) String endReason, Long durationMs, Recording recording) {
 
+    /**
+     * @param partial audio of the call is missing (the disk was full for a while): the file holds
+     *                what was written, with its true length
+     * @param parts   files the recording was written in: 1, or more when it resumed after a full
+     *                disk ({@code /audio?part=2} ...); {@code durationMs}, {@code sizeBytes} and
+     *                {@code sha256} are the first part's
+     */
     public record Recording(String id, @JsonSerialize(converter = WireCase.class) String status, int sampleRate,
-            int channels, Long durationMs, Long sizeBytes, String sha256, boolean repaired) {
+            int channels, Long durationMs, Long sizeBytes, String sha256, boolean repaired, boolean partial, int parts) {
     }
 
     /** {@code CALLER_HANGUP} → {@code caller_hangup}. */

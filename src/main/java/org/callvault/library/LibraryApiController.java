@@ -88,8 +88,8 @@ class LibraryApiController {
 
     @GetMapping("/recordings/{id}/audio")
     ResponseEntity<Resource> audio(@PathVariable String id,
-            @RequestParam(defaultValue = "false") boolean download) {
-        var file = files.fileOf(id);
+            @RequestParam(defaultValue = "false") boolean download, @RequestParam(defaultValue = "1") int part) {
+        var file = files.fileOf(id, part);
         var call = file.isPresent() ? history.findByRecordingId(id) : java.util.Optional.<CallRecord>empty();
         if (file.isEmpty() || call.isEmpty()) {
             return ResponseEntity.notFound().build();

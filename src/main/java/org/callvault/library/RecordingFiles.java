@@ -28,6 +28,20 @@ class RecordingFiles {
         this.store = store;
     }
 
+    /** Part {@code part} (1-based) of a recording that resumed after a full disk; part 1 is {@link #fileOf(String)}. */
+    Optional<Path> fileOf(String recordingId, int part) {
+        if (part == 1) {
+            return fileOf(recordingId);
+        }
+        if (!isUuid(recordingId) || part < 1) {
+            return Optional.empty();
+        }
+        return recordings.findById(recordingId)
+                .filter(r -> r.status() == RecordingStatus.COMPLETE && part <= r.parts())
+                .map(r -> org.callvault.recording.RecordingParts.partFile(store.resolve(r.path()), part))
+                .filter(Files::isRegularFile);
+    }
+
     Optional<Path> fileOf(String recordingId) {
         if (!isUuid(recordingId)) {
             return Optional.empty();

@@ -21,20 +21,24 @@ import org.callvault.recording.TrackTimeline.Placement;
  * <p>Frame fates (counted in the {@link RecordingResult}):
  * <ul>
  * <li>in the window: placed, whatever the order; a repeated timestamp is a duplicate and dropped;</li>
- * <li>its place already written to the file: too late, dropped (a frame straddling the flush
- * point keeps its unwritten tail);</li>
+ * <li>its place already written to the file, less than {@link #LATE_AUDIO_KEPT_MILLIS} ago: placed
+ * by a patch of the file, exactly as if it had come in time (mono: mixed into what the other leg
+ * left there; stereo: its channel overwritten);</li>
+ * <li>older than that: too late, dropped (a frame straddling the limit keeps its newer part);</li>
  * <li>its place beyond the buffer: too early, <b>dropped, not clamped</b>. A leg cannot be ahead
  * of the server by more than its anchoring error, so such a frame means a timestamp jump;
  * clamping it to the buffer's end would play it at a wrong time and over other audio. Before
  * dropping, the recorder flushes what is due at {@code nowSample}, so a caller that was slow to
  * call {@link #advance} loses nothing. If a leg's frames keep missing the buffer (too early or too
- * late) for longer than the window plus one second, the leg has restarted its timestamps and is
- * re-anchored, rather than staying mute for the rest of the call.</li>
+ * late) for longer than the window plus one second, or three contiguous frames miss at the
+ * sender's pace (a jump of its timestamps, forward or back), the leg has restarted its timestamps
+ * and is re-anchored, rather than staying mute for the rest of the call.</li>
  * </ul>
  *
  * <p>Each leg is kept on the server clock despite the sender's sound card running up to ~100 ppm
  * off: see {@link TrackTimeline}. Memory is fixed when the recorder is made (two rings of twice the
- * window plus a few frames, and one frame of mixing buffers) and nothing is allocated per frame.
+ * window plus {@link #BURST_AHEAD_MILLIS} and a few frames, and one frame of mixing buffers) and
+ * nothing is allocated per frame, late patches included.
  *
  * <p>Write failures surface as {@link UncheckedIOException}: the recorder thread handles a failed
  * recording per call, without a checked exception on every frame.
@@ -47,6 +51,16 @@ public final class CallRecorder {
     public static final int AGENT = 1;
 
     private static final int MAX_WINDOW_MILLIS = 10_000;
+    /**
+     * How late a frame may arrive and still be recorded (patched into the file). TCP retransmits
+     * and Wi-Fi stalls of a few seconds deliver everything afterwards in a burst.
+     */
+    static final int LATE_AUDIO_KEPT_MILLIS = 5_000;
+    /**
+     * Room for frames placed ahead of the flush point beyond twice the window: a leg anchored on a
+     * frame that was itself held back places the backlog that follows it ahead, by up to the stall.
+     */
+    static final int BURST_AHEAD_MILLIS = 1_000;
 
     private final boolean stereo;
     private final WavFileWriter out;
@@ -62,6 +76,7 @@ public final class CallRecorder {
     private long duplicates;
     private long tooLate;
     private long tooEarly;
+    private long samplesPatched;
     private boolean finishing;
     private RecordingResult result;
 
@@ -92,11 +107,13 @@ public final class CallRecorder {
         this.window = format.samplesForMillis(windowMillis);
         int frame = format.samplesPerFrame();
         // Twice the window: frames may be placed ahead of the flush point by up to a window
-        // (anchoring on a late first frame, a caller that flushes late); four frames of slack.
-        int capacity = (int) (2 * window + 4L * frame);
+        // (a caller that flushes late); a burst allowance (anchoring on a late first frame); four
+        // frames of slack.
+        int capacity = (int) (2 * window + format.samplesForMillis(BURST_AHEAD_MILLIS) + 4L * frame);
         long resyncAfter = window + format.sampleRate();
+        long keepLate = Math.max(0, format.samplesForMillis(LATE_AUDIO_KEPT_MILLIS) - window);
         for (int track = 0; track < tracks.length; track++) {
-            tracks[track] = new TrackTimeline(format.sampleRate(), frame, capacity, resyncAfter);
+            tracks[track] = new TrackTimeline(format.sampleRate(), frame, capacity, resyncAfter, keepLate);
         }
         // One frame per flush step: drift is compensated between steps, so its rate does not
         // depend on how often the caller flushes.
@@ -128,6 +145,9 @@ public final class CallRecorder {
             advance(nowSample);
             placement = timeline.offer(mediaTimestamp, samples, offset, length, nowSample);
         }
+        if (placement == Placement.ACCEPTED && timeline.patchLength() > 0) {
+            patch(track, timeline.patchPosition(), samples, timeline.patchOffset(), timeline.patchLength());
+        }
         switch (placement) {
             case ACCEPTED -> framesAccepted++;
             case DUPLICATE -> duplicates++;
@@ -136,12 +156,12 @@ public final class CallRecorder {
         }
     }
 
-    /** Writes everything older than {@code nowSample} minus the window to the file. */
     /** A leg's media channel was (re)attached: its next frame sets its place on the timeline. */
     public void reanchor(int track) {
         tracks[track].reanchorOnNextFrame();
     }
 
+    /** Writes everything older than {@code nowSample} minus the window to the file. */
     public void advance(long nowSample) {
         ensureRecording();
         flushTo(flushTarget(nowSample), nowSample, true);
@@ -202,6 +222,45 @@ public final class CallRecorder {
      */
     public long timelinePositionOf(int track, long mediaTimestamp) {
         return timeline(track).timelinePositionOf(mediaTimestamp);
+    }
+
+    /** Samples of late frames written into the file after their place had been flushed. */
+    public long samplesPatched() {
+        return samplesPatched;
+    }
+
+    /**
+     * Writes a late leg's samples into the stretch of file already written at timeline position
+     * {@code position}, where that leg had left silence: added to the other leg in mono (the same
+     * saturating sum the mixer makes), its own channel in stereo. Uses the mixing buffers, so
+     * nothing is allocated.
+     */
+    private void patch(int track, long position, short[] samples, int offset, int length) {
+        long from = Math.max(position, 0);
+        long to = Math.min(position + length, flushed);
+        try {
+            while (from < to) {
+                int count = (int) Math.min(callerChunk.length, to - from);
+                int source = offset + (int) (from - position);
+                if (stereo) {
+                    out.readAt(from, stereoChunk, 0, 2 * count);
+                    for (int i = 0; i < count; i++) {
+                        stereoChunk[2 * i + track] = samples[source + i];
+                    }
+                    out.writeAt(from, stereoChunk, 0, 2 * count);
+                }
+                else {
+                    out.readAt(from, callerChunk, 0, count);
+                    Mixer.mix(callerChunk, 0, samples, source, callerChunk, 0, count);
+                    out.writeAt(from, callerChunk, 0, count);
+                }
+                samplesPatched += count;
+                from += count;
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot write recording " + out.path(), e);
+        }
     }
 
     private long flushTarget(long nowSample) {

@@ -54,7 +54,7 @@ class MicTestController {
         }
         UUID id = UUID.randomUUID();
         Path file = file(id);
-        Files.createDirectories(file.getParent());
+        PrivateFiles.createDirectories(file.getParent());
         short[] samples = new short[pcm.length / 2];
         Pcm16.decode(pcm, 0, pcm.length, samples);
         try (WavFileWriter writer = new WavFileWriter(file, format.sampleRate(), 1)) {

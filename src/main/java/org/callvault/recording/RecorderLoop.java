@@ -1,7 +1,5 @@
 package org.callvault.recording;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -18,6 +16,8 @@ import org.slf4j.LoggerFactory;
  * The recorder thread: the only code that touches recording files while calls run. It takes
  * commands from one queue, places audio on each call's timeline, and every frame period pushes
  * each timeline forward by the server clock, so a silent or stalled leg still yields silence.
+ * Each call is a {@link RecordingParts}: a failed write (a full disk) interrupts that call's
+ * recording alone, which resumes in a new part file when space returns; the other calls go on.
  */
 final class RecorderLoop implements Runnable {
 
@@ -28,14 +28,17 @@ final class RecorderLoop implements Runnable {
     private final BlockingQueue<Object> queue;
     private final AudioFormat format;
     private final int windowMillis;
-    private final Map<RecordingService.Track, Active> active = new HashMap<>();
+    private final Map<RecordingService.Track, RecordingParts> active = new HashMap<>();
+    private final java.util.function.BooleanSupplier enoughSpace;
     private final short[] samples;
     private final long advanceEveryNanos;
     private volatile boolean running = true;
     private long lastAdvance;
 
-    RecorderLoop(BlockingQueue<Object> queue, AudioFormat format, int windowMillis) {
+    RecorderLoop(BlockingQueue<Object> queue, AudioFormat format, int windowMillis,
+            java.util.function.BooleanSupplier enoughSpace) {
         this.queue = queue;
+        this.enoughSpace = enoughSpace;
         this.format = format;
         this.windowMillis = windowMillis;
         this.samples = new short[4 * format.samplesPerFrame()];
@@ -95,99 +98,46 @@ final class RecorderLoop implements Runnable {
             onStop(stop);
         }
         else if (command instanceof Reanchor reanchor) {
-            Active state = active.get(reanchor.track());
-            if (state != null && state.recorder != null) {
-                state.recorder.reanchor(reanchor.leg());
+            RecordingParts parts = active.get(reanchor.track());
+            if (parts != null) {
+                parts.reanchor(reanchor.leg());
             }
         }
     }
 
     private void onStart(RecordingService.Track track) {
-        try {
-            Files.createDirectories(track.file.getParent());
-            WavFileWriter writer = new WavFileWriter(track.file, format.sampleRate(), track.stereo ? 2 : 1);
-            active.put(track, new Active(new CallRecorder(format, track.stereo, writer, windowMillis), writer));
-        }
-        catch (IOException | RuntimeException e) {
-            log.error("Cannot create recording file {}", track.file, e);
-            active.put(track, new Active(null, null, e));
-        }
+        RecordingParts parts = new RecordingParts(track.file, format, track.stereo, windowMillis, enoughSpace, track);
+        active.put(track, parts);
+        parts.start(format.samplesForNanos(System.nanoTime() - track.answeredNanos));
     }
 
     private void onAudio(Audio audio) {
-        Active state = active.get(audio.track());
-        if (state == null || state.recorder == null) {
+        RecordingParts parts = active.get(audio.track());
+        if (parts == null) {
             return;
         }
         byte[] frame = audio.frame();
         int count = MediaFrame.sampleCount(frame);
         Pcm16.decode(frame, MediaFrame.HEADER_BYTES, count * 2, samples);
         long nowSample = format.samplesForNanos(audio.arrivalNanos() - audio.track().answeredNanos);
-        try {
-            state.recorder.accept(audio.leg(), MediaFrame.timestamp(frame), samples, 0, count, nowSample);
-        }
-        catch (RuntimeException e) {
-            fail(audio.track(), state, e);
-        }
+        parts.accept(audio.leg(), MediaFrame.timestamp(frame), samples, 0, count, nowSample);
     }
 
     private void advanceAll(long nowNanos) {
-        for (Map.Entry<RecordingService.Track, Active> entry : active.entrySet()) {
-            Active state = entry.getValue();
-            if (state.recorder != null) {
-                try {
-                    state.recorder.advance(format.samplesForNanos(nowNanos - entry.getKey().answeredNanos));
-                }
-                catch (RuntimeException e) {
-                    fail(entry.getKey(), state, e);
-                }
-            }
+        for (Map.Entry<RecordingService.Track, RecordingParts> entry : active.entrySet()) {
+            entry.getValue().advance(format.samplesForNanos(nowNanos - entry.getKey().answeredNanos));
         }
     }
 
     private void onStop(Stop stop) {
-        Active state = active.remove(stop.track());
-        if (state == null) {
+        RecordingParts parts = active.remove(stop.track());
+        if (parts == null) {
             return;
         }
         long endSample = format.samplesForNanos(stop.endNanos() - stop.track().answeredNanos);
-        if (state.recorder == null) {
-            stop.track().finished(new Finished(0, 0, 0, state.error));
-            return;
-        }
-        try {
-            RecordingResult result = state.recorder.finish(endSample);
-            stop.track().finished(new Finished(result.samples(), result.framesAccepted(),
-                    result.tooLateFrames() + result.tooEarlyFrames(), null));
-        }
-        catch (RuntimeException e) {
-            log.error("Cannot finish recording {}", stop.track().file, e);
-            closeQuietly(state);
-            stop.track().finished(new Finished(0, 0, 0, e));
-        }
-    }
-
-    private void fail(RecordingService.Track track, Active state, Exception e) {
-        log.error("Recording {} failed; the call goes on unrecorded from here", track.file, e);
-        closeQuietly(state);
-        active.put(track, new Active(null, null, e));
-    }
-
-    private static void closeQuietly(Active state) {
-        try {
-            if (state.writer != null) {
-                state.writer.close();
-            }
-        }
-        catch (IOException | RuntimeException ignored) {
-            // the repair at next start will fix the header
-        }
-    }
-
-    private record Active(CallRecorder recorder, WavFileWriter writer, Exception error) {
-        Active(CallRecorder recorder, WavFileWriter writer) {
-            this(recorder, writer, null);
-        }
+        RecordingParts.Outcome outcome = parts.finish(endSample);
+        stop.track().finished(new Finished(outcome.firstPartSamples(), outcome.totalSamples(), outcome.parts(),
+                outcome.partial(), outcome.framesAccepted(), outcome.framesDropped(), outcome.error()));
     }
 
     record Start(RecordingService.Track track) {
@@ -202,6 +152,13 @@ final class RecorderLoop implements Runnable {
     record Reanchor(RecordingService.Track track, int leg) {
     }
 
-    record Finished(long samples, long framesAccepted, long framesDropped, Exception error) {
+    /**
+     * @param samples      sample frames in the first part, the recording's main file
+     * @param totalSamples sample frames in all parts
+     * @param parts        part files written (0: none could be opened)
+     * @param partial      a write failed or space lacked: audio of the call is missing
+     */
+    record Finished(long samples, long totalSamples, int parts, boolean partial, long framesAccepted,
+            long framesDropped, Exception error) {
     }
 }

@@ -62,6 +62,7 @@ public class RecordingDeletion {
             repository.setStatus(recordingId, recording.status());
             return Outcome.FAILED;
         }
+        deleteCompanions(file, recording.parts());
         peaks.forget(recordingId);
         repository.delete(recordingId);
         String detail = "call " + recording.callId() + ", " + recording.path() + ", " + recording.sizeBytes() + " bytes"
@@ -71,6 +72,23 @@ public class RecordingDeletion {
             log.warn("Recording {} had no file {}; its row is removed", recordingId, file);
         }
         return existed ? Outcome.DELETED : Outcome.DELETED_FILE_WAS_MISSING;
+    }
+
+    /** The later parts and the sidecar go with the main file (a leftover is logged, not fatal). */
+    private static void deleteCompanions(Path file, int parts) {
+        for (int part = 2; part <= parts + 1; part++) {
+            deleteQuietly(RecordingParts.partFile(file, part));
+        }
+        deleteQuietly(RecordingSidecar.fileFor(file));
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        }
+        catch (IOException e) {
+            log.warn("Could not delete {}", file, e);
+        }
     }
 
     /** Rows left in DELETING by a crash: their file is gone or going; finish the job. */
@@ -91,6 +109,7 @@ public class RecordingDeletion {
         }
         try {
             Files.deleteIfExists(store.resolve(recording.path()));
+            deleteCompanions(store.resolve(recording.path()), recording.parts());
             repository.delete(id);
             audit.record(AuditAction.RECORDING_DELETED, "system", id, "interrupted deletion finished", null);
             return true;

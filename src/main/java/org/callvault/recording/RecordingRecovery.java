@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.callvault.audit.AuditAction;
 import org.callvault.audit.AuditLog;
@@ -23,23 +25,32 @@ public class RecordingRecovery {
     private final Clock clock;
 
     private final RecordingDeletion deletion;
+    private final RecordingService recordings;
 
     RecordingRecovery(RecordingRepository repository, RecordingStore store, AuditLog audit, Clock clock,
-            RecordingDeletion deletion) {
+            RecordingDeletion deletion, RecordingService recordings) {
         this.deletion = deletion;
+        this.recordings = recordings;
         this.repository = repository;
         this.store = store;
         this.audit = audit;
         this.clock = clock;
     }
 
-    /** Returns how many recordings were repaired. */
-    public int repairUnfinished() {
+    /** A recording repaired after an unclean stop: how much of its call it holds. */
+    public record Repaired(String callId, long durationMs) {
+    }
+
+    /**
+     * Repairs every recording left open and returns them, so that their calls can be given the
+     * length of their audio rather than the time until the server came back.
+     */
+    public List<Repaired> repairUnfinished() {
         int finishedDeletions = deletion.finishInterruptedDeletions();
         if (finishedDeletions > 0) {
             log.warn("Finished {} recording deletions interrupted by the last stop", finishedDeletions);
         }
-        int repaired = 0;
+        List<Repaired> repaired = new ArrayList<>();
         for (RecordingRepository.Unfinished unfinished : repository.findUnfinished()) {
             Path file = store.resolve(unfinished.path());
             try {
@@ -52,13 +63,23 @@ public class RecordingRecovery {
                 WavRepair.Result result = WavRepair.repair(file);
                 long size = Files.size(file);
                 long durationMs = result.samples() * 1000 / unfinished.sampleRate();
-                repository.finished(unfinished.id(), RecordingStatus.COMPLETE, durationMs, size,
-                        RecordingService.sha256(file), true, clock.millis());
+                String sha = RecordingService.sha256(file);
+                // A recording interrupted by a full disk may have gone on in later parts, open too.
+                int parts = 1;
+                while (Files.isRegularFile(RecordingParts.partFile(file, parts + 1))) {
+                    parts++;
+                    WavRepair.repair(RecordingParts.partFile(file, parts));
+                }
+                boolean partial = parts > 1;
+                repository.finished(unfinished.id(), RecordingStatus.COMPLETE, durationMs, size, sha, true,
+                        clock.millis(), partial, parts);
+                recordings.writeSidecar(unfinished.id(), unfinished.callId(), unfinished.path(),
+                        unfinished.sampleRate(), unfinished.channels(), durationMs, size, sha, partial, parts, true);
                 audit.record(AuditAction.RECORDING_REPAIRED, "system", unfinished.id(),
                         "call " + unfinished.callId() + ", " + durationMs + " ms recovered", null);
                 log.warn("Repaired recording {} of call {}: {} ms recovered", unfinished.id(), unfinished.callId(),
                         durationMs);
-                repaired++;
+                repaired.add(new Repaired(unfinished.callId(), durationMs));
             }
             catch (IOException | RuntimeException e) {
                 log.error("Could not repair recording {} ({})", unfinished.id(), file, e);

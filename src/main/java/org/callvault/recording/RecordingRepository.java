@@ -37,6 +37,42 @@ public class RecordingRepository {
                 .update();
     }
 
+    /** As {@link #finished}, for a recording that may be partial or in several part files. */
+    void finished(String id, RecordingStatus status, long durationMs, long sizeBytes, String sha256, boolean repaired,
+            long finishedAt, boolean partial, int parts) {
+        jdbc.sql("""
+                UPDATE recordings SET status = :status, duration_ms = :duration, size_bytes = :size, sha256 = :sha,
+                       repaired = :repaired, finished_at = :finished, partial = :partial, parts = :parts
+                WHERE id = :id
+                """)
+                .param("status", status.name()).param("duration", durationMs).param("size", sizeBytes)
+                .param("sha", sha256).param("repaired", repaired).param("finished", finishedAt)
+                .param("partial", partial).param("parts", Math.max(1, parts)).param("id", id)
+                .update();
+    }
+
+    /** The call's parties and times as its row holds them, for the recording's sidecar (empty if none). */
+    java.util.Optional<CallFacts> callFacts(String callId) {
+        return jdbc.sql("""
+                SELECT caller_name, caller_number, agent_username, created_at, answered_at, ended_at, end_reason
+                FROM calls WHERE id = :id
+                """).param("id", callId)
+                .query((rs, n) -> new CallFacts(rs.getString("caller_name"), rs.getString("caller_number"),
+                        rs.getString("agent_username"), (Long) rs.getObject("created_at", Long.class),
+                        (Long) rs.getObject("answered_at", Long.class), (Long) rs.getObject("ended_at", Long.class),
+                        rs.getString("end_reason")))
+                .optional();
+    }
+
+    record CallFacts(String callerName, String callerNumber, String agent, Long createdAt, Long answeredAt,
+            Long endedAt, String endReason) {
+    }
+
+    /** How many recordings the table holds, whatever their state. */
+    public long count() {
+        return jdbc.sql("SELECT COUNT(*) FROM recordings").query(Long.class).single();
+    }
+
     /** Moves a recording to DELETING unless it is still being recorded; false if it was not there. */
     boolean markDeleting(String id) {
         return jdbc.sql("UPDATE recordings SET status = 'DELETING' WHERE id = :id AND status <> 'RECORDING'")
@@ -87,20 +123,21 @@ public class RecordingRepository {
     }
 
     private static final String SELECT_STORED = """
-            SELECT id, call_id, path, sample_rate, channels, status, duration_ms, size_bytes, sha256, repaired
+            SELECT id, call_id, path, sample_rate, channels, status, duration_ms, size_bytes, sha256, repaired, parts
             FROM recordings
             """;
 
     private static StoredRecording mapStored(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
         return new StoredRecording(rs.getString("id"), rs.getString("call_id"), rs.getString("path"),
                 rs.getInt("sample_rate"), rs.getInt("channels"), RecordingStatus.valueOf(rs.getString("status")),
-                rs.getLong("duration_ms"), rs.getLong("size_bytes"), rs.getString("sha256"), rs.getBoolean("repaired"));
+                rs.getLong("duration_ms"), rs.getLong("size_bytes"), rs.getString("sha256"), rs.getBoolean("repaired"),
+                rs.getInt("parts"));
     }
 
     record Unfinished(String id, String callId, String path, int sampleRate, int channels) {
     }
 
     public record StoredRecording(String id, String callId, String path, int sampleRate, int channels,
-            RecordingStatus status, long durationMs, long sizeBytes, String sha256, boolean repaired) {
+            RecordingStatus status, long durationMs, long sizeBytes, String sha256, boolean repaired, int parts) {
     }
 }

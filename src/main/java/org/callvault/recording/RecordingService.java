@@ -28,14 +28,20 @@ import org.callvault.media.AudioSink;
 import org.callvault.system.CallVaultProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
+
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Records answered calls. Network threads only enqueue frames (a bounded queue, never the disk);
  * one recorder thread places them on each call's timeline and writes the WAV files; a finalizer
- * thread hashes finished files, off the recorder's clock. Rows are written through the
- * {@link PersistenceQueue}, so a database outage neither delays an answer nor loses a recording's
- * real length.
+ * thread hashes finished files, updates their rows (through the {@link PersistenceQueue}, so a
+ * database outage neither delays an answer nor loses a recording's real length) and writes their
+ * sidecars, off the recorder's clock. A recording that runs out of space is kept playable, marked
+ * partial, counted ({@code callvault_recordings_failed_total}, {@code callvault_recordings_disk_full_total}),
+ * announced ({@link RecordingStateChanged}) and resumed in a new part when space returns: see
+ * {@link RecordingParts}.
  */
 @Service
 public class RecordingService {
@@ -61,9 +67,24 @@ public class RecordingService {
     private final boolean stereo;
     private final Clock clock;
     private final Counter dropped;
+    private final Counter failed;
+    private final Counter diskFull;
+    private final RecordingSpace space;
+    private final ApplicationEventPublisher events;
+    private final JsonMapper json;
 
     public RecordingService(RecordingStore store, RecordingRepository repository, PersistenceQueue writes,
-            AudioFormat format, CallVaultProperties properties, Clock clock, MeterRegistry meters) {
+            AudioFormat format,
+            CallVaultProperties properties, Clock clock, MeterRegistry meters, RecordingSpace space,
+            ApplicationEventPublisher events, JsonMapper json) {
+        this.space = space;
+        this.events = events;
+        this.json = json;
+        this.failed = Counter.builder("callvault.recordings.failed")
+                .description("Recordings that lost audio to a failed write or a lack of space").register(meters);
+        this.diskFull = Counter.builder("callvault.recordings.disk.full")
+                .description("Recording interruptions because the recordings folder was full (or below its floor)")
+                .register(meters);
         this.store = store;
         this.repository = repository;
         this.writes = writes;
@@ -73,7 +94,7 @@ public class RecordingService {
         this.dropped = Counter.builder("callvault.recording.frames.dropped")
                 .description("Frames the recorder queue could not take").register(meters);
         meters.gauge("callvault.recording.queue.size", queue, BlockingQueue::size);
-        this.loop = new RecorderLoop(queue, format, JITTER_WINDOW_MILLIS);
+        this.loop = new RecorderLoop(queue, format, JITTER_WINDOW_MILLIS, space::enough);
         this.recorderThread = namedThreads("recorder").newThread(loop);
         recorderThread.start();
         finalizer.execute(RecordingService::warmUpDigest);
@@ -126,27 +147,81 @@ public class RecordingService {
         finalizer.execute(() -> {
             RecordingSummary summary;
             try {
+                if (finished.parts() == 0) {
+                    throw new IOException("No part of the recording could be written", finished.error());
+                }
                 long size = Files.size(track.file);
                 String sha = sha256(track.file);
+                // The main file's own length: what /audio plays. Later parts are files of their own.
                 long durationMs = format.millisFor(finished.samples());
-                RecordingStatus status = finished.error() == null ? RecordingStatus.COMPLETE : RecordingStatus.FAILED;
+                RecordingStatus status = RecordingStatus.COMPLETE;
                 long finishedAt = clock.millis();
-                writes.submit(null, () -> repository.finished(track.id, status, durationMs, size, sha, false,
-                        finishedAt));
+                writes.submit(null, () -> repository.finished(track.id, status, durationMs, size, sha, false, finishedAt,
+                        finished.partial(), finished.parts()));
+                writeSidecar(track, durationMs, size, sha, finished.partial(), finished.parts(), false);
                 summary = new RecordingSummary(track.id, track.callId, track.relativePath, finished.samples(),
                         durationMs, size, sha, status, finished.framesAccepted(), finished.framesDropped());
-                log.info("Recording {} of call {}: {} ms, {} bytes, {}", track.id, track.callId, durationMs, size,
-                        status);
+                log.info("Recording {} of call {}: {} ms, {} bytes, {}{}", track.id, track.callId, durationMs, size,
+                        status, finished.partial() ? ", partial in " + finished.parts() + " part(s)" : "");
             }
             catch (IOException | RuntimeException e) {
                 log.error("Could not finalize recording {} of call {}", track.id, track.callId, e);
                 long failedAt = clock.millis();
                 writes.submit(null, () -> repository.finished(track.id, RecordingStatus.FAILED, 0, 0, null, false,
-                        failedAt));
+                        failedAt, finished.partial(), finished.parts()));
                 summary = new RecordingSummary(track.id, track.callId, track.relativePath, 0, 0, 0, null,
                         RecordingStatus.FAILED, 0, 0);
             }
             track.done.complete(summary);
+        });
+    }
+
+    /**
+     * Writes the recording's sidecar (see {@link RecordingSidecar}); a failure is logged, never
+     * fatal: the row is what the library reads.
+     */
+    void writeSidecar(String recordingId, String callId, String relativePath, int sampleRate, int channels,
+            long durationMs, long size, String sha, boolean partial, int parts, boolean repaired) {
+        Path file = store.resolve(relativePath);
+        try {
+            RecordingRepository.CallFacts call = repository.callFacts(callId)
+                    .orElse(new RecordingRepository.CallFacts(null, null, null, null, null, null, null));
+            new RecordingSidecar(RecordingSidecar.VERSION, recordingId, callId, relativePath, call.callerName(),
+                    call.callerNumber(), call.agent(), call.createdAt(), call.answeredAt(), call.endedAt(),
+                    call.endReason(), "WAV", sampleRate, channels, durationMs, size, sha, partial, parts, repaired,
+                    clock.millis()).write(file, json);
+        }
+        catch (IOException | RuntimeException e) {
+            log.warn("Could not write the sidecar of recording {} ({})", recordingId, file, e);
+        }
+    }
+
+    private void writeSidecar(Track track, long durationMs, long size, String sha, boolean partial, int parts,
+            boolean repaired) {
+        writeSidecar(track.id, track.callId, track.relativePath, format.sampleRate(), track.stereo ? 2 : 1, durationMs,
+                size, sha, partial, parts, repaired);
+    }
+
+    /** Counts an interruption and tells the consoles, off the recorder thread. */
+    private void recordingStateChanged(Track track, RecordingStateChanged.State state, int part, boolean full) {
+        if (state == RecordingStateChanged.State.INTERRUPTED) {
+            if (!track.counted) {
+                track.counted = true;
+                failed.increment();
+            }
+            if (full) {
+                diskFull.increment();
+            }
+        }
+        RecordingStateChanged change = new RecordingStateChanged(track.callId, track.id, state, part,
+                state == RecordingStateChanged.State.RESUMED ? null : full ? "disk_full" : "write_failed");
+        finalizer.execute(() -> {
+            try {
+                events.publishEvent(change);
+            }
+            catch (RuntimeException e) {
+                log.warn("Could not announce {}", change, e);
+            }
         });
     }
 
@@ -188,7 +263,7 @@ public class RecordingService {
     }
 
     /** One call's recording: the handle the call holds, and the state the recorder thread keeps. */
-    final class Track implements ActiveRecording, AudioSink {
+    final class Track implements ActiveRecording, AudioSink, RecordingParts.Listener {
 
         final String id;
         final String callId;
@@ -197,6 +272,8 @@ public class RecordingService {
         final long answeredNanos;
         final boolean stereo;
         final CompletableFuture<RecordingSummary> done = new CompletableFuture<>();
+        /** Whether this recording was counted as failed (once, however often it is interrupted). Recorder thread only. */
+        boolean counted;
 
         Track(String id, String callId, String relativePath, Path file, long answeredNanos, boolean stereo) {
             this.id = id;
@@ -237,6 +314,16 @@ public class RecordingService {
 
         void finished(RecorderLoop.Finished finished) {
             finalizeFile(this, finished);
+        }
+
+        @Override
+        public void interrupted(int part, boolean diskFull, Exception cause) {
+            recordingStateChanged(this, RecordingStateChanged.State.INTERRUPTED, part, diskFull);
+        }
+
+        @Override
+        public void resumed(int part) {
+            recordingStateChanged(this, RecordingStateChanged.State.RESUMED, part, false);
         }
     }
 }

@@ -2,7 +2,6 @@ package org.callvault.recording;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -24,7 +23,7 @@ public class RecordingStore {
     public RecordingStore(CallVaultProperties properties) {
         this.root = properties.recordings().dir().toAbsolutePath().normalize();
         try {
-            Files.createDirectories(root);
+            PrivateFiles.createDirectories(root);
         }
         catch (IOException e) {
             throw new UncheckedIOException("Cannot create the recordings folder " + root

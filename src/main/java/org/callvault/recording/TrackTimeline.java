@@ -27,6 +27,22 @@ import java.util.Arrays;
  * once per frame of output. Corrections happen at the read cursor, where audio leaves the ring,
  * so they never depend on the order in which frames arrived.
  *
+ * <h2>Late audio</h2>
+ * The ring only holds what is still to be written. A frame whose place was already written, but
+ * no more than {@code keepLate} samples behind the read cursor, is still accepted: its part behind
+ * the cursor is handed back to the recorder ({@link #patchLength()} and friends), which writes it
+ * into the file where silence stood. A stalled TCP connection or Wi-Fi therefore loses nothing
+ * for several seconds, while the file itself trails the server clock by the short jitter window
+ * only (what a crash can lose).
+ *
+ * <h2>Timestamp jumps</h2>
+ * A frame that cannot be placed (too far ahead, older than {@code keepLate}, or a timestamp that
+ * was already placed) is dropped. Three such frames in a row whose timestamps follow each other
+ * and that arrive over at least a frame of server time are a sender that jumped its timestamps
+ * (forward, or back onto audio already placed): the leg is re-anchored on the third, so a jump
+ * costs two frames. A burst of stale frames arriving all at once (a stall being drained) never
+ * looks like that.
+ *
  * <p>Not thread-safe; owned by one {@link CallRecorder}.
  */
 final class TrackTimeline {
@@ -39,12 +55,15 @@ final class TrackTimeline {
     private static final long NONE = Long.MIN_VALUE;
     /** Lateness floor span: long enough to see through bursts of jitter, short enough to follow a route change. */
     private static final int FLOOR_BUCKETS = 8;
+    /** Contiguous misses that make a timestamp jump (see the class comment). */
+    private static final int JUMP_RUN = 3;
 
     private final int frameSamples;
     private final short[] ring;
     private final int deadBand;
     private final int correctionStep;
     private final long resyncAfter;
+    private final long keepLate;
     private final SlidingMinimum arrivalSkew;
     private final long[] recentTimestamps;
 
@@ -59,6 +78,15 @@ final class TrackTimeline {
     private long outputSinceCorrection;
     /** Server time of the first of an unbroken run of unplaceable frames. */
     private long unplaceableSince = NONE;
+    /** Media timestamp right after the last unplaceable frame, for spotting a contiguous run. */
+    private long missRunEnd = NONE;
+    private int missRun;
+    private long missRunSince;
+
+    /** The part of the last accepted frame that belongs behind the read cursor (see {@link #patchLength()}). */
+    private long patchPosition;
+    private int patchOffset;
+    private int patchLength;
 
     /**
      * The lateness floor measured over the first full window after anchoring. The anchor assumes
@@ -82,10 +110,13 @@ final class TrackTimeline {
      *                        are placed ahead of the flush point
      * @param resyncAfter     how long (server samples) frames may keep failing to fit before the
      *                        leg is treated as having restarted its timestamps
+     * @param keepLate        how far (samples) behind the read cursor a late frame is still
+     *                        accepted, to be patched into the file
      */
-    TrackTimeline(int sampleRate, int frameSamples, int capacity, long resyncAfter) {
+    TrackTimeline(int sampleRate, int frameSamples, int capacity, long resyncAfter, long keepLate) {
         this.frameSamples = frameSamples;
         this.ring = new short[capacity];
+        this.keepLate = keepLate;
         this.deadBand = frameSamples / 2;
         // One sample per frame at most: a 0.1 % pitch bend while correcting, inaudible, and still
         // over 1,000 ppm of correction, ten times the ~100 ppm of real sound cards.
@@ -93,7 +124,8 @@ final class TrackTimeline {
         this.resyncAfter = resyncAfter;
         this.arrivalSkew = new SlidingMinimum(FLOOR_BUCKETS, Math.max(1, sampleRate / 4));
         this.baselineAfter = (long) FLOOR_BUCKETS * Math.max(1, sampleRate / 4);
-        this.recentTimestamps = new long[capacity / frameSamples + 2];
+        // Remembers every frame that can still be placed, late ones included, so none is placed twice.
+        this.recentTimestamps = new long[(int) ((capacity + keepLate) / frameSamples) + 2];
         Arrays.fill(recentTimestamps, NONE);
     }
 
@@ -103,30 +135,64 @@ final class TrackTimeline {
 
     /**
      * Places a frame that arrived at server time {@code now}. The first frame anchors the leg so
-     * that it ends at {@code now}. Frames that fit are copied into the ring; a frame straddling
-     * the read cursor keeps its part that is still to be written.
+     * that it ends at {@code now}. Frames that fit are copied into the ring; the part of a late
+     * frame that belongs behind the read cursor (within {@code keepLate}) is left for the caller to
+     * patch into the file: see {@link #patchLength()}.
      */
     Placement offer(long mediaTimestamp, short[] samples, int offset, int length, long now) {
+        patchLength = 0;
         if (!anchored) {
             anchorAt(mediaTimestamp, length, now);
         }
         long start = mediaTimestamp + anchor;
         long end = start + length;
-        if (end <= readPosition) {
+        if (end <= readPosition - keepLate) {
             return unplaceable(Placement.TOO_LATE, mediaTimestamp, samples, offset, length, now);
         }
         if (end > readPosition + ring.length) {
             return unplaceable(Placement.TOO_EARLY, mediaTimestamp, samples, offset, length, now);
         }
-        unplaceableSince = NONE;
-        if (!rememberTimestamp(mediaTimestamp)) {
+        if (alreadyPlaced(mediaTimestamp)) {
             // Same position as a frame already placed: the content is the same, keep the first.
-            return Placement.DUPLICATE;
+            // Many in a row, arriving at the sender's pace, are a jump back in time.
+            return unplaceable(Placement.DUPLICATE, mediaTimestamp, samples, offset, length, now);
         }
-        int alreadyFlushed = (int) Math.max(0, readPosition - start);
-        copyIntoRing(start + alreadyFlushed, samples, offset + alreadyFlushed, length - alreadyFlushed);
+        unplaceableSince = NONE;
+        missRun = 0;
+        missRunEnd = NONE;
+        rememberTimestamp(mediaTimestamp);
+        long ringFrom = Math.max(start, readPosition);
+        if (ringFrom < end) {
+            copyIntoRing(ringFrom, samples, offset + (int) (ringFrom - start), (int) (end - ringFrom));
+        }
+        long lateFrom = Math.max(start, readPosition - keepLate);
+        long lateTo = Math.min(end, readPosition);
+        if (lateFrom < lateTo) {
+            // Already written (as this leg's silence): the recorder patches it into the file. The
+            // samples before the cursor left with the current correction, less a pad still owed.
+            patchPosition = lateFrom + correction - pendingPad;
+            patchOffset = offset + (int) (lateFrom - start);
+            patchLength = (int) (lateTo - lateFrom);
+        }
         arrivalSkew.add(now, now - (mediaTimestamp + length));
         return Placement.ACCEPTED;
+    }
+
+    /**
+     * Samples of the last accepted frame whose place was already written; 0 if none. They are
+     * {@code samples[patchOffset() .. + patchLength())} of the array given to {@link #offer}, and
+     * belong at timeline position {@link #patchPosition()}.
+     */
+    int patchLength() {
+        return patchLength;
+    }
+
+    int patchOffset() {
+        return patchOffset;
+    }
+
+    long patchPosition() {
+        return patchPosition;
     }
 
     /**
@@ -223,18 +289,31 @@ final class TrackTimeline {
     }
 
     /**
-     * A frame that cannot be placed is dropped. One such frame is a straggler (too late) or a
-     * glitch; frames that keep missing the ring for longer than {@code resyncAfter} mean the
-     * sender restarted or jumped its timestamps, and without a new anchor the leg would stay
-     * mute for the rest of the call. The frame that triggers the resync is then placed.
+     * A frame that cannot be placed is dropped. One such frame is a straggler, a repeat or a
+     * glitch. A contiguous run of them arriving at the sender's pace is a timestamp jump, and the
+     * leg is re-anchored on the {@value #JUMP_RUN}th (see the class comment). Frames that keep
+     * missing for longer than {@code resyncAfter} in any other pattern also mean the sender
+     * restarted: without a new anchor the leg would stay mute for the rest of the call. The frame
+     * that triggers the resync is then placed.
      */
     private Placement unplaceable(Placement reason, long mediaTimestamp, short[] samples, int offset, int length, long now) {
-        if (unplaceableSince == NONE) {
-            unplaceableSince = now;
-            return reason;
+        if (missRunEnd != NONE && mediaTimestamp == missRunEnd) {
+            missRun++;
         }
-        if (now - unplaceableSince < resyncAfter) {
-            return reason;
+        else {
+            missRun = 1;
+            missRunSince = now;
+        }
+        missRunEnd = mediaTimestamp + length;
+        boolean jumped = missRun >= JUMP_RUN && now - missRunSince >= frameSamples;
+        if (!jumped) {
+            if (unplaceableSince == NONE) {
+                unplaceableSince = now;
+                return reason;
+            }
+            if (now - unplaceableSince < resyncAfter) {
+                return reason;
+            }
         }
         resyncs++;
         anchorAt(mediaTimestamp, length, now);
@@ -248,18 +327,22 @@ final class TrackTimeline {
         anchoredAt = now;
         baseline = NONE;
         unplaceableSince = NONE;
+        missRun = 0;
+        missRunEnd = NONE;
         arrivalSkew.clear();
         Arrays.fill(recentTimestamps, NONE);
     }
 
-    /** @return false if this timestamp was already placed recently */
-    private boolean rememberTimestamp(long mediaTimestamp) {
-        int slot = (int) Math.floorMod(Math.floorDiv(mediaTimestamp, frameSamples), (long) recentTimestamps.length);
-        if (recentTimestamps[slot] == mediaTimestamp) {
-            return false;
-        }
-        recentTimestamps[slot] = mediaTimestamp;
-        return true;
+    private boolean alreadyPlaced(long mediaTimestamp) {
+        return recentTimestamps[timestampSlot(mediaTimestamp)] == mediaTimestamp;
+    }
+
+    private void rememberTimestamp(long mediaTimestamp) {
+        recentTimestamps[timestampSlot(mediaTimestamp)] = mediaTimestamp;
+    }
+
+    private int timestampSlot(long mediaTimestamp) {
+        return (int) Math.floorMod(Math.floorDiv(mediaTimestamp, frameSamples), (long) recentTimestamps.length);
     }
 
     private void copyIntoRing(long position, short[] samples, int offset, int length) {

@@ -20,11 +20,15 @@ import org.callvault.media.Pcm16;
  * {@link WavRepair} recognises and fixes.
  *
  * <p>Samples are encoded into one direct buffer allocated with the writer, and the buffer goes to
- * the file when it is full (16 KiB: about 0.19 s of 44.1 kHz mono), on {@link #flush()} and on
- * {@link #finish()}. Appending thus allocates nothing and costs one system call per 16 KiB rather
- * than one per 20 ms frame, which matters with hundreds of calls on two cores; the price is that a
- * crash loses what was still in the buffer, on top of the recorder's jitter window it loses
+ * the file when it is full (16 KiB, or a quarter of a second of audio if that is less: 0.19 s of
+ * 44.1 kHz mono, 0.25 s of 8 kHz), on {@link #flush()} and on {@link #finish()}. Appending thus
+ * allocates nothing and costs one system call per 16 KiB rather than one per 20 ms frame, which
+ * matters with hundreds of calls on two cores; the price is that a crash loses what was still in
+ * the buffer (at most a quarter of a second), on top of the recorder's jitter window it loses
  * anyway. Only {@link #finish()} forces the file to the disk itself.
+ *
+ * <p>The file is created readable by the server's user only (0600 where the file system has POSIX
+ * permissions): recordings are personal data.
  *
  * <p>Not thread-safe: one writer belongs to one recorder thread.
  */
@@ -39,6 +43,8 @@ public final class WavFileWriter implements Closeable {
     private final int blockAlign;
     private final FileChannel channel;
     private final ByteBuffer buffer;
+    /** For {@link #readAt} and {@link #writeAt}: late audio patched into what was written. */
+    private final ByteBuffer patchBuffer;
     /** Sample bytes accepted, buffered ones included. */
     private long dataBytes;
     /** Sample bytes handed to the file channel. */
@@ -55,8 +61,10 @@ public final class WavFileWriter implements Closeable {
         this.sampleRate = sampleRate;
         this.channels = channels;
         this.blockAlign = empty.blockAlign();
-        this.buffer = ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        this.channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        // At most a quarter of a second buffered, whatever the rate: what a crash can lose here.
+        this.buffer = ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN).limit(bufferLimit());
+        this.patchBuffer = ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        this.channel = PrivateFiles.createNew(path);
         try {
             writeFully(ByteBuffer.wrap(empty.toBytes()), 0);
         }
@@ -169,9 +177,75 @@ public final class WavFileWriter implements Closeable {
             writeFully(buffer, WavHeader.SIZE + bytesInFile);
         }
         finally {
-            buffer.clear();
+            buffer.clear().limit(bufferLimit());
         }
         bytesInFile += bytes;
+    }
+
+    private int bufferLimit() {
+        return Math.min(BUFFER_BYTES, Math.max(blockAlign, sampleRate / 4 * blockAlign));
+    }
+
+    /**
+     * Reads back {@code length} samples (interleaved for stereo; a whole number of sample frames)
+     * starting at sample frame {@code frameOffset}, which must have been written already.
+     */
+    void readAt(long frameOffset, short[] dst, int offset, int length) throws IOException {
+        checkRegion(frameOffset, dst, offset, length);
+        drainBuffer();
+        int done = 0;
+        while (done < length) {
+            int chunk = Math.min(length - done, patchBuffer.capacity() / 2);
+            patchBuffer.clear().limit(2 * chunk);
+            long at = WavHeader.SIZE + frameOffset * blockAlign + 2L * done;
+            while (patchBuffer.hasRemaining()) {
+                if (channel.read(patchBuffer, at + patchBuffer.position()) < 0) {
+                    throw new IOException(path + " ended before sample frame " + (frameOffset + length / channels));
+                }
+            }
+            patchBuffer.flip();
+            Pcm16.decode(patchBuffer, dst, offset + done);
+            done += chunk;
+        }
+    }
+
+    /** Writes samples over a stretch already written (see {@link #readAt}); the length is unchanged. */
+    void writeAt(long frameOffset, short[] src, int offset, int length) throws IOException {
+        checkRegion(frameOffset, src, offset, length);
+        drainBuffer();
+        int done = 0;
+        while (done < length) {
+            int chunk = Math.min(length - done, patchBuffer.capacity() / 2);
+            patchBuffer.clear();
+            Pcm16.encode(src, offset + done, chunk, patchBuffer);
+            patchBuffer.flip();
+            writeFully(patchBuffer, WavHeader.SIZE + frameOffset * blockAlign + 2L * done);
+            done += chunk;
+        }
+    }
+
+    private void checkRegion(long frameOffset, short[] samples, int offset, int length) {
+        ensureOpen();
+        Objects.checkFromIndexSize(offset, length, samples.length);
+        if (length % channels != 0 || frameOffset < 0 || frameOffset + length / channels > samplesWritten()) {
+            throw new IllegalArgumentException("Samples " + frameOffset + " + " + length + " are not a written stretch of "
+                    + path + " (" + samplesWritten() + " frames)");
+        }
+    }
+
+    /**
+     * Closes the file without touching it further, after a write failed (a full disk): the header
+     * is then set from what really reached the file by {@link WavRepair}, not from what was meant
+     * to.
+     */
+    void abandon() {
+        closed = true;
+        try {
+            channel.close();
+        }
+        catch (IOException ignored) {
+            // nothing more can be done for this file; its repair reads what it holds
+        }
     }
 
     private void writeFully(ByteBuffer source, long position) throws IOException {

@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 import org.springframework.stereotype.Component;
 
@@ -105,7 +104,7 @@ public class WaveformPeaks {
     }
 
     private static void write(Path file, Peaks peaks) throws IOException {
-        Files.createDirectories(file.getParent());
+        PrivateFiles.createDirectories(file.getParent());
         ByteBuffer buffer = ByteBuffer.allocate(20 + peaks.channels() * peaks.buckets() * 4);
         buffer.putInt(peaks.channels()).putInt(peaks.buckets()).putLong(peaks.frames()).putInt(peaks.sampleRate());
         for (short[] channel : peaks.minMax()) {
@@ -113,9 +112,7 @@ public class WaveformPeaks {
                 buffer.putShort(value);
             }
         }
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(temp, buffer.array());
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        PrivateFiles.writeAtomically(file, buffer.array());
     }
 
     private static Peaks read(Path file) throws IOException {

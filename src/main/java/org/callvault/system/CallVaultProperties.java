@@ -9,6 +9,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -50,12 +51,20 @@ public record CallVaultProperties(
      * @param sampleRate canonical media rate in Hz, announced to browsers
      * @param frameMillis length of one media frame
      * @param channels   1 = both parties mixed, 2 = caller left, agent right
+     * @param minFreeSpace below this much usable space in the recordings folder no recording file
+     *                   is opened (a call's recording waits, partial, until space returns) and
+     *                   health reports OUT_OF_SERVICE
+     * @param allowOrphans start even though the recordings folder holds recordings and the
+     *                   database has none (a lost or replaced database); off by default, since
+     *                   that start would leave every recording unlisted
      */
     public record Recordings(
             @NotNull @DefaultValue("recordings") Path dir,
             @Min(8000) @Max(96000) @DefaultValue("44100") int sampleRate,
             @Min(10) @Max(60) @DefaultValue("20") int frameMillis,
-            @Min(1) @Max(2) @DefaultValue("1") int channels) {
+            @Min(1) @Max(2) @DefaultValue("1") int channels,
+            @NotNull @DefaultValue("1GB") DataSize minFreeSpace,
+            @DefaultValue("false") boolean allowOrphans) {
     }
 
     /**

@@ -180,24 +180,114 @@ class CallRecorderTest {
     }
 
     @Test
-    void aFrameOlderThanTheWindowIsDroppedAndCountedAndNothingElseMoves() throws Exception {
+    void aFrameLaterThanTheLateAudioLimitIsDroppedAndCountedAndNothingElseMoves() throws Exception {
+        int frames = 400; // 8 s
         List<Delivery> deliveries = new ArrayList<>();
-        for (Delivery d : cleanCall(CALL_FRAMES)) {
+        for (Delivery d : cleanCall(frames)) {
             boolean straggler = d.track() == CallRecorder.CALLER && frameOf(d) == 50;
-            // Two seconds late: its place was written 1.5 s before it shows up.
-            deliveries.add(straggler ? d.arrivingAt(d.arrival() + 2 * RATE) : d);
+            // Six seconds late: more than the five seconds late audio is kept for.
+            deliveries.add(straggler ? d.arrivingAt(d.arrival() + 6 * RATE) : d);
         }
 
-        RecordingResult result = record("straggler.wav", true, deliveries, CALL_SAMPLES);
+        RecordingResult result = record("straggler.wav", true, deliveries, (long) frames * FRAME);
 
         WavTestFiles.Wav wav = WavTestFiles.read(dir.resolve("straggler.wav"));
-        short[] expectedLeft = tone(CALLER_TONE, CALL_FRAMES);
+        short[] expectedLeft = tone(CALLER_TONE, frames);
         Arrays.fill(expectedLeft, 50 * FRAME, 51 * FRAME, (short) 0);
         assertSameSamples(wav.channel(0), expectedLeft, "left, silent only where the straggler belonged");
-        assertSameSamples(wav.channel(1), tone(AGENT_TONE, CALL_FRAMES), "right untouched");
+        assertSameSamples(wav.channel(1), tone(AGENT_TONE, frames), "right untouched");
         assertThat(result.tooLateFrames()).isEqualTo(1);
-        assertThat(result.framesAccepted()).isEqualTo(499);
+        assertThat(result.framesAccepted()).isEqualTo(2 * frames - 1);
         assertThat(result.resyncs()).isZero();
+    }
+
+    @Test
+    void aLegHeldBackOneSecondThenDeliveredAtOnceLosesNothingInMono() throws Exception {
+        // A Wi-Fi stall: the caller's frames of [1 s, 2 s) all arrive at 2 s, one second late
+        // for the first of them, twice the jitter window.
+        assertSameFileAsCleanCall(heldBack(CallRecorder.CALLER, 50, 100));
+    }
+
+    @Test
+    void aLegHeldBackThreeSecondsThenDeliveredAtOnceLosesNothingInStereo() throws Exception {
+        List<Delivery> deliveries = heldBack(CallRecorder.AGENT, 50, 200);
+        Path file = dir.resolve("held-3s.wav");
+        CallRecorder recorder = new CallRecorder(FORMAT, true, new WavFileWriter(file, RATE, 2), WINDOW_MILLIS);
+        long release = 201L * FRAME;
+        play(recorder, deliveries.stream().filter(d -> d.arrival() < release).toList());
+        recorder.advance(release - 1);
+        // The file does not wait for the stalled leg: a crash now loses the window, not the stall.
+        assertThat(recorder.samplesWritten()).isEqualTo(release - 1 - (long) WINDOW_MILLIS * RATE / 1000);
+        play(recorder, deliveries.stream().filter(d -> d.arrival() >= release).toList(), release);
+        RecordingResult result = recorder.finish(CALL_SAMPLES);
+
+        WavTestFiles.Wav wav = WavTestFiles.read(file);
+        assertSameSamples(wav.channel(1), tone(AGENT_TONE, CALL_FRAMES), "right: all of the agent, 3 s late or not");
+        assertSameSamples(wav.channel(0), tone(CALLER_TONE, CALL_FRAMES), "left untouched");
+        assertThat(ToneDetector.relativePower(wav.channel(1), 2 * RATE, RATE, 880, RATE)).isGreaterThan(0.99);
+        assertThat(result.framesAccepted()).isEqualTo(500);
+        assertThat(result.tooLateFrames()).isZero();
+        assertThat(result.driftCorrections()).isZero();
+        assertThat(recorder.samplesPatched()).as("3 s minus the window went in as patches")
+                .isEqualTo(150L * FRAME - (long) WINDOW_MILLIS * RATE / 1000);
+    }
+
+    @Test
+    void aLegWhoseFirstSecondIsHeldBackKeepsTheBurstThatFollowsItsLateAnchor() throws Exception {
+        // The caller's first 50 frames, the anchor among them, arrive together at 1 s: the leg
+        // is anchored a second late and the backlog lands up to a second ahead of the flush point.
+        List<Delivery> deliveries = heldBack(CallRecorder.CALLER, 0, 50);
+        long end = CALL_SAMPLES + 49L * FRAME;
+
+        RecordingResult result = record("burst-ahead.wav", true, deliveries, end);
+
+        short[] left = WavTestFiles.read(dir.resolve("burst-ahead.wav")).channel(0);
+        short[] expected = new short[(int) end];
+        System.arraycopy(tone(CALLER_TONE, CALL_FRAMES), 0, expected, 49 * FRAME, (int) CALL_SAMPLES);
+        assertSameSamples(left, expected, "the whole caller, 49 frames later (its anchor frame arrived that late)");
+        assertThat(result.tooEarlyFrames()).isZero();
+        assertThat(result.framesAccepted()).isEqualTo(500);
+    }
+
+    @Test
+    void aTimestampJumpTenSecondsAheadCostsTwoFrames() throws Exception {
+        assertJumpCostsTwoFrames(10L * RATE);
+    }
+
+    @Test
+    void aTimestampJumpOneSecondBackCostsTwoFrames() throws Exception {
+        assertJumpCostsTwoFrames(-RATE);
+    }
+
+    /** The caller's timestamps jump by {@code jump} at 2 s; its audio goes on as before. */
+    private void assertJumpCostsTwoFrames(long jump) throws Exception {
+        List<Delivery> deliveries = new ArrayList<>();
+        for (Delivery d : cleanCall(CALL_FRAMES)) {
+            if (d.track() == CallRecorder.CALLER && frameOf(d) >= 100) {
+                d = new Delivery(d.track(), d.mediaTimestamp() + jump, d.samples(), d.arrival());
+            }
+            deliveries.add(d);
+        }
+
+        RecordingResult result = record("jump.wav", true, deliveries, CALL_SAMPLES);
+
+        short[] left = WavTestFiles.read(dir.resolve("jump.wav")).channel(0);
+        short[] expected = tone(CALLER_TONE, CALL_FRAMES);
+        Arrays.fill(expected, 100 * FRAME, 102 * FRAME, (short) 0);
+        assertSameSamples(left, expected, "left: two frames missing at the jump, the rest in place");
+        assertThat(result.resyncs()).isEqualTo(1);
+        assertThat(result.framesAccepted()).isEqualTo(498);
+    }
+
+    /** A clean call in which {@code track}'s frames {@code from..to-1} all arrive with frame {@code to-1}. */
+    private static List<Delivery> heldBack(int track, int from, int to) {
+        List<Delivery> deliveries = new ArrayList<>();
+        long release = (long) to * FRAME;
+        for (Delivery d : cleanCall(CALL_FRAMES)) {
+            boolean held = d.track() == track && frameOf(d) >= from && frameOf(d) < to;
+            deliveries.add(held ? d.arrivingAt(release) : d);
+        }
+        return deliveries;
     }
 
     @Test
@@ -248,17 +338,18 @@ class CallRecorderTest {
         RecordingResult result = record("restart.wav", true, deliveries, CALL_SAMPLES);
 
         short[] left = WavTestFiles.read(dir.resolve("restart.wav")).channel(0);
-        // Frames keep missing for the window plus one second (75 frames), then the leg is
-        // re-anchored on the frame that arrives: it ends "now", exactly where it belongs.
+        // Its first two frames land on timestamps already placed; the third, arriving at the
+        // sender's pace, shows the jump, and the leg is re-anchored on it: it ends "now", exactly
+        // where it belongs.
         assertThat(result.resyncs()).isEqualTo(1);
-        assertThat(result.tooLateFrames()).isEqualTo(75);
-        assertThat(ToneDetector.rms(left, 100 * FRAME, 75 * FRAME)).isZero();
+        assertThat(result.duplicateFrames()).isEqualTo(2);
+        assertThat(ToneDetector.rms(left, 100 * FRAME, 2 * FRAME)).isZero();
         short[] expected = new short[(int) CALL_SAMPLES];
         CALLER_TONE.fill(expected, 0, 100 * FRAME, 0);
-        for (int frame = 175; frame < CALL_FRAMES; frame++) {
+        for (int frame = 102; frame < CALL_FRAMES; frame++) {
             CALLER_TONE.fill(expected, frame * FRAME, FRAME, (long) (frame - 100) * FRAME);
         }
-        assertSameSamples(left, expected, "left, silent until the resync");
+        assertSameSamples(left, expected, "left, silent for two frames at the restart");
         assertThat(ToneDetector.relativePower(left, 4 * RATE, RATE, 440, RATE)).isGreaterThan(0.99);
     }
 
@@ -408,9 +499,13 @@ class CallRecorderTest {
      * every 20 ms tick of the simulated server clock in between, as the recorder thread would.
      */
     private static void play(CallRecorder recorder, List<Delivery> deliveries) {
+        play(recorder, deliveries, FRAME);
+    }
+
+    private static void play(CallRecorder recorder, List<Delivery> deliveries, long firstTick) {
         List<Delivery> byArrival = new ArrayList<>(deliveries);
         byArrival.sort(Comparator.comparingLong(Delivery::arrival));
-        long nextTick = FRAME;
+        long nextTick = firstTick;
         for (Delivery d : byArrival) {
             while (nextTick <= d.arrival()) {
                 recorder.advance(nextTick);

@@ -29,7 +29,7 @@ class TrackTimelineTest {
 
     @Test
     void aLateFrameStraddlingTheFlushPointKeepsItsUnwrittenTail() {
-        TrackTimeline track = new TrackTimeline(8_000, FRAME, 10 * FRAME, 8_000);
+        TrackTimeline track = new TrackTimeline(8_000, FRAME, 10 * FRAME, 8_000, 0);
         // Frame 1 arrives first, as it ends: it anchors the leg at [160, 320).
         assertThat(track.offer(FRAME, filled(1), 0, FRAME, 2 * FRAME)).isEqualTo(Placement.ACCEPTED);
         short[] head = new short[100];

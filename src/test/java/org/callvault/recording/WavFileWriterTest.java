@@ -57,6 +57,60 @@ class WavFileWriterTest {
     }
 
     @Test
+    void neverHoldsBackMoreThanAQuarterSecondOfAudioFromTheFile() throws Exception {
+        // At 8 kHz, 16 KiB of buffer would be a second of audio that a crash loses.
+        Path file = dir.resolve("narrowband.wav");
+        short[] tone = new ToneGenerator(8_000, 440, 12_000).generate(0, 8_000);
+        try (WavFileWriter writer = new WavFileWriter(file, 8_000, 1)) {
+            for (int frame = 0; frame < 50; frame++) {
+                writer.write(tone, frame * 160, 160);
+                long onDisk = Files.size(file) - 44;
+                assertThat(writer.dataBytes() - onDisk).as("bytes not yet in the file after frame " + frame)
+                        .isLessThanOrEqualTo(2 * 8_000 / 4);
+            }
+        }
+    }
+
+    @Test
+    void isReadableByTheServerOnly() throws Exception {
+        Path file = dir.resolve("private/2026/12/02/call.wav");
+        PrivateFiles.createDirectories(file.getParent());
+        try (WavFileWriter writer = new WavFileWriter(file, 8_000, 1)) {
+            writer.write(new short[160], 0, 160);
+        }
+
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())))
+                .isEqualTo("rwx------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("private")))).isEqualTo("rwx------");
+    }
+
+    @Test
+    void patchesAStretchAlreadyWrittenWithoutChangingTheLength() throws Exception {
+        Path file = dir.resolve("patched.wav");
+        short[] ones = new short[20_000];
+        Arrays.fill(ones, (short) 1);
+        short[] patch = new short[9_000];
+        Arrays.fill(patch, (short) 7);
+        try (WavFileWriter writer = new WavFileWriter(file, 44_100, 1)) {
+            writer.write(ones, 0, ones.length);
+            // Straddles what reached the file and what is still buffered.
+            writer.writeAt(10_000, patch, 0, patch.length);
+            short[] back = new short[9_000];
+            writer.readAt(10_000, back, 0, back.length);
+            assertThat(back).isEqualTo(patch);
+            assertThat(writer.samplesWritten()).isEqualTo(20_000);
+        }
+
+        short[] expected = ones.clone();
+        Arrays.fill(expected, 10_000, 19_000, (short) 7);
+        assertThat(WavTestFiles.read(file).samples()).isEqualTo(expected);
+        assertThat(Files.size(file)).isEqualTo(44 + 2 * 20_000);
+    }
+
+    @Test
     void declaresNoDataUntilFinishedSoACrashIsRecognisable() throws Exception {
         Path file = dir.resolve("open.wav");
         try (WavFileWriter writer = new WavFileWriter(file, 44_100, 1)) {

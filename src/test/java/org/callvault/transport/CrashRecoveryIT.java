@@ -57,12 +57,16 @@ class CrashRecoveryIT {
         WebClientSession admin = new WebClientSession(port);
         admin.signIn("admin", ADMIN_PASSWORD);
         Path file;
+        long answeredNanos;
+        long killedNanos;
         try (CallHarness call = new CallHarness(port, admin)) {
             callId = call.dial("Crash test");
+            answeredNanos = System.nanoTime(); // no later than the server answers
             call.answer();
             call.talk(440, 880);
             file = await().atMost(Duration.ofSeconds(20)).until(() -> findWav(recordings, callId),
                     f -> f != null && f.toFile().length() > 44 + 2 * 44_100 * 2);
+            killedNanos = System.nanoTime();
             server.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no header patch
         }
         long bytesOnDisk = Files.size(file);
@@ -72,6 +76,9 @@ class CrashRecoveryIT {
         assertThat(wav.declaredDataBytes()).isEqualTo(wav.fileBytes() - 44);
         assertThat(wav.fileBytes()).isBetween(bytesOnDisk - 1, bytesOnDisk);
         assertThat(wav.durationMs()).isGreaterThan(2000);
+        // The call lasted until the kill; what the file lacks of it is what the crash lost.
+        double lostMs = (killedNanos - answeredNanos) / 1e6 - wav.durationMs();
+        assertThat(lostMs).as("audio lost at the end of the file").isLessThan(1000);
         int middle = (int) (wav.frames() / 4);
         int length = (int) (wav.frames() / 2);
         assertThat(ToneDetector.relativePower(wav.samples(), middle, length, 440, 44_100)).isGreaterThan(0.3);
@@ -87,10 +94,13 @@ class CrashRecoveryIT {
             assertThat((double) recording.getLong("duration_ms")).isCloseTo(wav.durationMs(),
                     org.assertj.core.api.Assertions.within(1.0));
             ResultSet call = db.createStatement().executeQuery(
-                    "SELECT state, end_reason FROM calls WHERE id = '" + callId + "'");
+                    "SELECT state, end_reason, duration_ms, answered_at, ended_at FROM calls WHERE id = '" + callId + "'");
             assertThat(call.next()).isTrue();
             assertThat(call.getString("state")).isEqualTo("ENDED");
             assertThat(call.getString("end_reason")).isEqualTo("SERVER_RESTART");
+            // The restart took seconds; they are not talk time: the call is as long as its audio.
+            assertThat(call.getLong("duration_ms")).isEqualTo(recording.getLong("duration_ms"));
+            assertThat(call.getLong("ended_at") - call.getLong("answered_at")).isEqualTo(call.getLong("duration_ms"));
         }
     }
 

@@ -28,6 +28,13 @@ final class AgentConsoles implements CallObserver {
         consoles.remove(console);
     }
 
+    /** Queues the same text to every open console. */
+    void broadcast(String text) {
+        for (EventSession console : consoles) {
+            console.send(text);
+        }
+    }
+
     @Override
     public void callChanged(CallView call) {
         if (consoles.isEmpty()) {

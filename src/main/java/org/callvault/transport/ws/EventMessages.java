@@ -9,6 +9,7 @@ import org.callvault.call.CallView;
 import org.callvault.call.LegRole;
 import org.callvault.media.AudioFormat;
 import org.callvault.media.MediaFrame;
+import org.callvault.recording.RecordingStateChanged;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -159,6 +160,19 @@ final class EventMessages {
         message.put("leg", role.wireName());
         message.put("token", token);
         message.put("url", "/ws/media?token=" + token);
+        return write(message);
+    }
+
+    /** A recording stopped for lack of space or went on in a new part (see docs/protocol.md). */
+    String recording(RecordingStateChanged change) {
+        Map<String, Object> message = message("recording");
+        message.put("callId", change.callId());
+        message.put("recordingId", change.recordingId());
+        message.put("state", change.state().wireName());
+        message.put("part", change.part());
+        if (change.reason() != null) {
+            message.put("reason", change.reason());
+        }
         return write(message);
     }
 

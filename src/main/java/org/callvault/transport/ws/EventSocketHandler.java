@@ -7,10 +7,12 @@ import java.util.Optional;
 import org.callvault.call.CallException;
 import org.callvault.call.CallService;
 import org.callvault.media.AudioFormat;
+import org.callvault.recording.RecordingStateChanged;
 import org.callvault.system.CallVaultProperties;
 import org.callvault.system.ClientAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.socket.CloseStatus;
@@ -59,6 +61,12 @@ class EventSocketHandler implements WebSocketHandler {
         this.consoles = new AgentConsoles(messages);
         calls.addObserver(consoles);
         this.phoneRequiresLogin = properties.calls().phoneRequiresLogin();
+    }
+
+    /** Agents hear when a call's recording is interrupted (full disk) or resumed: see docs/protocol.md. */
+    @EventListener
+    void recordingChanged(RecordingStateChanged change) {
+        consoles.broadcast(messages.recording(change));
     }
 
     @Override

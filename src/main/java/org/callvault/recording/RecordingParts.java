@@ -1,0 +1,220 @@
+package org.callvault.recording;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
+
+import org.callvault.media.AudioFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One call's recording on the recorder thread, as one or more part files: {@code <call-id>.wav},
+ * then {@code <call-id>.part2.wav}, {@code .part3.wav} ... beside it.
+ *
+ * <p>A part is opened only while the recordings folder has its free-space floor. When a write
+ * fails (a full disk), the part is closed where it stands and its header set from what really
+ * reached the file ({@link WavRepair}), so it stays playable with its true length; the recording
+ * is then <em>partial</em> and, once a second, looks for space again: when the floor is back, the
+ * next part starts at that moment of the call (what came in between is lost, and only that). A
+ * recording that finds no space at its start waits the same way for its first part.
+ *
+ * <p>Each part has its own {@link CallRecorder} whose timeline starts when the part opened.
+ * Not thread-safe: the recorder thread owns it.
+ */
+public final class RecordingParts {
+
+    /** What the recording tells the world; called on the recorder thread, so it must not block. */
+    interface Listener {
+
+        /** Recording stopped: {@code part} is the part just closed (0 if none could be opened). */
+        void interrupted(int part, boolean diskFull, Exception cause);
+
+        /** Recording goes on in part {@code part}. */
+        void resumed(int part);
+    }
+
+    /** What the recording holds once the call is over. */
+    record Outcome(long firstPartSamples, long totalSamples, int parts, boolean partial, long framesAccepted,
+            long framesDropped, Exception error) {
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(RecordingParts.class);
+
+    private final Path firstPart;
+    private final AudioFormat format;
+    private final boolean stereo;
+    private final int windowMillis;
+    private final BooleanSupplier enoughSpace;
+    private final Listener listener;
+
+    private CallRecorder recorder;
+    private WavFileWriter writer;
+    private Path currentFile;
+    private long partStart;
+    private int parts;
+    private boolean partial;
+    private long firstPartSamples;
+    private long totalSamples;
+    private long framesAccepted;
+    private long framesDropped;
+    private long lastSpaceCheck;
+    private Exception lastError;
+
+    RecordingParts(Path firstPart, AudioFormat format, boolean stereo, int windowMillis, BooleanSupplier enoughSpace,
+            Listener listener) {
+        this.firstPart = firstPart;
+        this.format = format;
+        this.stereo = stereo;
+        this.windowMillis = windowMillis;
+        this.enoughSpace = enoughSpace;
+        this.listener = listener;
+    }
+
+    /** The file of part {@code part} (1-based) of the recording whose first part is {@code firstPart}. */
+    public static Path partFile(Path firstPart, int part) {
+        if (part == 1) {
+            return firstPart;
+        }
+        String name = firstPart.getFileName().toString();
+        String stem = name.endsWith(".wav") ? name.substring(0, name.length() - 4) : name;
+        return firstPart.resolveSibling(stem + ".part" + part + ".wav");
+    }
+
+    void start(long nowSample) {
+        if (!openNextPart(nowSample)) {
+            partial = true;
+            listener.interrupted(0, true, lastError);
+        }
+    }
+
+    void accept(int leg, long mediaTimestamp, short[] samples, int offset, int length, long nowSample) {
+        if (recorder == null) {
+            return;
+        }
+        try {
+            recorder.accept(leg, mediaTimestamp, samples, offset, length, nowSample - partStart);
+        }
+        catch (RuntimeException e) {
+            interrupt(e, nowSample, true);
+        }
+    }
+
+    void reanchor(int leg) {
+        if (recorder != null) {
+            recorder.reanchor(leg);
+        }
+    }
+
+    /** Pushes the current part forward, or, while interrupted, looks for space once a second. */
+    void advance(long nowSample) {
+        if (recorder != null) {
+            try {
+                recorder.advance(nowSample - partStart);
+            }
+            catch (RuntimeException e) {
+                interrupt(e, nowSample, true);
+            }
+        }
+        else if (nowSample - lastSpaceCheck >= format.sampleRate() && openNextPart(nowSample)) {
+            log.warn("Recording {} resumed in part {}", firstPart, parts);
+            listener.resumed(parts);
+        }
+    }
+
+    Outcome finish(long endSample) {
+        if (recorder != null) {
+            try {
+                RecordingResult result = recorder.finish(Math.max(0, endSample - partStart));
+                closed(result.samples(), result);
+            }
+            catch (RuntimeException e) {
+                interrupt(e, endSample, false);
+            }
+        }
+        Exception error = parts == 0 ? (lastError != null ? lastError : new IOException("No space to record " + firstPart))
+                : null;
+        return new Outcome(firstPartSamples, totalSamples, parts, partial, framesAccepted, framesDropped, error);
+    }
+
+    private boolean openNextPart(long nowSample) {
+        lastSpaceCheck = nowSample;
+        if (!enoughSpace.getAsBoolean()) {
+            return false;
+        }
+        Path file = partFile(firstPart, parts + 1);
+        try {
+            PrivateFiles.createDirectories(file.getParent());
+            WavFileWriter opened = new WavFileWriter(file, format.sampleRate(), stereo ? 2 : 1);
+            recorder = new CallRecorder(format, stereo, opened, windowMillis);
+            writer = opened;
+            currentFile = file;
+            partStart = nowSample;
+            parts++;
+            return true;
+        }
+        catch (IOException | RuntimeException e) {
+            log.error("Cannot open recording file {}", file, e);
+            lastError = e;
+            deleteEmpty(file);
+            return false;
+        }
+    }
+
+    /** A write failed: the part ends here, playable with what it holds. */
+    private void interrupt(Exception cause, long nowSample, boolean tell) {
+        boolean diskFull = isNoSpace(cause) || !enoughSpace.getAsBoolean();
+        log.error("Recording {} interrupted ({}); what it holds is kept and it resumes when space returns", currentFile,
+                diskFull ? "disk full" : "write failed", cause);
+        RecordingResult progress = recorder.progress();
+        writer.abandon();
+        long samples = 0;
+        try {
+            samples = WavRepair.repair(currentFile).samples();
+        }
+        catch (IOException | RuntimeException e) {
+            log.error("Cannot close recording part {} cleanly", currentFile, e);
+        }
+        closed(samples, progress);
+        partial = true;
+        lastError = cause;
+        lastSpaceCheck = nowSample;
+        if (tell) {
+            listener.interrupted(parts, diskFull, cause);
+        }
+    }
+
+    private void closed(long samples, RecordingResult result) {
+        if (parts == 1) {
+            firstPartSamples = samples;
+        }
+        totalSamples += samples;
+        framesAccepted += result.framesAccepted();
+        framesDropped += result.tooLateFrames() + result.tooEarlyFrames();
+        recorder = null;
+        writer = null;
+    }
+
+    private static void deleteEmpty(Path file) {
+        try {
+            if (Files.isRegularFile(file) && Files.size(file) <= WavHeader.SIZE) {
+                Files.delete(file);
+            }
+        }
+        catch (IOException ignored) {
+            // the next attempt reports its own failure
+        }
+    }
+
+    static boolean isNoSpace(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && (message.contains("No space left") || message.contains("Disk quota exceeded")
+                    || message.contains("not enough space"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,123 @@
+package org.callvault.tools;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.callvault.call.CallSearchIndex;
+import org.callvault.recording.RecordingSidecar;
+import org.callvault.recording.RecordingStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code --callvault.tools.rebuild-library=true}: after a lost database, puts back a call row and a
+ * recording row for every recording sidecar ({@code <call-id>.json}) in the recordings folder,
+ * then lets the server start as usual. Rows that already exist are left alone, so running it twice
+ * changes nothing. Runs before the web server opens and before crash recovery.
+ */
+@Component
+class LibraryRebuild implements SmartInitializingSingleton {
+
+    private static final Logger log = LoggerFactory.getLogger(LibraryRebuild.class);
+
+    private final JdbcClient jdbc;
+    private final CallSearchIndex searchIndex;
+    private final RecordingStore store;
+    private final JsonMapper json;
+    private final boolean enabled;
+
+    LibraryRebuild(JdbcClient jdbc, CallSearchIndex searchIndex, RecordingStore store, JsonMapper json,
+            Environment environment) {
+        this.jdbc = jdbc;
+        this.searchIndex = searchIndex;
+        this.store = store;
+        this.json = json;
+        this.enabled = environment.getProperty("callvault.tools.rebuild-library", Boolean.class, false);
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        if (!enabled) {
+            return;
+        }
+        int rebuilt = 0;
+        int skipped = 0;
+        for (Path sidecar : sidecars()) {
+            try {
+                if (rebuild(RecordingSidecar.read(sidecar, json))) {
+                    rebuilt++;
+                }
+                else {
+                    skipped++;
+                }
+            }
+            catch (IOException | RuntimeException e) {
+                log.error("Could not rebuild the library row of {}", sidecar, e);
+            }
+        }
+        log.warn("Library rebuilt from {}: {} recordings put back, {} already listed", store.root(), rebuilt, skipped);
+    }
+
+    private List<Path> sidecars() {
+        try (Stream<Path> files = Files.walk(store.root(), 4)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".json"))
+                    .filter(p -> !p.startsWith(store.root().resolve("mic-tests")))
+                    .filter(Files::isRegularFile).sorted().toList();
+        }
+        catch (IOException e) {
+            throw new IllegalStateException("Cannot read the recordings folder " + store.root(), e);
+        }
+    }
+
+    private boolean rebuild(RecordingSidecar r) {
+        if (jdbc.sql("SELECT COUNT(*) FROM recordings WHERE id = :id").param("id", r.recordingId()).query(Long.class)
+                .single() > 0) {
+            return false;
+        }
+        Path wav = store.resolve(r.path());
+        if (!Files.isRegularFile(wav)) {
+            log.warn("Sidecar of recording {} names {}, which is missing; skipped", r.recordingId(), wav);
+            return false;
+        }
+        if (jdbc.sql("SELECT COUNT(*) FROM calls WHERE id = :id").param("id", r.callId()).query(Long.class)
+                .single() == 0) {
+            long created = r.createdAt() != null ? r.createdAt() : r.recordedAt();
+            Long answered = r.answeredAt() != null ? r.answeredAt() : created;
+            jdbc.sql("""
+                    INSERT INTO calls (id, state, caller_name, caller_number, agent_username, created_at, answered_at,
+                                       ended_at, end_reason, duration_ms)
+                    VALUES (:id, 'ENDED', :name, :number, :agent, :created, :answered, :ended, :reason, :duration)
+                    """)
+                    .param("id", r.callId()).param("name", r.callerName()).param("number", r.callerNumber())
+                    .param("agent", r.agent()).param("created", created).param("answered", answered)
+                    .param("ended", r.endedAt() != null ? r.endedAt() : answered + r.durationMs())
+                    .param("reason", r.endReason() != null ? r.endReason() : "SERVER_RESTART")
+                    .param("duration", r.endedAt() != null ? r.endedAt() - answered : r.durationMs())
+                    .update();
+            searchIndex.add(r.callId(), r.callerName(), r.callerNumber());
+        }
+        jdbc.sql("""
+                INSERT INTO recordings (id, call_id, path, format, sample_rate, channels, status, duration_ms,
+                                        size_bytes, sha256, repaired, created_at, finished_at, partial, parts)
+                VALUES (:id, :call, :path, :format, :rate, :channels, 'COMPLETE', :duration, :size, :sha, :repaired,
+                        :created, :finished, :partial, :parts)
+                """)
+                .param("id", r.recordingId()).param("call", r.callId()).param("path", r.path())
+                .param("format", r.format()).param("rate", r.sampleRate()).param("channels", r.channels())
+                .param("duration", r.durationMs()).param("size", r.sizeBytes()).param("sha", r.sha256())
+                .param("repaired", r.repaired())
+                .param("created", r.answeredAt() != null ? r.answeredAt() : r.recordedAt())
+                .param("finished", r.recordedAt()).param("partial", r.partial()).param("parts", Math.max(1, r.parts()))
+                .update();
+        return true;
+    }
+}
