@@ -136,7 +136,7 @@ class RecordingDiskFullIT {
             JsonNode api = json.readTree(admin.get("/api/recordings/" + row.id()).body()).path("recording");
             assertThat(api.path("partial").asBoolean()).isTrue();
             assertThat(api.path("parts").asInt()).isEqualTo(2);
-            assertThat(api.path("status").asString()).isEqualTo("COMPLETE");
+            assertThat(api.path("status").asString()).isEqualTo("complete");
             assertThat(admin.getBytes("/api/recordings/" + row.id() + "/audio", Map.of()).body())
                     .hasSize((int) first.fileBytes());
             assertThat(admin.getBytes("/api/recordings/" + row.id() + "/audio?part=2", Map.of()).body())
