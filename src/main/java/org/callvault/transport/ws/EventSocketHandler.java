@@ -1,5 +1,6 @@
 package org.callvault.transport.ws;
 
+import java.net.InetSocketAddress;
 import java.security.Principal;
 import java.util.List;
 import java.util.Optional;
@@ -7,6 +8,7 @@ import java.util.Optional;
 import org.callvault.call.CallException;
 import org.callvault.call.CallService;
 import org.callvault.media.AudioFormat;
+import org.callvault.media.TrafficPolicer;
 import org.callvault.system.CallVaultProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +38,8 @@ class EventSocketHandler implements WebSocketHandler {
 
     /** Stands for a binary message, which the event socket does not accept. */
     private static final String BINARY = new String("<binary>");
+    /** Close code of an anonymous socket over its address's share (docs/protocol.md). */
+    static final int CLOSE_TOO_MANY_SOCKETS = 4429;
 
     private final CallService calls;
     private final AudioFormat format;
@@ -43,16 +47,29 @@ class EventSocketHandler implements WebSocketHandler {
     private final AgentConsoles consoles;
     private final boolean phoneRequiresLogin;
     private final Scheduler signaling;
+    private final AnonymousSockets anonymous;
+    private final ServerChannels channels;
+    private final long messageCostNanos;
+    private final long messageBurstNanos;
+    /** Dropped messages within {@link TrafficPolicer#ABUSE_WINDOW_NANOS} that close the socket. */
+    private final int abusiveDrops;
 
     EventSocketHandler(CallService calls, AudioFormat format, JsonMapper json, CallVaultProperties properties,
-            SignalingThreads signaling) {
+            SignalingThreads signaling, ServerChannels channels) {
         this.calls = calls;
+        this.channels = channels;
         this.signaling = signaling.scheduler();
         this.format = format;
         this.messages = new EventMessages(json);
         this.consoles = new AgentConsoles(messages);
         calls.addObserver(consoles);
         this.phoneRequiresLogin = properties.calls().phoneRequiresLogin();
+        CallVaultProperties.Sockets limits = properties.sockets();
+        this.anonymous = new AnonymousSockets(limits.anonymousPerAddress());
+        this.messageCostNanos = 1_000_000_000L / limits.messagesPerSecond();
+        this.messageBurstNanos = messageCostNanos * limits.messageBurst();
+        // Sustained abuse: dropping as many again as the rate allows over the whole window.
+        this.abusiveDrops = (int) (limits.messagesPerSecond() * (TrafficPolicer.ABUSE_WINDOW_NANOS / 1_000_000_000L));
     }
 
     @Override
@@ -62,8 +79,7 @@ class EventSocketHandler implements WebSocketHandler {
             return socket.close(new CloseStatus(4403, "cross-origin socket refused"));
         }
         String role = UriComponentsBuilder.fromUri(handshake.getUri()).build().getQueryParams().getFirst("role");
-        String address = handshake.getRemoteAddress() == null ? "unknown"
-                : handshake.getRemoteAddress().getAddress().getHostAddress();
+        String address = clientAddress(handshake);
         return handshake.getPrincipal().map(Optional::of).defaultIfEmpty(Optional.empty()).flatMap(principal -> {
             boolean wantsAgent = "agent".equals(role);
             if (wantsAgent && !isAgent(principal.orElse(null))) {
@@ -73,8 +89,31 @@ class EventSocketHandler implements WebSocketHandler {
                 return socket.close(new CloseStatus(4403, "sign in to use the phone"));
             }
             String user = principal.map(Principal::getName).orElse(null);
-            return serve(new EventSession(socket, wantsAgent, user, address, messages));
+            if (principal.isPresent()) {
+                return serve(session(socket, wantsAgent, user, address));
+            }
+            if (!anonymous.tryOpen(address)) {
+                return socket.close(new CloseStatus(CLOSE_TOO_MANY_SOCKETS, "too many sockets from this address"));
+            }
+            return serve(session(socket, wantsAgent, null, address))
+                    .doFinally(signal -> anonymous.closed(address));
         });
+    }
+
+    private EventSession session(WebSocketSession socket, boolean agent, String user, String address) {
+        return new EventSession(socket, channels.bounded(socket, OutboundBound.EVENTS), agent, user, address, messages);
+    }
+
+    /**
+     * The handshake's client address. A forwarded address (server.forward-headers-strategy) is
+     * unresolved: it has a host string but no {@code InetAddress}.
+     */
+    private static String clientAddress(HandshakeInfo handshake) {
+        InetSocketAddress remote = handshake.getRemoteAddress();
+        if (remote == null) {
+            return "unknown";
+        }
+        return remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
     }
 
     private Mono<Void> serve(EventSession session) {
@@ -84,8 +123,11 @@ class EventSocketHandler implements WebSocketHandler {
         session.send(messages.welcome(session.agent ? "agent" : "caller", session.user, format,
                 session.agent ? calls.liveCalls() : List.of()));
 
-        // Read the text on the network thread: the frame's buffer is released once this step returns.
+        // Police and read the text on the network thread: the frame's buffer is released once this
+        // step returns, and a flood of messages must not cost a signaling task (nor a query) each.
+        TrafficPolicer policer = new TrafficPolicer(messageBurstNanos, abusiveDrops, System.nanoTime());
         Mono<Void> in = session.socket.receive()
+                .filter(message -> admit(session, policer))
                 .map(message -> message.getType() == WebSocketMessage.Type.TEXT ? message.getPayloadAsText() : BINARY)
                 .concatMap(text -> Mono.fromRunnable(() -> onMessage(session, text)).subscribeOn(signaling))
                 .then();
@@ -97,6 +139,23 @@ class EventSocketHandler implements WebSocketHandler {
             session.complete();
             signaling.schedule(() -> calls.partyDetached(session));
         });
+    }
+
+    /** Drops a message over the socket's rate: one {@code rate_limited} per run of drops, 1008 if it goes on. */
+    private boolean admit(EventSession session, TrafficPolicer policer) {
+        if (policer.admit(messageCostNanos, System.nanoTime())) {
+            session.rateLimitWarned = false;
+            return true;
+        }
+        if (policer.abusive()) {
+            session.socket.close(CloseStatus.POLICY_VIOLATION.withReason("too many messages")).subscribe();
+        }
+        else if (!session.rateLimitWarned) {
+            session.rateLimitWarned = true;
+            session.send(messages.error("rate_limited",
+                    "Too many messages; this one and more were dropped unread. Slow down.", null, null));
+        }
+        return false;
     }
 
     private void onMessage(EventSession session, String text) {
