@@ -42,7 +42,7 @@ final class EventSession implements CallParty {
     private int sentWhileUnwritable;
     private boolean closingAsStalled;
     /** Read and written only by the socket's network thread (inbound policing). */
-    boolean rateLimitWarned;
+    long lastRateLimitWarning;
 
     EventSession(WebSocketSession socket, Channel channel, boolean agent, String user, String address,
             EventMessages messages) {

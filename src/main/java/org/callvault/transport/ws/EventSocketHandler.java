@@ -141,17 +141,17 @@ class EventSocketHandler implements WebSocketHandler {
         });
     }
 
-    /** Drops a message over the socket's rate: one {@code rate_limited} per run of drops, 1008 if it goes on. */
+    /** Drops a message over the socket's rate: at most one {@code rate_limited} a second, 1008 if it goes on. */
     private boolean admit(EventSession session, TrafficPolicer policer) {
-        if (policer.admit(messageCostNanos, System.nanoTime())) {
-            session.rateLimitWarned = false;
+        long now = System.nanoTime();
+        if (policer.admit(messageCostNanos, now)) {
             return true;
         }
         if (policer.abusive()) {
             session.socket.close(CloseStatus.POLICY_VIOLATION.withReason("too many messages")).subscribe();
         }
-        else if (!session.rateLimitWarned) {
-            session.rateLimitWarned = true;
+        else if (session.lastRateLimitWarning == 0 || now - session.lastRateLimitWarning > 1_000_000_000L) {
+            session.lastRateLimitWarning = now;
             session.send(messages.error("rate_limited",
                     "Too many messages; this one and more were dropped unread. Slow down.", null, null));
         }
