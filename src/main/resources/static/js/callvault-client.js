@@ -203,8 +203,12 @@ export function describeServerError(message, calls) {
       return call && call.agent ? `Too late: ${call.agent} answered this call first.` : 'Too late: another agent answered this call first.';
     case 'busy':
       return 'You already have a call in progress.';
+    case 'lines_busy':
+      return 'All lines are busy. Try again in a moment.';
     case 'rate_limited':
-      return 'Too many calls from this address. Wait a minute and try again.';
+      return message.ref === 'dial' || !message.message
+        ? 'Too many calls from this address. Wait a minute and try again.'
+        : message.message;
     case 'invalid_token':
       return 'The previous call could not be resumed; it is over.';
     case 'forbidden':
