@@ -93,7 +93,8 @@ class MediaSocketHandler implements WebSocketHandler {
         TrafficPolicer policer = new TrafficPolicer(burstNanos, abusiveDrops, System.nanoTime());
         Mono<Void> in = socket.receive().doOnNext(message -> {
             // Before anything else, so a flood costs neither a copy nor a check nor the listener.
-            if (!policer.admit(cost(message.getPayload().readableByteCount()), System.nanoTime())) {
+            long now = System.nanoTime();
+            if (!policer.admit(cost(message.getPayload().readableByteCount()), now)) {
                 policed.increment();
                 if (policer.abusive()) {
                     checker.closeForFlood();
@@ -114,7 +115,7 @@ class MediaSocketHandler implements WebSocketHandler {
             }
             checker.accepted();
             received.increment();
-            attachment.bridge().receive(track, frame, System.nanoTime());
+            attachment.bridge().receive(track, frame, now);
         }).then();
         Mono<Void> out = socket.send(sink.messages().map(message -> message instanceof byte[] frame
                 ? socket.binaryMessage(f -> f.wrap(frame)) : socket.textMessage((String) message)));
