@@ -43,6 +43,7 @@ final class EventSession implements CallParty {
     private boolean closingAsStalled;
     /** Read and written only by the socket's network thread (inbound policing). */
     long lastRateLimitWarning;
+    boolean closingForFlood;
 
     EventSession(WebSocketSession socket, Channel channel, boolean agent, String user, String address,
             EventMessages messages) {

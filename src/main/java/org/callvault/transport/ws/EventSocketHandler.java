@@ -148,7 +148,10 @@ class EventSocketHandler implements WebSocketHandler {
             return true;
         }
         if (policer.abusive()) {
-            session.socket.close(CloseStatus.POLICY_VIOLATION.withReason("too many messages")).subscribe();
+            if (!session.closingForFlood) {
+                session.closingForFlood = true;
+                session.socket.close(CloseStatus.POLICY_VIOLATION.withReason("too many messages")).subscribe();
+            }
         }
         else if (session.lastRateLimitWarning == 0 || now - session.lastRateLimitWarning > 1_000_000_000L) {
             session.lastRateLimitWarning = now;
