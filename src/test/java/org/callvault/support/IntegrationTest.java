@@ -20,7 +20,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "callvault.admin.password=" + IntegrationTest.ADMIN_PASSWORD, "callvault.calls.ring-timeout=3s",
         "callvault.calls.leg-grace-period=1s", "callvault.calls.dials-per-minute=1000",
-        "callvault.calls.max-ringing=1000", "callvault.sockets.anonymous-per-address=1000" })
+        "callvault.calls.max-ringing=1000", "callvault.sockets.anonymous-per-address=1000",
+        "callvault.mic-tests.per-address-per-minute=1000" })
 public abstract class IntegrationTest {
 
     public static final String ADMIN_PASSWORD = "integration-admin-pass";
