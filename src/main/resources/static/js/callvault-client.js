@@ -203,8 +203,12 @@ export function describeServerError(message, calls) {
       return call && call.agent ? `Too late: ${call.agent} answered this call first.` : 'Too late: another agent answered this call first.';
     case 'busy':
       return 'You already have a call in progress.';
+    case 'lines_busy':
+      return 'All lines are busy. Try again in a moment.';
     case 'rate_limited':
-      return 'Too many calls from this address. Wait a minute and try again.';
+      return message.ref === 'dial' || !message.message
+        ? 'Too many calls from this address. Wait a minute and try again.'
+        : message.message;
     case 'unavailable':
       return 'The service cannot take new calls right now. Try again in a moment.';
     case 'invalid_token':

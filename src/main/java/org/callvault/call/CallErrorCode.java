@@ -7,6 +7,8 @@ public enum CallErrorCode {
     INVALID_STATE("invalid_state"),
     ALREADY_ANSWERED("already_answered"),
     BUSY("busy"),
+    /** Too many calls are ringing already ({@code callvault.calls.max-ringing}). */
+    LINES_BUSY("lines_busy"),
     RATE_LIMITED("rate_limited"),
     INVALID_TOKEN("invalid_token"),
     /** The leg already has a media channel open (close code 4409 on the media socket). */

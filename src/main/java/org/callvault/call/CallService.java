@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
 
@@ -55,6 +56,9 @@ public class CallService {
     private final Duration ringTimeout;
     private final Duration gracePeriod;
     private volatile boolean stopping;
+    /** Calls in RINGING, reserved before the row is written so concurrent dials cannot overshoot. */
+    private final AtomicInteger ringing = new AtomicInteger();
+    private final int maxRinging;
 
     public CallService(CallRepository repository, PersistenceQueue writes, DatabaseAvailability database,
             RecordingService recordings, DialRateLimiter dialLimiter, Clock clock, CallVaultProperties properties) {
@@ -66,6 +70,7 @@ public class CallService {
         this.clock = clock;
         this.ringTimeout = properties.calls().ringTimeout();
         this.gracePeriod = properties.calls().legGracePeriod();
+        this.maxRinging = properties.calls().maxRinging();
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread thread = new Thread(r, "call-timers");
             thread.setDaemon(true);
@@ -102,6 +107,11 @@ public class CallService {
         }
         if (!dialLimiter.tryAcquire(callerAddress)) {
             throw new CallException(CallErrorCode.RATE_LIMITED, null, "Too many calls from this address; wait a minute");
+        }
+        if (ringing.incrementAndGet() > maxRinging) {
+            ringing.decrementAndGet();
+            throw new CallException(CallErrorCode.LINES_BUSY, null,
+                    "All lines are busy (" + maxRinging + " calls ringing); try again in a moment");
         }
         Call call = new Call(callerName, callerNumber, callerAddress, clock.instant());
         CallView view;
@@ -318,6 +328,9 @@ public class CallService {
     private CallView moveTo(Call call, CallState target, EndReason reason) {
         if (!call.state.canMoveTo(target)) {
             throw new IllegalStateException("Illegal transition " + call.state + " -> " + target);
+        }
+        if (call.state == CallState.RINGING) {
+            ringing.decrementAndGet(); // every way out of RINGING passes here
         }
         call.state = target;
         if (target.isTerminal()) {

@@ -11,6 +11,7 @@ import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -25,7 +26,10 @@ public record CallVaultProperties(
         @Valid @NotNull @DefaultValue Recordings recordings,
         @Valid @NotNull @DefaultValue Calls calls,
         @Valid @NotNull @DefaultValue Security security,
-        @Valid @NotNull @DefaultValue Retention retention) {
+        @Valid @NotNull @DefaultValue Retention retention,
+        @Valid @NotNull @DefaultValue Sockets sockets,
+        @Valid @NotNull @DefaultValue Media media,
+        @Valid @NotNull @DefaultValue MicTests micTests) {
 
     /**
      * @param days delete recordings older than this many days; 0 keeps them for ever (the default)
@@ -72,12 +76,56 @@ public record CallVaultProperties(
      * @param legGracePeriod    a leg whose socket dropped may come back within this
      * @param phoneRequiresLogin when true, /phone and its sockets need a signed-in user
      * @param dialsPerMinute    call attempts allowed per client address and minute
+     * @param maxRinging        calls that may ring at once, all callers together; a dial over it
+     *                          is refused at once ({@code lines_busy})
      */
     public record Calls(
             @NotNull @DefaultValue("30s") Duration ringTimeout,
             @NotNull @DefaultValue("5s") Duration legGracePeriod,
             @DefaultValue("false") boolean phoneRequiresLogin,
-            @Min(1) @DefaultValue("20") int dialsPerMinute) {
+            @Min(1) @DefaultValue("20") int dialsPerMinute,
+            @Min(1) @DefaultValue("50") int maxRinging) {
+    }
+
+    /**
+     * Limits of the event sockets ({@code /ws/events}), which callers open without signing in.
+     *
+     * @param anonymousPerAddress event sockets without a signed-in user per client address; more are
+     *                            closed with 4429
+     * @param messagesPerSecond   messages a socket may send per second, on average; the excess is
+     *                            dropped unread (answered once with {@code rate_limited})
+     * @param messageBurst        messages a socket may send at once above that rate
+     */
+    public record Sockets(
+            @Min(1) @DefaultValue("20") int anonymousPerAddress,
+            @Min(1) @DefaultValue("20") int messagesPerSecond,
+            @Min(1) @DefaultValue("40") int messageBurst) {
+    }
+
+    /**
+     * Policing of the media sockets: a leg may send audio at real time, plus a burst.
+     *
+     * @param burst audio a leg may send ahead of real time (e.g. the backlog after a network stall);
+     *              frames beyond it are dropped and counted. At least as long as the lateness the
+     *              recorder keeps, so a leg catching up after a stall loses nothing.
+     */
+    public record Media(@NotNull @DefaultValue("3s") Duration burst) {
+    }
+
+    /**
+     * "Test 5s recording" uploads, which anonymous phone pages may make.
+     *
+     * @param perAddressPerMinute uploads per client address and minute
+     * @param perSessionPerMinute uploads per browser session and minute
+     * @param maxTotalSize        all kept tests together; the oldest are deleted to make room
+     * @param minFreeDisk         uploads are refused (507) while the recordings disk has less
+     *                            usable space than this, so tests never take the space calls need
+     */
+    public record MicTests(
+            @Min(1) @DefaultValue("10") int perAddressPerMinute,
+            @Min(1) @DefaultValue("5") int perSessionPerMinute,
+            @NotNull @DefaultValue("50MB") DataSize maxTotalSize,
+            @NotNull @DefaultValue("1GB") DataSize minFreeDisk) {
     }
 
     /**

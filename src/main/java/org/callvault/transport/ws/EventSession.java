@@ -1,6 +1,9 @@
 package org.callvault.transport.ws;
 
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
+
+import io.netty.channel.Channel;
 
 import org.callvault.call.CallParty;
 import org.callvault.call.CallView;
@@ -9,15 +12,23 @@ import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketSession;
 
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
  * One open event socket: a caller's phone or an agent's console. Outbound messages go through a
- * bounded queue; a console that stops reading is closed rather than allowed to fill the heap.
+ * bounded queue, and the channel's outbound is bounded too ({@link OutboundBound#EVENTS}): a console
+ * that stops reading is closed (1008) once {@link #UNWRITABLE_SENDS} more messages were queued
+ * while its channel was full, rather than piling up thousands of stale events for it. Events are
+ * not dropped one by one: a console that missed one would show a wrong call list; one that
+ * reconnects gets the whole list in its {@code welcome}.
  */
 final class EventSession implements CallParty {
 
     private static final int OUTBOUND_QUEUE = 512;
+    /** Messages queued beyond a full channel before the socket is closed as not reading. */
+    static final int UNWRITABLE_SENDS = 32;
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     final WebSocketSession socket;
     final boolean agent;
@@ -27,8 +38,15 @@ final class EventSession implements CallParty {
     private final EventMessages messages;
     private final Sinks.Many<String> outbound = Sinks.many().unicast()
             .onBackpressureBuffer(new ArrayBlockingQueue<>(OUTBOUND_QUEUE));
+    /** Null outside Reactor Netty. */
+    private final Channel channel;
+    private int sentWhileUnwritable;
+    private boolean closingAsStalled;
+    /** Read and written only by the socket's network thread (inbound policing). */
+    long lastRateLimitWarning;
+    boolean closingForFlood;
 
-    EventSession(WebSocketSession socket, boolean agent, String user, String address, String owner,
+    EventSession(WebSocketSession socket, Channel channel, boolean agent, String user, String address, String owner,
             EventMessages messages) {
         this.socket = socket;
         this.agent = agent;
@@ -36,6 +54,7 @@ final class EventSession implements CallParty {
         this.address = address;
         this.owner = owner;
         this.messages = messages;
+        this.channel = channel;
     }
 
     Flux<String> outbound() {
@@ -43,9 +62,33 @@ final class EventSession implements CallParty {
     }
 
     synchronized void send(String text) {
+        if (closingAsStalled) {
+            return;
+        }
+        if (channel != null && !channel.isWritable()) {
+            if (++sentWhileUnwritable > UNWRITABLE_SENDS) {
+                closeAsStalled();
+                return;
+            }
+        }
+        else {
+            sentWhileUnwritable = 0;
+        }
         Sinks.EmitResult result = outbound.tryEmitNext(text);
         if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
-            socket.close(CloseStatus.POLICY_VIOLATION.withReason("not reading its messages")).subscribe();
+            closeAsStalled();
+        }
+    }
+
+    /**
+     * The close frame waits behind what is in flight; a client that never reads again would hold
+     * the connection for ever, so the channel is dropped if it has not closed a few seconds later.
+     */
+    private void closeAsStalled() {
+        closingAsStalled = true;
+        socket.close(CloseStatus.POLICY_VIOLATION.withReason("not reading its messages")).subscribe();
+        if (channel != null) {
+            Mono.delay(CLOSE_TIMEOUT).subscribe(tick -> channel.close());
         }
     }
 

@@ -1,5 +1,6 @@
 package org.callvault.transport.ws;
 
+import java.net.InetSocketAddress;
 import java.security.Principal;
 import java.util.List;
 import java.util.Optional;
@@ -8,6 +9,7 @@ import org.callvault.call.CallException;
 import org.callvault.call.CallService;
 import org.callvault.media.AudioFormat;
 import org.callvault.recording.RecordingStateChanged;
+import org.callvault.media.TrafficPolicer;
 import org.callvault.system.CallVaultProperties;
 import org.callvault.system.ClientAddress;
 import org.slf4j.Logger;
@@ -39,6 +41,8 @@ class EventSocketHandler implements WebSocketHandler {
 
     /** Stands for a binary message, which the event socket does not accept. */
     private static final String BINARY = new String("<binary>");
+    /** Close code of an anonymous socket over its address's share (docs/protocol.md). */
+    static final int CLOSE_TOO_MANY_SOCKETS = 4429;
 
     /** Stands for a text message over the limit, which is never decoded. */
     private static final String TOO_LARGE = new String("<too large>");
@@ -50,17 +54,30 @@ class EventSocketHandler implements WebSocketHandler {
     private final boolean phoneRequiresLogin;
     private final Scheduler signaling;
     private final OpenSockets openSockets;
+    private final AnonymousSockets anonymous;
+    private final ServerChannels channels;
+    private final long messageCostNanos;
+    private final long messageBurstNanos;
+    /** Dropped messages within {@link TrafficPolicer#ABUSE_WINDOW_NANOS} that close the socket. */
+    private final int abusiveDrops;
 
     EventSocketHandler(CallService calls, AudioFormat format, JsonMapper json, CallVaultProperties properties,
-            SignalingThreads signaling, OpenSockets openSockets) {
+            SignalingThreads signaling, OpenSockets openSockets, ServerChannels channels) {
         this.calls = calls;
         this.openSockets = openSockets;
+        this.channels = channels;
         this.signaling = signaling.scheduler();
         this.format = format;
         this.messages = new EventMessages(json);
         this.consoles = new AgentConsoles(messages);
         calls.addObserver(consoles);
         this.phoneRequiresLogin = properties.calls().phoneRequiresLogin();
+        CallVaultProperties.Sockets limits = properties.sockets();
+        this.anonymous = new AnonymousSockets(limits.anonymousPerAddress());
+        this.messageCostNanos = 1_000_000_000L / limits.messagesPerSecond();
+        this.messageBurstNanos = messageCostNanos * limits.messageBurst();
+        // Sustained abuse: dropping as many again as the rate allows over the whole window.
+        this.abusiveDrops = (int) (limits.messagesPerSecond() * (TrafficPolicer.ABUSE_WINDOW_NANOS / 1_000_000_000L));
     }
 
     /** Agents hear when a call's recording is interrupted (full disk) or resumed: see docs/protocol.md. */
@@ -86,9 +103,23 @@ class EventSocketHandler implements WebSocketHandler {
                 return socket.close(new CloseStatus(4403, "sign in to use the phone"));
             }
             String user = principal.map(Principal::getName).orElse(null);
-            return serve(new EventSession(socket, wantsAgent, user, address, owner(wantsAgent, user, handshake), messages));
+            if (principal.isPresent()) {
+                return serve(session(socket, wantsAgent, user, address, handshake));
+            }
+            if (!anonymous.tryOpen(address)) {
+                return socket.close(new CloseStatus(CLOSE_TOO_MANY_SOCKETS, "too many sockets from this address"));
+            }
+            return serve(session(socket, wantsAgent, null, address, handshake))
+                    .doFinally(signal -> anonymous.closed(address));
         });
     }
+
+    private EventSession session(WebSocketSession socket, boolean agent, String user, String address,
+            HandshakeInfo handshake) {
+        return new EventSession(socket, channels.bounded(socket, OutboundBound.EVENTS), agent, user, address,
+                owner(agent, user, handshake), messages);
+    }
+
 
     private Mono<Void> serve(EventSession session) {
         if (session.agent) {
@@ -98,8 +129,11 @@ class EventSocketHandler implements WebSocketHandler {
         session.send(messages.welcome(session.agent ? "agent" : "caller", session.user, format,
                 session.agent ? calls.liveCalls() : List.of()));
 
-        // Read the text on the network thread: the frame's buffer is released once this step returns.
+        // Police and read the text on the network thread: the frame's buffer is released once this
+        // step returns, and a flood of messages must not cost a signaling task (nor a query) each.
+        TrafficPolicer policer = new TrafficPolicer(messageBurstNanos, abusiveDrops, System.nanoTime());
         Mono<Void> in = session.socket.receive()
+                .filter(message -> admit(session, policer))
                 .map(message -> message.getType() != WebSocketMessage.Type.TEXT ? BINARY
                         : message.getPayload().readableByteCount() > EventMessages.MAX_TEXT_BYTES ? TOO_LARGE
                         : message.getPayloadAsText())
@@ -114,6 +148,26 @@ class EventSocketHandler implements WebSocketHandler {
             session.complete();
             signaling.schedule(() -> calls.partyDetached(session));
         });
+    }
+
+    /** Drops a message over the socket's rate: at most one {@code rate_limited} a second, 1008 if it goes on. */
+    private boolean admit(EventSession session, TrafficPolicer policer) {
+        long now = System.nanoTime();
+        if (policer.admit(messageCostNanos, now)) {
+            return true;
+        }
+        if (policer.abusive()) {
+            if (!session.closingForFlood) {
+                session.closingForFlood = true;
+                session.socket.close(CloseStatus.POLICY_VIOLATION.withReason("too many messages")).subscribe();
+            }
+        }
+        else if (session.lastRateLimitWarning == 0 || now - session.lastRateLimitWarning > 1_000_000_000L) {
+            session.lastRateLimitWarning = now;
+            session.send(messages.error("rate_limited",
+                    "Too many messages; this one and more were dropped unread. Slow down.", null, null));
+        }
+        return false;
     }
 
     private void onMessage(EventSession session, String text) {

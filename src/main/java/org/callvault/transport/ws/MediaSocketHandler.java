@@ -9,6 +9,8 @@ import org.callvault.call.CallService;
 import org.callvault.call.MediaAttachment;
 import org.callvault.media.AudioFormat;
 import org.callvault.media.MediaFrame;
+import org.callvault.media.TrafficPolicer;
+import org.callvault.system.CallVaultProperties;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.socket.CloseStatus;
@@ -21,9 +23,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * {@code /ws/media?token=T}: one leg's audio. Each frame is checked, copied once into an
- * immutable array, forwarded to the other leg and queued for the recorder, all on the network
- * thread that read it and without touching the disk.
+ * {@code /ws/media?token=T}: one leg's audio. Each frame is policed (real time plus a burst),
+ * checked, copied once into an immutable array, forwarded to the other leg and queued for the
+ * recorder, all on the network thread that read it and without touching the disk.
  */
 @Component
 class MediaSocketHandler implements WebSocketHandler {
@@ -38,20 +40,37 @@ class MediaSocketHandler implements WebSocketHandler {
     private final Counter received;
     private final Counter rejected;
     private final Counter dropped;
+    private final Counter policed;
+    private final ServerChannels channels;
     private final Scheduler signaling;
     private final OpenSockets openSockets;
+    private final int sampleRate;
+    /** The cheapest a frame can be: half a frame of audio, so tiny frames cannot flood the relay. */
+    private final int minSamplesCharged;
+    private final long burstNanos;
+    /** Dropped frames in {@link TrafficPolicer#ABUSE_WINDOW_NANOS} that close the socket: 5 s of frames. */
+    private final int abusiveDrops;
 
     MediaSocketHandler(CallService calls, AudioFormat format, MeterRegistry meters, SignalingThreads signaling,
-            OpenSockets openSockets) {
+            CallVaultProperties properties, ServerChannels channels, OpenSockets openSockets) {
         this.calls = calls;
         this.openSockets = openSockets;
+        this.channels = channels;
         this.signaling = signaling.scheduler();
         this.maxFrameBytes = MediaFrame.maxFrameBytes(format);
+        this.sampleRate = format.sampleRate();
+        this.minSamplesCharged = format.samplesPerFrame() / 2;
+        // Never below the largest legal frame, or such a frame could never pass.
+        this.burstNanos = Math.max(properties.media().burst().toNanos(),
+                (maxFrameBytes - MediaFrame.HEADER_BYTES) / 2 * 1_000_000_000L / sampleRate);
+        this.abusiveDrops = (int) (TrafficPolicer.ABUSE_WINDOW_NANOS / 1_000_000 / format.frameMillis());
         this.received = Counter.builder("callvault.media.frames.received").register(meters);
         this.rejected = Counter.builder("callvault.media.frames.rejected")
                 .description("Malformed or oversized media frames").register(meters);
         this.dropped = Counter.builder("callvault.media.frames.dropped")
                 .description("Outbound frames dropped because a listener fell behind").register(meters);
+        this.policed = Counter.builder("callvault.media.frames.policed")
+                .description("Inbound frames dropped because a leg sent faster than real time").register(meters);
     }
 
     @Override
@@ -61,7 +80,7 @@ class MediaSocketHandler implements WebSocketHandler {
         if (token == null || token.isBlank()) {
             return socket.close(new CloseStatus(CLOSE_NO_TOKEN, "token required"));
         }
-        WebSocketFrameSink sink = new WebSocketFrameSink(socket, dropped);
+        WebSocketFrameSink sink = new WebSocketFrameSink(socket, channels.bounded(socket, OutboundBound.MEDIA), dropped);
         // Token checks take the call's lock: not on the event loop.
         return Mono.fromCallable(() -> calls.attachMedia(token, sink))
                 .subscribeOn(signaling)
@@ -74,7 +93,17 @@ class MediaSocketHandler implements WebSocketHandler {
         int track = attachment.role().track();
         openSockets.opened(sink);
         FrameChecker checker = new FrameChecker(socket, sink);
+        TrafficPolicer policer = new TrafficPolicer(burstNanos, abusiveDrops, System.nanoTime());
         Mono<Void> in = socket.receive().doOnNext(message -> {
+            // Before anything else, so a flood costs neither a copy nor a check nor the listener.
+            long now = System.nanoTime();
+            if (!policer.admit(cost(message.getPayload().readableByteCount()), now)) {
+                policed.increment();
+                if (policer.abusive()) {
+                    checker.closeForFlood();
+                }
+                return;
+            }
             if (message.getType() != WebSocketMessage.Type.BINARY) {
                 checker.reject("text on the media socket; frames are binary");
                 return;
@@ -89,13 +118,19 @@ class MediaSocketHandler implements WebSocketHandler {
             }
             checker.accepted();
             received.increment();
-            attachment.bridge().receive(track, frame, System.nanoTime());
+            attachment.bridge().receive(track, frame, now);
         }).then();
         Mono<Void> out = socket.send(sink.messages().map(message -> WebSocketFrameSink.toMessage(socket, message)));
         return Mono.zip(in, out).then().doFinally(signal -> {
             openSockets.closed(sink);
             signaling.schedule(() -> calls.mediaDetached(attachment, sink));
         });
+    }
+
+    /** What a frame of this many bytes spends of the leg's real-time budget: its audio's duration. */
+    private long cost(int frameBytes) {
+        int samples = Math.max(minSamplesCharged, (frameBytes - MediaFrame.HEADER_BYTES) / 2);
+        return samples * 1_000_000_000L / sampleRate;
     }
 
     /** Counts bad frames, answers at most one error a second, closes after too many in a row. */
@@ -105,6 +140,7 @@ class MediaSocketHandler implements WebSocketHandler {
         private final WebSocketFrameSink sink;
         private int badInARow;
         private long lastErrorSent;
+        private boolean closing;
 
         FrameChecker(WebSocketSession socket, WebSocketFrameSink sink) {
             this.socket = socket;
@@ -113,6 +149,14 @@ class MediaSocketHandler implements WebSocketHandler {
 
         void accepted() {
             badInARow = 0;
+        }
+
+        /** Sustained sending faster than real time: not a stall catching up, so the socket goes. */
+        void closeForFlood() {
+            if (!closing) {
+                closing = true;
+                socket.close(CloseStatus.POLICY_VIOLATION.withReason("sending faster than real time")).subscribe();
+            }
         }
 
         void reject(String problem) {

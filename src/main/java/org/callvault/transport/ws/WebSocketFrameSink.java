@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 
 import io.micrometer.core.instrument.Counter;
+import io.netty.channel.Channel;
 
 import org.callvault.media.FrameSink;
 import org.springframework.web.reactive.socket.CloseStatus;
@@ -19,7 +20,11 @@ import reactor.core.publisher.Sinks;
 /**
  * A leg's outbound audio on a WebSocket. The queue is short (a few frames): a listener whose
  * network cannot keep up loses its oldest frames, which keeps its latency low and never slows the
- * talker or any other call.
+ * talker or any other call. The queue alone is not enough: Reactor Netty takes frames from it as
+ * fast as they come and piles them up in the channel and the kernel when the listener stops
+ * reading. So the channel's outbound is bounded ({@link OutboundBound#MEDIA}) and, while it is full
+ * (not writable), frames are dropped here: a listener that reads again hears at most what the
+ * bound holds (~0.3 s), then live audio.
  */
 final class WebSocketFrameSink implements FrameSink {
 
@@ -31,9 +36,12 @@ final class WebSocketFrameSink implements FrameSink {
     private final ArrayBlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_FRAMES);
     private final Sinks.Many<Object> frames = Sinks.many().unicast().onBackpressureBuffer(queue);
     private final Counter dropped;
+    /** Null outside Reactor Netty (then only the queue bounds what waits). */
+    private final Channel channel;
 
-    WebSocketFrameSink(WebSocketSession socket, Counter dropped) {
+    WebSocketFrameSink(WebSocketSession socket, Channel channel, Counter dropped) {
         this.socket = socket;
+        this.channel = channel;
         this.dropped = dropped;
     }
 
@@ -44,6 +52,10 @@ final class WebSocketFrameSink implements FrameSink {
 
     @Override
     public synchronized void offer(byte[] frame) {
+        if (channel != null && !channel.isWritable()) {
+            dropped.increment(); // what is in flight already is as much as a listener may lag
+            return;
+        }
         Sinks.EmitResult result = frames.tryEmitNext(frame);
         if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
             queue.poll();
