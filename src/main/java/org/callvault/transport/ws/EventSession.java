@@ -24,15 +24,18 @@ final class EventSession implements CallParty {
     final String user;
     final String address;
     private final EventMessages messages;
+    private final AccountSockets accountSockets;
     private final Sinks.Many<String> outbound = Sinks.many().unicast()
             .onBackpressureBuffer(new ArrayBlockingQueue<>(OUTBOUND_QUEUE));
 
-    EventSession(WebSocketSession socket, boolean agent, String user, String address, EventMessages messages) {
+    EventSession(WebSocketSession socket, boolean agent, String user, String address, EventMessages messages,
+            AccountSockets accountSockets) {
         this.socket = socket;
         this.agent = agent;
         this.user = user;
         this.address = address;
         this.messages = messages;
+        this.accountSockets = accountSockets;
     }
 
     Flux<String> outbound() {
@@ -74,6 +77,7 @@ final class EventSession implements CallParty {
 
     @Override
     public void mediaReady(String callId, LegRole role, String mediaToken) {
+        accountSockets.mediaTokenIssued(mediaToken, user);
         send(messages.media(callId, role, mediaToken));
     }
 }

@@ -43,10 +43,12 @@ class EventSocketHandler implements WebSocketHandler {
     private final AgentConsoles consoles;
     private final boolean phoneRequiresLogin;
     private final Scheduler signaling;
+    private final AccountSockets accountSockets;
 
     EventSocketHandler(CallService calls, AudioFormat format, JsonMapper json, CallVaultProperties properties,
-            SignalingThreads signaling) {
+            SignalingThreads signaling, AccountSockets accountSockets) {
         this.calls = calls;
+        this.accountSockets = accountSockets;
         this.signaling = signaling.scheduler();
         this.format = format;
         this.messages = new EventMessages(json);
@@ -73,7 +75,7 @@ class EventSocketHandler implements WebSocketHandler {
                 return socket.close(new CloseStatus(4403, "sign in to use the phone"));
             }
             String user = principal.map(Principal::getName).orElse(null);
-            return serve(new EventSession(socket, wantsAgent, user, address, messages));
+            return serve(new EventSession(socket, wantsAgent, user, address, messages, accountSockets));
         });
     }
 
@@ -81,6 +83,7 @@ class EventSocketHandler implements WebSocketHandler {
         if (session.agent) {
             consoles.add(session);
         }
+        accountSockets.opened(session.user, session.socket);
         session.send(messages.welcome(session.agent ? "agent" : "caller", session.user, format,
                 session.agent ? calls.liveCalls() : List.of()));
 
@@ -94,6 +97,7 @@ class EventSocketHandler implements WebSocketHandler {
                         : session.socket.close(session.pendingClose())));
         return Mono.zip(in, out).then().doFinally(signal -> {
             consoles.remove(session);
+            accountSockets.closed(session.user, session.socket);
             session.complete();
             signaling.schedule(() -> calls.partyDetached(session));
         });

@@ -39,9 +39,12 @@ class MediaSocketHandler implements WebSocketHandler {
     private final Counter rejected;
     private final Counter dropped;
     private final Scheduler signaling;
+    private final AccountSockets accountSockets;
 
-    MediaSocketHandler(CallService calls, AudioFormat format, MeterRegistry meters, SignalingThreads signaling) {
+    MediaSocketHandler(CallService calls, AudioFormat format, MeterRegistry meters, SignalingThreads signaling,
+            AccountSockets accountSockets) {
         this.calls = calls;
+        this.accountSockets = accountSockets;
         this.signaling = signaling.scheduler();
         this.maxFrameBytes = MediaFrame.maxFrameBytes(format);
         this.received = Counter.builder("callvault.media.frames.received").register(meters);
@@ -62,7 +65,12 @@ class MediaSocketHandler implements WebSocketHandler {
         // Token checks take the call's lock: not on the event loop.
         return Mono.fromCallable(() -> calls.attachMedia(token, sink))
                 .subscribeOn(signaling)
-                .flatMap(attachment -> relay(socket, sink, attachment))
+                .flatMap(attachment -> {
+                    // An agent's leg: closed with the agent's other sockets if the account changes.
+                    String user = accountSockets.userOfMediaToken(token);
+                    accountSockets.opened(user, socket);
+                    return relay(socket, sink, attachment).doFinally(signal -> accountSockets.closed(user, socket));
+                })
                 .onErrorResume(CallException.class, e -> socket.close(new CloseStatus(
                         e.code() == CallErrorCode.LEG_BUSY ? CLOSE_LEG_BUSY : CLOSE_BAD_TOKEN, e.getMessage())));
     }
