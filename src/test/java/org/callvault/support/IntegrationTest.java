@@ -21,7 +21,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "callvault.calls.leg-grace-period=1s", "callvault.calls.dials-per-minute=1000" })
 public abstract class IntegrationTest {
 
-    public static final String ADMIN_PASSWORD = "integration-admin-pass";
+    public static final String ADMIN_PASSWORD = "integration-suite-pass";
 
     @LocalServerPort
     protected int port;
