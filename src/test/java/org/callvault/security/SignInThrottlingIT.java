@@ -134,6 +134,7 @@ class SignInThrottlingIT extends IntegrationTest {
         String agent = testUsers.create(Role.AGENT);
         WebClientSession browser = newSession();
         assertThat(location(browser.signIn(agent, TestUsers.PASSWORD))).isEqualTo("/");
+        assertThat(deviceCookie(browser).getValue()).isNotBlank();
         browser.get("/");
         browser.postForm("/logout", Map.of());
         for (int i = 0; i < 3; i++) {
