@@ -7,6 +7,7 @@ import java.util.UUID;
 import org.callvault.audit.AuditAction;
 import org.callvault.audit.AuditLog;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -60,7 +61,13 @@ public class UserService {
         // A password chosen by an admin is known to two people: the user replaces it at first sign-in.
         User user = new User(UUID.randomUUID().toString(), username, encoder.encode(password), role, true,
                 true, clock.instant(), null);
-        users.insert(user);
+        try {
+            users.insert(user);
+        }
+        catch (DuplicateKeyException e) {
+            // Two admins creating twins at the same moment: the unique index on the canonical name decides.
+            throw new UserException("A user named " + username + " (or the same name in another case) already exists.");
+        }
         audit.record(AuditAction.USER_CREATED, actor, username, "role=" + role, null);
         return user;
     }
