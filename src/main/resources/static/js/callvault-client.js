@@ -365,6 +365,15 @@ export class EventChannel {
     if (this.stopped) {
       return;
     }
+    if (event.code === 4401) {
+      // Signed out because the account changed (docs/protocol.md): reconnecting would only be
+      // refused. Reload instead: the server shows the sign-in page, or the page again for the
+      // browser that changed its own password and kept its session.
+      this.stopped = true;
+      this.dispatch('disconnected', { type: 'disconnected', code: event.code, reason: event.reason });
+      window.location.reload();
+      return;
+    }
     console.warn(`[callvault] event socket closed (${event.code}${event.reason ? ' ' + event.reason : ''}); reconnecting`);
     this.dispatch('disconnected', { type: 'disconnected', code: event.code, reason: event.reason });
     this.scheduleReconnect();

@@ -3,18 +3,26 @@ package org.callvault.security;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Locale;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.callvault.system.CallVaultProperties;
+import org.callvault.user.UserNames;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Counts failed sign-ins per account and per client address in a sliding window. Past the limit,
- * sign-in is refused even with the right password until old failures age out, which makes
- * guessing a password slow without locking anyone out for good.
+ * Counts sign-in attempts in a sliding window, following OWASP's device-cookie scheme:
+ * <ul>
+ * <li>a browser that presents a valid device cookie for the account (it signed in as that user
+ * before) spends its own budget, so strangers guessing the password cannot lock it out;</li>
+ * <li>every other attempt spends the account's shared "untrusted" budget and its address's budget,
+ * so guessing stays bounded per account whatever the number of addresses.</li>
+ * </ul>
+ * An attempt is {@link #reserve reserved} (counted as a failure) atomically <em>before</em> the
+ * password is checked, so simultaneous guesses cannot all pass the test and be counted afterwards;
+ * a successful sign-in gives its reservation back.
  */
 @Component
 public class LoginThrottle {
@@ -22,7 +30,10 @@ public class LoginThrottle {
     /** Bounds memory when someone sprays random user names. */
     private static final int MAX_KEYS = 100_000;
 
-    private final Map<String, Deque<Long>> failures = new ConcurrentHashMap<>();
+    /** Guarded by {@code this}: reserving checks and counts several keys as one step. */
+    private final Map<String, Deque<Long>> attempts = new HashMap<>();
+    /** When each locked key was last reported to the audit log, and what was refused since. */
+    private final Map<String, long[]> reported = new HashMap<>();
     private final CallVaultProperties.Security limits;
     private final Clock clock;
 
@@ -31,86 +42,123 @@ public class LoginThrottle {
         this.clock = clock;
     }
 
-    public boolean isBlocked(String username, String address) {
-        return recentFailures(accountKey(username)) >= limits.maxFailuresPerAccount()
-                || recentFailures(addressKey(address)) >= limits.maxFailuresPerAddress();
-    }
-
-    public void recordFailure(String username, String address) {
-        if (failures.size() > MAX_KEYS) {
+    /**
+     * An attempt to sign in as this user from this address, with the id of the valid device cookie
+     * the browser presented for that user (null if none). Either counted, or refused with how long
+     * to wait.
+     */
+    public synchronized Attempt reserve(String typedUsername, String address, String deviceId) {
+        long now = clock.millis();
+        if (attempts.size() > MAX_KEYS) {
             purgeExpired();
         }
-        long now = clock.millis();
-        add(accountKey(username), now);
-        add(addressKey(address), now);
+        List<Budget> budgets = deviceId != null
+                ? List.of(new Budget("d:" + deviceId, limits.maxFailuresPerDevice()))
+                : List.of(new Budget("u:" + UserNames.canonical(typedUsername), limits.maxFailuresPerAccount()),
+                        new Budget("a:" + address, limits.maxFailuresPerAddress()));
+        long retryAt = 0;
+        Budget exhausted = null;
+        for (Budget budget : budgets) {
+            Deque<Long> times = recent(budget.key(), now);
+            if (times.size() >= budget.limit()) {
+                retryAt = Math.max(retryAt, times.peekFirst() + limits.failureWindow().toMillis());
+                exhausted = exhausted == null ? budget : exhausted;
+            }
+        }
+        if (exhausted != null) {
+            long retryAfter = Math.max(1, (retryAt - now + 999) / 1000);
+            return Attempt.refused(retryAfter, refusalToReport(exhausted.key(), now));
+        }
+        List<String> keys = budgets.stream().map(Budget::key).toList();
+        for (String key : keys) {
+            attempts.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(now);
+        }
+        return Attempt.counted(keys, now, deviceId);
     }
 
-    public void recordSuccess(String username) {
-        failures.remove(accountKey(username));
+    /** The password was right: the attempt is not a failure, and the device starts afresh. */
+    public synchronized void succeeded(Attempt attempt) {
+        if (attempt == null || !attempt.allowed()) {
+            return;
+        }
+        for (String key : attempt.keys()) {
+            Deque<Long> times = attempts.get(key);
+            if (times != null) {
+                times.removeFirstOccurrence(attempt.at());
+            }
+        }
+        if (attempt.deviceId() != null) {
+            attempts.remove("d:" + attempt.deviceId());
+        }
     }
 
-    /** Seconds until the oldest counted failure expires; what the sign-in page tells the user. */
-    public long retryAfterSeconds(String username, String address) {
-        long window = limits.failureWindow().toMillis();
-        long now = clock.millis();
-        long oldest = Math.max(oldest(accountKey(username)), oldest(addressKey(address)));
-        return Math.max(1, (oldest + window - now + 999) / 1000);
-    }
-
-    /** Forgets every failure; for operators (and tests) who must lift a throttle at once. */
-    public void clear() {
-        failures.clear();
+    /** Forgets every attempt; for operators (and tests) who must lift a throttle at once. */
+    public synchronized void clear() {
+        attempts.clear();
+        reported.clear();
     }
 
     @Scheduled(fixedDelay = 60_000)
-    void purgeExpired() {
+    synchronized void purgeExpired() {
         long cutoff = clock.millis() - limits.failureWindow().toMillis();
-        failures.entrySet().removeIf(entry -> {
-            synchronized (entry.getValue()) {
-                entry.getValue().removeIf(t -> t < cutoff);
-                return entry.getValue().isEmpty();
-            }
-        });
+        attempts.values().forEach(times -> times.removeIf(t -> t < cutoff));
+        attempts.values().removeIf(Deque::isEmpty);
+        reported.values().removeIf(report -> report[0] < cutoff);
     }
 
-    private void add(String key, long now) {
-        Deque<Long> times = failures.computeIfAbsent(key, k -> new ArrayDeque<>());
-        synchronized (times) {
-            times.addLast(now);
-            // Only the most recent failures matter; keep a few more than the larger limit.
-            while (times.size() > Math.max(limits.maxFailuresPerAccount(), limits.maxFailuresPerAddress()) + 1) {
-                times.removeFirst();
-            }
-        }
-    }
-
-    private int recentFailures(String key) {
-        Deque<Long> times = failures.get(key);
+    private Deque<Long> recent(String key, long now) {
+        Deque<Long> times = attempts.get(key);
         if (times == null) {
+            return new ArrayDeque<>();
+        }
+        long cutoff = now - limits.failureWindow().toMillis();
+        while (!times.isEmpty() && times.peekFirst() < cutoff) {
+            times.removeFirst();
+        }
+        return times;
+    }
+
+    /**
+     * One audit row per locked key and window, not one per refused request (a script makes
+     * thousands): returns how many were refused since the last row, or 0 when none is due.
+     */
+    private long refusalToReport(String key, long now) {
+        long[] report = reported.computeIfAbsent(key, k -> new long[] { Long.MIN_VALUE / 2, 0 });
+        report[1]++;
+        if (now - report[0] < limits.failureWindow().toMillis()) {
             return 0;
         }
-        long cutoff = clock.millis() - limits.failureWindow().toMillis();
-        synchronized (times) {
-            times.removeIf(t -> t < cutoff);
-            return times.size();
-        }
+        long refused = report[1];
+        report[0] = now;
+        report[1] = 0;
+        return refused;
     }
 
-    private long oldest(String key) {
-        Deque<Long> times = failures.get(key);
-        if (times == null) {
-            return 0;
-        }
-        synchronized (times) {
-            return times.isEmpty() ? 0 : times.peekFirst();
-        }
+    private record Budget(String key, int limit) {
     }
 
-    private static String accountKey(String username) {
-        return "u:" + (username == null ? "" : username.toLowerCase(Locale.ROOT));
-    }
+    /**
+     * One sign-in attempt's place in the throttle.
+     *
+     * @param allowed           whether the password may be checked
+     * @param retryAfterSeconds when refused: seconds until the budget frees a slot
+     * @param refusedToReport   when refused: how many refusals the audit log should be told of now
+     *                          (0: already reported in this window)
+     */
+    public record Attempt(boolean allowed, long retryAfterSeconds, long refusedToReport, List<String> keys, long at,
+            String deviceId) {
 
-    private static String addressKey(String address) {
-        return "a:" + address;
+        static Attempt refused(long retryAfterSeconds, long refusedToReport) {
+            return new Attempt(false, retryAfterSeconds, refusedToReport, List.of(), 0, null);
+        }
+
+        static Attempt counted(List<String> keys, long at, String deviceId) {
+            return new Attempt(true, 0, 0, keys, at, deviceId);
+        }
+
+        /** Whether the browser was recognised by its device cookie. */
+        public boolean trustedDevice() {
+            return deviceId != null;
+        }
     }
 }

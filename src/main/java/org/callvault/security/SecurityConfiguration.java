@@ -60,7 +60,8 @@ class SecurityConfiguration {
     @Bean
     SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, SignInHandlers handlers,
             LoginThrottle throttle, AuditLog audit, CallVaultProperties properties,
-            ServerSecurityContextRepository contextRepository, ApiTokenService tokens, UserRepository users) {
+            ServerSecurityContextRepository contextRepository, ApiTokenService tokens, UserRepository users,
+            PasswordSignIn passwordSignIn, DeviceCookies devices, RightsVersions rightsVersions) {
         boolean phonePublic = !properties.calls().phoneRequiresLogin();
         var apiEntryPoint = new DelegatingServerAuthenticationEntryPoint.DelegateEntry(
                 new PathPatternParserServerWebExchangeMatcher("/api/**"),
@@ -88,6 +89,7 @@ class SecurityConfiguration {
                     exchanges.anyExchange().authenticated();
                 })
                 .formLogin(form -> form.loginPage("/login")
+                        .authenticationManager(passwordSignIn)
                         .authenticationSuccessHandler(handlers.success())
                         .authenticationFailureHandler(handlers.failure()))
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessHandler(logoutSuccess))
@@ -102,7 +104,10 @@ class SecurityConfiguration {
                         CsrfWebFilter.DEFAULT_CSRF_MATCHER,
                         new NegatedServerWebExchangeMatcher(ApiTokenAuthentication.BEARER_API_REQUEST))))
                 .addFilterAt(ApiTokenAuthentication.filter(tokens, users), SecurityWebFiltersOrder.AUTHENTICATION)
-                .addFilterBefore(new LoginThrottleFilter(throttle, audit), SecurityWebFiltersOrder.FORM_LOGIN)
+                .addFilterBefore(new LoginThrottleFilter(throttle, devices, audit), SecurityWebFiltersOrder.FORM_LOGIN)
+                // After every way of signing in, before any rule is applied: a session whose account
+                // changed since it signed in is ended here.
+                .addFilterAfter(new SessionRevocationFilter(rightsVersions), SecurityWebFiltersOrder.AUTHENTICATION)
                 .addFilterAfter(new PasswordChangeRequiredFilter(), SecurityWebFiltersOrder.AUTHORIZATION)
                 .build();
     }

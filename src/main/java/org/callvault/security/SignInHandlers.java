@@ -6,6 +6,7 @@ import java.time.Clock;
 import org.callvault.audit.AuditAction;
 import org.callvault.audit.AuditLog;
 import org.callvault.system.ClientAddress;
+import org.callvault.user.UserNames;
 import org.callvault.user.UserRepository;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.server.DefaultServerRedirectStrategy;
@@ -20,20 +21,25 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-/** What happens after a sign-in attempt: audit it, feed the throttle, send the browser on. */
+/**
+ * What happens after a sign-in attempt: audit it, settle its throttle reservation (a failure stays
+ * counted, a success gives it back and earns the browser a device cookie), send the browser on.
+ */
 @Component
 class SignInHandlers {
 
     private final AuditLog audit;
     private final UserRepository users;
     private final LoginThrottle throttle;
+    private final DeviceCookies devices;
     private final Clock clock;
     private final ServerRedirectStrategy redirect = new DefaultServerRedirectStrategy();
 
-    SignInHandlers(AuditLog audit, UserRepository users, LoginThrottle throttle, Clock clock) {
+    SignInHandlers(AuditLog audit, UserRepository users, LoginThrottle throttle, DeviceCookies devices, Clock clock) {
         this.audit = audit;
         this.users = users;
         this.throttle = throttle;
+        this.devices = devices;
         this.clock = clock;
     }
 
@@ -41,9 +47,12 @@ class SignInHandlers {
         RedirectServerAuthenticationSuccessHandler toSavedRequest = new RedirectServerAuthenticationSuccessHandler("/");
         return (webFilterExchange, authentication) -> {
             String username = authentication.getName();
-            String address = ClientAddress.of(webFilterExchange.getExchange().getRequest());
+            ServerWebExchange exchange = webFilterExchange.getExchange();
+            String address = ClientAddress.of(exchange.getRequest());
+            throttle.succeeded(exchange.getAttribute(LoginThrottleFilter.ATTEMPT));
+            boolean secure = "https".equalsIgnoreCase(exchange.getRequest().getURI().getScheme());
+            exchange.getResponse().addCookie(devices.issue(username, secure));
             return Mono.fromRunnable(() -> {
-                throttle.recordSuccess(username);
                 users.recordLogin(username, clock.instant());
                 audit.record(AuditAction.SIGN_IN, username, username, null, address);
             }).subscribeOn(Schedulers.boundedElastic())
@@ -56,9 +65,9 @@ class SignInHandlers {
             ServerWebExchange exchange = webFilterExchange.getExchange();
             String address = ClientAddress.of(exchange.getRequest());
             return exchange.getFormData().flatMap(form -> {
-                String username = form.getFirst("username");
+                // The attempt was counted when it was reserved (LoginThrottleFilter): only audit it here.
+                String username = UserNames.canonical(form.getFirst("username"));
                 return Mono.fromRunnable(() -> {
-                    throttle.recordFailure(username, address);
                     audit.record(AuditAction.SIGN_IN_FAILED, username, username, exception.getClass().getSimpleName(),
                             address);
                 }).subscribeOn(Schedulers.boundedElastic());

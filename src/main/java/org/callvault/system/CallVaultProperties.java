@@ -129,13 +129,20 @@ public record CallVaultProperties(
     }
 
     /**
-     * @param maxFailuresPerAccount failed sign-ins allowed per account within the window
-     * @param maxFailuresPerAddress failed sign-ins allowed per client address within the window
+     * @param maxFailuresPerAccount failed sign-ins allowed per account within the window, from browsers
+     *                              without a device cookie for it (every address together)
+     * @param maxFailuresPerAddress failed sign-ins allowed per client address within the window, from
+     *                              browsers without a device cookie
+     * @param maxFailuresPerDevice  failed sign-ins allowed within the window to a browser that presents a
+     *                              valid device cookie for the account (its own budget)
      * @param failureWindow         how long a failure counts
+     * @param deviceCookieLifetime  how long a browser that signed in is recognised by its device cookie
      */
     public record Security(
             @Min(1) @DefaultValue("5") int maxFailuresPerAccount,
             @Min(1) @DefaultValue("20") int maxFailuresPerAddress,
-            @NotNull @DefaultValue("15m") Duration failureWindow) {
+            @Min(1) @DefaultValue("5") int maxFailuresPerDevice,
+            @NotNull @DefaultValue("15m") Duration failureWindow,
+            @NotNull @DefaultValue("90d") Duration deviceCookieLifetime) {
     }
 }

@@ -13,8 +13,12 @@ import org.springframework.stereotype.Repository;
 public class UserRepository {
 
     private static final String COLUMNS = """
-            id, username, password_hash, role, enabled, must_change_password, created_at, last_login_at
+            id, username, canonical_username, password_hash, role, enabled, must_change_password, created_at,
+            last_login_at, rights_version
             """;
+
+    /** Every change of what an account may do moves its version on; see {@link AccountRightsChanged}. */
+    private static final String NEXT_VERSION = "rights_version = rights_version + 1";
 
     private final JdbcClient jdbc;
 
@@ -22,9 +26,25 @@ public class UserRepository {
         this.jdbc = jdbc;
     }
 
+    /**
+     * The account a typed name means: compared in canonical form, exactly. The database's own
+     * comparison only narrows the search; the match is confirmed here, so an accent- or
+     * pad-insensitive collation cannot make {@code ádmin} or {@code admin } another name for it.
+     */
     public Optional<User> findByUsername(String username) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM users WHERE username = :username")
-                .param("username", username).query(UserRepository::map).optional();
+        String canonical = UserNames.canonical(username);
+        if (!UserNames.couldExist(canonical)) {
+            return Optional.empty();
+        }
+        return jdbc.sql("SELECT " + COLUMNS + " FROM users WHERE canonical_username = :canonical")
+                .param("canonical", canonical)
+                .query((rs, row) -> canonical.equals(rs.getString("canonical_username")) ? map(rs, row) : null)
+                .list().stream().filter(java.util.Objects::nonNull).findFirst();
+    }
+
+    /** The account's current rights version, or empty when it no longer exists. */
+    public Optional<Long> rightsVersion(String username) {
+        return findByUsername(username).map(User::rightsVersion);
     }
 
     public Optional<User> findById(String id) {
@@ -42,11 +62,13 @@ public class UserRepository {
 
     public void insert(User user) {
         jdbc.sql("""
-                INSERT INTO users (id, username, password_hash, role, enabled, must_change_password, created_at, updated_at)
-                VALUES (:id, :username, :hash, :role, :enabled, :mustChange, :created, :created)
+                INSERT INTO users (id, username, canonical_username, password_hash, role, enabled, must_change_password,
+                    created_at, updated_at, rights_version)
+                VALUES (:id, :username, :canonical, :hash, :role, :enabled, :mustChange, :created, :created, 0)
                 """)
                 .param("id", user.id())
                 .param("username", user.username())
+                .param("canonical", UserNames.canonical(user.username()))
                 .param("hash", user.passwordHash())
                 .param("role", user.role().name())
                 .param("enabled", user.enabled())
@@ -56,27 +78,25 @@ public class UserRepository {
     }
 
     public void updatePassword(String id, String hash, boolean mustChange, Instant now) {
-        jdbc.sql("""
-                UPDATE users SET password_hash = :hash, must_change_password = :mustChange, updated_at = :now
-                WHERE id = :id
-                """)
+        jdbc.sql("UPDATE users SET password_hash = :hash, must_change_password = :mustChange, updated_at = :now, "
+                + NEXT_VERSION + " WHERE id = :id")
                 .param("hash", hash).param("mustChange", mustChange).param("now", now.toEpochMilli())
                 .param("id", id).update();
     }
 
     public void updateEnabled(String id, boolean enabled, Instant now) {
-        jdbc.sql("UPDATE users SET enabled = :enabled, updated_at = :now WHERE id = :id")
+        jdbc.sql("UPDATE users SET enabled = :enabled, updated_at = :now, " + NEXT_VERSION + " WHERE id = :id")
                 .param("enabled", enabled).param("now", now.toEpochMilli()).param("id", id).update();
     }
 
     public void updateRole(String id, Role role, Instant now) {
-        jdbc.sql("UPDATE users SET role = :role, updated_at = :now WHERE id = :id")
+        jdbc.sql("UPDATE users SET role = :role, updated_at = :now, " + NEXT_VERSION + " WHERE id = :id")
                 .param("role", role.name()).param("now", now.toEpochMilli()).param("id", id).update();
     }
 
     public void recordLogin(String username, Instant now) {
-        jdbc.sql("UPDATE users SET last_login_at = :now WHERE username = :username")
-                .param("now", now.toEpochMilli()).param("username", username).update();
+        jdbc.sql("UPDATE users SET last_login_at = :now WHERE canonical_username = :canonical")
+                .param("now", now.toEpochMilli()).param("canonical", UserNames.canonical(username)).update();
     }
 
     public long countEnabledAdmins() {
@@ -89,6 +109,6 @@ public class UserRepository {
         Instant lastLoginAt = rs.wasNull() ? null : Instant.ofEpochMilli(lastLogin);
         return new User(rs.getString("id"), rs.getString("username"), rs.getString("password_hash"),
                 Role.valueOf(rs.getString("role")), rs.getBoolean("enabled"), rs.getBoolean("must_change_password"),
-                Instant.ofEpochMilli(rs.getLong("created_at")), lastLoginAt);
+                Instant.ofEpochMilli(rs.getLong("created_at")), lastLoginAt, rs.getLong("rights_version"));
     }
 }

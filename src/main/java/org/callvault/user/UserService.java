@@ -3,33 +3,38 @@ package org.callvault.user;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import org.callvault.audit.AuditAction;
 import org.callvault.audit.AuditLog;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Accounts: creation, password changes, enabling and disabling; every change is audited. */
+/**
+ * Accounts: creation, password changes, enabling and disabling; every change is audited, and every
+ * change of rights publishes {@link AccountRightsChanged} so open sessions and sockets end.
+ */
 @Service
 public class UserService {
 
     public static final String ADMIN_USERNAME = "admin";
     public static final String DEFAULT_ADMIN_PASSWORD = "admin123";
 
-    private static final Pattern USERNAME = Pattern.compile("[a-zA-Z0-9._-]{3,64}");
-
     private final UserRepository users;
     private final PasswordEncoder encoder;
     private final AuditLog audit;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
-    public UserService(UserRepository users, PasswordEncoder encoder, AuditLog audit, Clock clock) {
+    public UserService(UserRepository users, PasswordEncoder encoder, AuditLog audit, Clock clock,
+            ApplicationEventPublisher events) {
         this.users = users;
         this.encoder = encoder;
         this.audit = audit;
         this.clock = clock;
+        this.events = events;
     }
 
     public List<User> all() {
@@ -37,23 +42,32 @@ public class UserService {
     }
 
     @Transactional
-    public User create(String username, String password, Role role, String actor) {
-        if (username == null || !USERNAME.matcher(username).matches()) {
+    public User create(String typedName, String password, Role role, String actor) {
+        String username = typedName == null ? null : typedName.strip();
+        if (username == null || !UserNames.TYPED.matcher(username).matches()) {
             throw new UserException("User name must be 3 to 64 letters, digits, dots, dashes or underscores.");
         }
         if (role == null) {
             throw new UserException("Choose a role.");
         }
-        if (users.findByUsername(username).isPresent()) {
-            throw new UserException("A user named " + username + " already exists.");
-        }
+        // Names are compared in canonical form: "Maria" and "maria" would be one person to everyone.
+        users.findByUsername(username).ifPresent(existing -> {
+            throw new UserException("A user named " + existing.username() + " already exists (user names are "
+                    + "compared without regard to case), so " + username + " cannot be created.");
+        });
         PasswordPolicy.violation(username, password).ifPresent(reason -> {
             throw new UserException(reason);
         });
         // A password chosen by an admin is known to two people: the user replaces it at first sign-in.
         User user = new User(UUID.randomUUID().toString(), username, encoder.encode(password), role, true,
                 true, clock.instant(), null);
-        users.insert(user);
+        try {
+            users.insert(user);
+        }
+        catch (DuplicateKeyException e) {
+            // Two admins creating twins at the same moment: the unique index on the canonical name decides.
+            throw new UserException("A user named " + username + " (or the same name in another case) already exists.");
+        }
         audit.record(AuditAction.USER_CREATED, actor, username, "role=" + role, null);
         return user;
     }
@@ -82,6 +96,7 @@ public class UserService {
         });
         users.updatePassword(user.id(), encoder.encode(newPassword), false, clock.instant());
         audit.record(AuditAction.PASSWORD_CHANGED, username, username, null, null);
+        events.publishEvent(new AccountRightsChanged(user.username()));
     }
 
     @Transactional
@@ -92,6 +107,7 @@ public class UserService {
         });
         users.updatePassword(user.id(), encoder.encode(newPassword), true, clock.instant());
         audit.record(AuditAction.USER_PASSWORD_RESET, actor, user.username(), null, null);
+        events.publishEvent(new AccountRightsChanged(user.username()));
     }
 
     @Transactional
@@ -106,6 +122,7 @@ public class UserService {
         users.updateEnabled(user.id(), enabled, clock.instant());
         audit.record(enabled ? AuditAction.USER_ENABLED : AuditAction.USER_DISABLED, actor, user.username(), null,
                 null);
+        events.publishEvent(new AccountRightsChanged(user.username()));
     }
 
     @Transactional
@@ -116,5 +133,6 @@ public class UserService {
         }
         users.updateRole(user.id(), role, clock.instant());
         audit.record(AuditAction.USER_ROLE_CHANGED, actor, user.username(), user.role() + " -> " + role, null);
+        events.publishEvent(new AccountRightsChanged(user.username()));
     }
 }

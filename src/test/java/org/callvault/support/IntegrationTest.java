@@ -24,7 +24,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "callvault.mic-tests.per-address-per-minute=1000" })
 public abstract class IntegrationTest {
 
-    public static final String ADMIN_PASSWORD = "integration-admin-pass";
+    public static final String ADMIN_PASSWORD = "integration-suite-pass";
 
     @LocalServerPort
     protected int port;

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashRecoveryIT {
 
-    private static final String ADMIN_PASSWORD = "crash-test-admin-pw";
+    private static final String ADMIN_PASSWORD = "crash-test-owner-pw";
 
     @TempDir
     Path dir;

@@ -36,6 +36,7 @@ final class EventSession implements CallParty {
     final String address;
     private final String owner;
     private final EventMessages messages;
+    private final AccountSockets accountSockets;
     private final Sinks.Many<String> outbound = Sinks.many().unicast()
             .onBackpressureBuffer(new ArrayBlockingQueue<>(OUTBOUND_QUEUE));
     /** Null outside Reactor Netty. */
@@ -47,7 +48,7 @@ final class EventSession implements CallParty {
     boolean closingForFlood;
 
     EventSession(WebSocketSession socket, Channel channel, boolean agent, String user, String address, String owner,
-            EventMessages messages) {
+            EventMessages messages, AccountSockets accountSockets) {
         this.socket = socket;
         this.agent = agent;
         this.user = user;
@@ -55,6 +56,7 @@ final class EventSession implements CallParty {
         this.owner = owner;
         this.messages = messages;
         this.channel = channel;
+        this.accountSockets = accountSockets;
     }
 
     Flux<String> outbound() {
@@ -130,6 +132,7 @@ final class EventSession implements CallParty {
 
     @Override
     public void mediaReady(String callId, LegRole role, String mediaToken) {
+        accountSockets.mediaTokenIssued(mediaToken, user);
         send(messages.media(callId, role, mediaToken));
     }
 }

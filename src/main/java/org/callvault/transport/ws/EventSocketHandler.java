@@ -54,6 +54,7 @@ class EventSocketHandler implements WebSocketHandler {
     private final boolean phoneRequiresLogin;
     private final Scheduler signaling;
     private final OpenSockets openSockets;
+    private final AccountSockets accountSockets;
     private final AnonymousSockets anonymous;
     private final ServerChannels channels;
     private final long messageCostNanos;
@@ -62,9 +63,10 @@ class EventSocketHandler implements WebSocketHandler {
     private final int abusiveDrops;
 
     EventSocketHandler(CallService calls, AudioFormat format, JsonMapper json, CallVaultProperties properties,
-            SignalingThreads signaling, OpenSockets openSockets, ServerChannels channels) {
+            SignalingThreads signaling, OpenSockets openSockets, ServerChannels channels, AccountSockets accountSockets) {
         this.calls = calls;
         this.openSockets = openSockets;
+        this.accountSockets = accountSockets;
         this.channels = channels;
         this.signaling = signaling.scheduler();
         this.format = format;
@@ -117,7 +119,7 @@ class EventSocketHandler implements WebSocketHandler {
     private EventSession session(WebSocketSession socket, boolean agent, String user, String address,
             HandshakeInfo handshake) {
         return new EventSession(socket, channels.bounded(socket, OutboundBound.EVENTS), agent, user, address,
-                owner(agent, user, handshake), messages);
+                owner(agent, user, handshake), messages, accountSockets);
     }
 
 
@@ -126,6 +128,7 @@ class EventSocketHandler implements WebSocketHandler {
             consoles.add(session);
         }
         openSockets.opened(session);
+        accountSockets.opened(session.user, session.socket);
         session.send(messages.welcome(session.agent ? "agent" : "caller", session.user, format,
                 session.agent ? calls.liveCalls() : List.of()));
 
@@ -145,6 +148,7 @@ class EventSocketHandler implements WebSocketHandler {
         return Mono.zip(in, out).then().doFinally(signal -> {
             openSockets.closed(session);
             consoles.remove(session);
+            accountSockets.closed(session.user, session.socket);
             session.complete();
             signaling.schedule(() -> calls.partyDetached(session));
         });

@@ -44,6 +44,7 @@ class MediaSocketHandler implements WebSocketHandler {
     private final ServerChannels channels;
     private final Scheduler signaling;
     private final OpenSockets openSockets;
+    private final AccountSockets accountSockets;
     private final int sampleRate;
     /** The cheapest a frame can be: half a frame of audio, so tiny frames cannot flood the relay. */
     private final int minSamplesCharged;
@@ -52,9 +53,11 @@ class MediaSocketHandler implements WebSocketHandler {
     private final int abusiveDrops;
 
     MediaSocketHandler(CallService calls, AudioFormat format, MeterRegistry meters, SignalingThreads signaling,
-            CallVaultProperties properties, ServerChannels channels, OpenSockets openSockets) {
+            CallVaultProperties properties, ServerChannels channels, OpenSockets openSockets,
+            AccountSockets accountSockets) {
         this.calls = calls;
         this.openSockets = openSockets;
+        this.accountSockets = accountSockets;
         this.channels = channels;
         this.signaling = signaling.scheduler();
         this.maxFrameBytes = MediaFrame.maxFrameBytes(format);
@@ -84,7 +87,12 @@ class MediaSocketHandler implements WebSocketHandler {
         // Token checks take the call's lock: not on the event loop.
         return Mono.fromCallable(() -> calls.attachMedia(token, sink))
                 .subscribeOn(signaling)
-                .flatMap(attachment -> relay(socket, sink, attachment))
+                .flatMap(attachment -> {
+                    // An agent's leg: closed with the agent's other sockets if the account changes.
+                    String user = accountSockets.userOfMediaToken(token);
+                    accountSockets.opened(user, socket);
+                    return relay(socket, sink, attachment).doFinally(signal -> accountSockets.closed(user, socket));
+                })
                 .onErrorResume(CallException.class, e -> socket.close(new CloseStatus(
                         e.code() == CallErrorCode.LEG_BUSY ? CLOSE_LEG_BUSY : CLOSE_BAD_TOKEN, e.getMessage())));
     }
