@@ -122,7 +122,7 @@ class LostDatabaseTest {
 
     private ConfigurableApplicationContext start(String dbUrl, Path recordings, String... extra) {
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.datasource.url=" + dbUrl,
-                "--callvault.recordings.dir=" + recordings, "--callvault.admin.password=lost-db-admin-pass",
+                "--callvault.recordings.dir=" + recordings, "--callvault.admin.password=lost-db-owner-pass",
                 "--callvault.recordings.min-free-space=1MB"));
         args.addAll(List.of(extra));
         return SpringApplication.run(CallVaultApplication.class, args.toArray(String[]::new));

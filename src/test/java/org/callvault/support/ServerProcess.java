@@ -21,7 +21,7 @@ import java.util.List;
  */
 public final class ServerProcess implements AutoCloseable {
 
-    public static final String ADMIN_PASSWORD = "process-test-admin-pw";
+    public static final String ADMIN_PASSWORD = "process-test-owner-pw";
 
     public final int port;
     public final Path recordings;
