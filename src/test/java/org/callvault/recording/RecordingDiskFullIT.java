@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -42,6 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "callvault.admin.password=" + IntegrationTest.ADMIN_PASSWORD, "callvault.calls.dials-per-minute=1000",
         "callvault.recordings.min-free-space=4MB" })
+@DirtiesContext
 class RecordingDiskFullIT {
 
     private static Path mountPoint;
@@ -75,9 +77,7 @@ class RecordingDiskFullIT {
 
     @AfterAll
     static void unmount() throws Exception {
-        // Lazy: the server may still hold a file open until its context closes. The context is not
-        // closed here on purpose (no @DirtiesContext): closing one context disposes Reactor Netty's
-        // global resources under every other test context of this JVM.
+        // Lazy: the server may still hold a file open until its context closes.
         run("umount", "-l", mountPoint.toString());
     }
 
