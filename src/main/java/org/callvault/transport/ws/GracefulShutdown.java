@@ -55,6 +55,15 @@ class GracefulShutdown implements SmartLifecycle {
         running = false;
     }
 
+    /**
+     * Not stopped when a context is merely paused (Spring pauses idle cached contexts in tests, and
+     * restarts them later): ending every call and refusing new dials is for the process's end only.
+     */
+    @Override
+    public boolean isPauseable() {
+        return false;
+    }
+
     @Override
     public boolean isRunning() {
         return running;
