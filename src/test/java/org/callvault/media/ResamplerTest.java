@@ -190,7 +190,8 @@ class ResamplerTest {
         // After a tone, once the tone has left the filter's span, exactly zero again.
         resampler.process(new ToneGenerator(NARROW, 1_000, 20_000).generate(0, 160), 0, 160, out, 0);
         assertThat(ToneDetector.rms(out, 0, 882)).isGreaterThan(1_000);
-        int framesToDrain = resampler.tapsPerPhase() / 160 + 1;
+        // The filters span twice their delay.
+        int framesToDrain = (int) Math.ceil(2 * resampler.delaySeconds() * NARROW / 160) + 1;
         for (int i = 0; i < framesToDrain; i++) {
             resampler.process(new short[160], 0, 160, out, 0);
         }
