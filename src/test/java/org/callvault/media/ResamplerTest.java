@@ -180,6 +180,32 @@ class ResamplerTest {
     }
 
     @Test
+    void convertingFramesAllocatesNothing() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+                .getThreadMXBean();
+        Resampler up = new Resampler(NARROW, WIDE);
+        Resampler down = new Resampler(WIDE, NARROW);
+        short[] narrow = new ToneGenerator(NARROW, 1_000, 10_000).generate(0, 160);
+        short[] wide = new short[882];
+        byte[] coded = new byte[160];
+        for (int i = 0; i < 200; i++) { // classes load (G711 builds its tables), buffers reach their size
+            G711.PCMU.encode(narrow, 0, 160, coded, 0);
+            up.process(narrow, 0, 160, wide, 0);
+            down.process(wide, 0, 882, narrow, 0);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 1_000; i++) {
+            G711.PCMU.encode(narrow, 0, 160, coded, 0);
+            G711.PCMU.decode(coded, 0, 160, narrow, 0);
+            up.process(narrow, 0, 160, wide, 0);
+            down.process(wide, 0, 882, narrow, 0);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        // A single 882-sample array would be 1.8 KB per frame, 1.8 MB here.
+        assertThat(allocated).isLessThan(1_024);
+    }
+
+    @Test
     void silenceInSilenceOut() {
         Resampler resampler = new Resampler(NARROW, WIDE);
         short[] out = new short[882];
