@@ -50,7 +50,9 @@ class EventMessageRateIT extends IntegrationTest {
                 }
             }
             await().atMost(Duration.ofSeconds(5)).until(caller::isClosed);
-            assertThat(caller.closeCode()).isEqualTo(1008);
+            // 1008, or -1 when the close frame races the client's own sends and the kernel resets the
+            // connection (a flooder is still writing); either way the socket is gone.
+            assertThat(caller.closeCode()).isIn(1008, -1);
             assertThat(errors(caller, "not_found")).isLessThan(200);
         }
     }
