@@ -148,9 +148,14 @@ public final class JitterBuffer {
         return frameBytes;
     }
 
-    /** A packet's payload (after RTP header and padding) that arrived at {@code arrivalNanos}. */
+    /**
+     * A packet's payload (after RTP header and padding) that arrived at {@code arrivalNanos} (the
+     * same monotonic clock as {@link #tick}). Telephone-events and comfort noise are not audio
+     * units: route them elsewhere.
+     */
     public Offer offer(int payloadType, long rtpTimestamp, byte[] payload, int offset, int length, long arrivalNanos) {
-        if (length <= 0 || length % bytesPerUnit != 0 || length / bytesPerUnit > maxPacketUnits) {
+        if (payload == null || offset < 0 || length <= 0 || offset > payload.length - length
+                || length % bytesPerUnit != 0 || length / bytesPerUnit > maxPacketUnits) {
             rejectedPackets++;
             return Offer.REJECTED;
         }

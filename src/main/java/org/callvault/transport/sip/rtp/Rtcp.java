@@ -200,12 +200,13 @@ public final class Rtcp {
         if (cname.length > 255) {
             throw new IllegalArgumentException("CNAME longer than 255 bytes");
         }
-        boolean report = stats.takeReport(scratch, nowNanos);
+        boolean report = stats.hasValidSource();
         int rrLength = 8 + (report ? REPORT_BLOCK : 0);
         int sdesLength = 4 + ((4 + 2 + cname.length) / 4 + 1) * 4;
         if (offset < 0 || offset > destination.length - rrLength - sdesLength) {
             throw new IllegalArgumentException("no room for a " + (rrLength + sdesLength) + "-byte receiver report");
         }
+        stats.takeReport(scratch, nowNanos); // only once the report fits: it moves the loss interval on
         int p = offset;
         destination[p] = (byte) (0x80 | (report ? 1 : 0));
         destination[p + 1] = (byte) RR;

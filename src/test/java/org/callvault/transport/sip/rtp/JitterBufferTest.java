@@ -195,7 +195,9 @@ class JitterBufferTest {
         assertThat(buffer.lostFrames()).isEqualTo(1);
         assertThat(buffer.offer(PCMU, 2000, payload, 0, 0, 130 * MS)).isEqualTo(Offer.REJECTED);
         assertThat(buffer.offer(PCMU, 2000, new byte[2000], 0, 1281, 130 * MS)).isEqualTo(Offer.REJECTED);
-        assertThat(buffer.rejectedPackets()).isEqualTo(2);
+        assertThat(buffer.offer(PCMU, 2000, payload, 100, 160, 130 * MS)).as("past the array").isEqualTo(Offer.REJECTED);
+        assertThat(buffer.offer(PCMU, 2000, null, 0, 160, 130 * MS)).isEqualTo(Offer.REJECTED);
+        assertThat(buffer.rejectedPackets()).isEqualTo(4);
     }
 
     @Test
