@@ -25,7 +25,7 @@ public final class TelephoneEvents {
         NOT_A_DIGIT
     }
 
-    /** One digit: its event's RTP timestamp (its start), duration in timestamp units and volume (0 to -63 dBm0). */
+    /** One digit: its event's RTP timestamp (its start), duration in timestamp units, and volume as the RFC carries it (0..63, meaning 0 to -63 dBm0). */
     public record Digit(char digit, long rtpTimestamp, int durationUnits, int volume, boolean endSeen) {
 
         public long durationMillis(int clockRate) {
