@@ -33,6 +33,18 @@ class ArchitectureTest {
     }
 
     @Test
+    void sipRtpUsesNothingOfTheAppButMedia() {
+        // Hand-written RTP stays a small pure-Java core: no Spring, no Netty, no other feature.
+        noClasses().that().resideInAPackage("org.callvault.transport.sip.rtp..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.callvault.recording..", "org.callvault.call..",
+                        "org.callvault.transport.ws..", "org.callvault.user..", "org.callvault.security..",
+                        "org.callvault.web..", "org.callvault.dashboard..", "org.callvault.system..",
+                        "org.callvault.database..", "org.callvault.library..", "org.callvault.audit..",
+                        "org.callvault.tools..", "org.springframework..", "reactor..", "io.netty..")
+                .check(CLASSES);
+    }
+
+    @Test
     void recordingKnowsNothingOfCallsOrTransports() {
         // A SIP leg must plug into the same bridge and recorder as a WebSocket leg.
         noClasses().that().resideInAPackage("org.callvault.recording..")

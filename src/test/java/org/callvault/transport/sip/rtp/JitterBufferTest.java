@@ -1,0 +1,251 @@
+package org.callvault.transport.sip.rtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.LongUnaryOperator;
+
+import org.callvault.transport.sip.rtp.JitterBuffer.Offer;
+import org.callvault.transport.sip.rtp.JitterBuffer.Status;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Drives the buffer with a simulated sender and network: packets of a chosen packet time, each with
+ * its own network delay, and a 20 ms playout clock whose phase is unrelated to the sender's.
+ */
+class JitterBufferTest {
+
+    private static final long MS = 1_000_000L;
+    /** Starts 1 s before the 32-bit wrap, so every run of a few seconds crosses it. */
+    private static final long FIRST_TIMESTAMP = 0x1_0000_0000L - 8_000;
+    private static final int PCMU = 0;
+
+    /** The byte the sender puts at extended timestamp unit {@code unit}: lets each frame's content be checked. */
+    private static byte unitByte(long unit) {
+        return (byte) Math.floorMod(unit, 251);
+    }
+
+    private record Arrival(long nanos, long unit, int units) {
+    }
+
+    /** What came out of the buffer tick by tick, checked as it goes. */
+    private static final class Run {
+        final JitterBuffer buffer = JitterBuffer.forG711();
+        final JitterBuffer.Playout out = new JitterBuffer.Playout(buffer);
+        final List<Long> audioUnits = new ArrayList<>();
+        final List<Arrival> arrivals;
+        final byte[] payload = new byte[400];
+        int next;
+        long tick;
+        long lastUnit = Long.MIN_VALUE;
+        long lost;
+        long fill;
+        long lastAudioNanos;
+        long maxDelayNanos;
+
+        Run(List<Arrival> arrivals, long tickPhaseNanos) {
+            this.arrivals = new ArrayList<>(arrivals);
+            this.arrivals.sort(Comparator.comparingLong(Arrival::nanos));
+            this.tick = tickPhaseNanos;
+        }
+
+        /** Runs the clock (every 20 ms) up to {@code untilNanos}, delivering each packet before the first tick after it. */
+        Run until(long untilNanos) {
+            for (; tick < untilNanos; tick += 20 * MS) {
+                while (next < arrivals.size() && arrivals.get(next).nanos() <= tick) {
+                    Arrival a = arrivals.get(next++);
+                    for (int i = 0; i < a.units(); i++) {
+                        payload[i] = unitByte(a.unit() + i);
+                    }
+                    buffer.offer(PCMU, a.unit() & 0xFFFF_FFFFL, payload, 0, a.units(), a.nanos());
+                }
+                Status status = buffer.tick(tick, out);
+                if (status == Status.AUDIO) {
+                    long unit = lastUnit == Long.MIN_VALUE
+                            ? FIRST_TIMESTAMP + Math.floorMod(out.rtpTimestamp() - FIRST_TIMESTAMP, 1L << 32)
+                            : Wraparound.extendTimestamp(lastUnit, out.rtpTimestamp());
+                    assertThat(unit).as("frames come out in order").isGreaterThan(lastUnit);
+                    assertThat(out.length()).isEqualTo(160);
+                    assertThat(out.payloadType()).isEqualTo(PCMU);
+                    for (int i = 0; i < 160; i++) {
+                        assertThat(out.payload()[i]).as("byte %d of frame %d", i, unit).isEqualTo(unitByte(unit + i));
+                    }
+                    lastUnit = unit;
+                    audioUnits.add(unit);
+                    // Delay from the end of the frame's capture (sender starts at 0 ns) to its playout.
+                    long captured = (unit - FIRST_TIMESTAMP + 160) * MS / 8;
+                    maxDelayNanos = Math.max(maxDelayNanos, tick - captured);
+                } else if (status == Status.LOST) {
+                    lost++;
+                    long unit = Wraparound.extendTimestamp(lastUnit == Long.MIN_VALUE ? FIRST_TIMESTAMP : lastUnit,
+                            out.rtpTimestamp());
+                    assertThat(unit).as("a gap keeps the order too").isGreaterThan(lastUnit);
+                    lastUnit = unit;
+                } else if (status == Status.FILL) {
+                    fill++;
+                }
+            }
+            return this;
+        }
+
+        /** Every frame from the first played to the last is accounted for: played, a gap, or skipped. */
+        void assertEveryFrameAccountedFor() {
+            long first = audioUnits.get(0);
+            long frames = (lastUnit - first) / 160 + 1;
+            assertThat(buffer.audioFrames() + buffer.lostFrames() + buffer.skippedFrames()).isEqualTo(frames);
+            assertThat(buffer.lostFrames()).isEqualTo(lost);
+            assertThat(buffer.fillFrames()).isEqualTo(fill);
+        }
+    }
+
+    /** The sender's packets of {@code ptimeMillis} for {@code millis}, each delayed by {@code delay(index)}. */
+    private static List<Arrival> stream(int ptimeMillis, long millis, LongUnaryOperator delayMillis) {
+        List<Arrival> arrivals = new ArrayList<>();
+        int units = ptimeMillis * 8;
+        for (long index = 0; (index + 1) * ptimeMillis <= millis; index++) {
+            long sentNanos = (index + 1) * ptimeMillis * MS; // a packet leaves once its audio is captured
+            arrivals.add(new Arrival(sentNanos + delayMillis.applyAsLong(index) * MS, FIRST_TIMESTAMP + index * units, units));
+        }
+        return arrivals;
+    }
+
+    @ParameterizedTest(name = "{0} ms packets")
+    @ValueSource(ints = {10, 20, 30, 40})
+    void repacketizesEveryPacketTimeInto20msFramesAcrossTheTimestampWrap(int ptime) {
+        // The clock stops with the stream: past its end every tick would rightly be a gap.
+        Run run = new Run(stream(ptime, 3_000, i -> 15), 7 * MS).until(3_000 * MS);
+
+        assertThat(run.buffer.lostFrames()).isZero();
+        assertThat(run.buffer.latePackets()).isZero();
+        assertThat(run.audioUnits).hasSizeGreaterThan(140);
+        assertThat(run.audioUnits.get(run.audioUnits.size() - 1)).as("crossed the wrap").isGreaterThan(0xFFFF_FFFFL);
+        run.assertEveryFrameAccountedFor();
+        // Only the calm network's depth: 40 ms, plus the packet time and the 15 ms of transit, plus a tick.
+        assertThat(run.maxDelayNanos).isLessThanOrEqualTo((60 + ptime + 15 + 20) * MS);
+        assertThat(run.buffer.depthMillis()).isEqualTo(40);
+    }
+
+    @Test
+    void reordersPacketsUpToThreePlacesWithoutLosingThemOnceAdapted() {
+        // Every fourth packet 65 ms late, so it arrives after the three that follow it.
+        Run run = new Run(stream(20, 6_000, i -> i % 4 == 0 ? 5 + 65 : 5), 3 * MS).until(1_000 * MS);
+        // While the buffer learns (60 ms at the start, deeper after the first late packet), a late packet
+        // may cost its frame; each such frame is a counted gap.
+        long lostWhileLearning = run.buffer.lostFrames();
+        assertThat(lostWhileLearning).isEqualTo(run.buffer.latePackets()).isLessThanOrEqualTo(3);
+
+        run.until(6_100 * MS);
+        run.assertEveryFrameAccountedFor();
+        assertThat(run.buffer.depthMillis()).as("spread 65 ms + half a frame").isEqualTo(75);
+        assertThat(run.buffer.lostFrames()).as("nothing lost once adapted").isEqualTo(lostWhileLearning);
+        assertThat(run.buffer.latePackets()).isEqualTo(lostWhileLearning);
+        assertThat(run.buffer.audioFrames()).isGreaterThan(290);
+        assertThat(run.maxDelayNanos).isLessThanOrEqualTo((20 + 5 + 75 + 20 + 20) * MS);
+    }
+
+    @Test
+    void aStallOf100msBecomesCountedGapsThenTheBufferDeepensAndLaterShrinksBack() {
+        // 20 ms packets, 5 ms transit; packets 150..154 (100 ms at 3 s) are held and arrive with 155.
+        Run run = new Run(stream(20, 14_000, i -> i >= 150 && i < 155 ? 5 + (155 - i) * 20 : 5), 11 * MS)
+                .until(3_500 * MS);
+
+        assertThat(run.buffer.latePackets()).as("the held packets whose frames were already due").isBetween(2L, 5L);
+        assertThat(run.buffer.lostFrames()).as("each late 20 ms packet is one gap").isEqualTo(run.buffer.latePackets());
+        assertThat(run.buffer.depthMillis()).as("deepened to the stall's spread").isEqualTo(110);
+        assertThat(run.buffer.fillFrames()).as("silence inserted to deepen, not frames lost").isGreaterThan(0);
+        long lostAtStall = run.buffer.lostFrames();
+
+        // The stall ages out of the 8 s window: back to 40 ms, by skipping frames.
+        Run rest = run.until(14_000 * MS);
+        assertThat(rest.buffer.depthMillis()).isEqualTo(40);
+        assertThat(rest.buffer.skippedFrames()).isGreaterThanOrEqualTo(3);
+        assertThat(rest.buffer.lostFrames()).as("no more gaps after the stall").isEqualTo(lostAtStall);
+        rest.assertEveryFrameAccountedFor();
+    }
+
+    @Test
+    void dropsDuplicatesAndPacketsForFramesAlreadyPlayed() {
+        JitterBuffer buffer = JitterBuffer.forG711();
+        JitterBuffer.Playout out = new JitterBuffer.Playout(buffer);
+        byte[] payload = new byte[160];
+
+        assertThat(buffer.offer(PCMU, 1000, payload, 0, 160, 20 * MS)).isEqualTo(Offer.STORED);
+        assertThat(buffer.offer(PCMU, 1000, payload, 0, 160, 21 * MS)).isEqualTo(Offer.DUPLICATE);
+        assertThat(buffer.offer(PCMU, 1160, payload, 0, 160, 40 * MS)).isEqualTo(Offer.STORED);
+        assertThat(buffer.offer(PCMU, 1080, payload, 0, 160, 41 * MS)).as("overlaps both, adds nothing")
+                .isEqualTo(Offer.DUPLICATE);
+        assertThat(buffer.tick(30 * MS, out)).as("not due before the 60 ms start depth").isEqualTo(Status.IDLE);
+        assertThat(buffer.tick(80 * MS, out)).isEqualTo(Status.AUDIO);
+        assertThat(out.rtpTimestamp()).isEqualTo(1000);
+        assertThat(buffer.offer(PCMU, 1000, payload, 0, 160, 81 * MS)).isEqualTo(Offer.TOO_LATE);
+        // That packet came 61 ms after its peers' pace: the buffer deepens (61 + 10 ms) with one tick of silence.
+        assertThat(buffer.tick(100 * MS, out)).isEqualTo(Status.FILL);
+        assertThat(buffer.depthMillis()).isEqualTo(71);
+        assertThat(buffer.tick(120 * MS, out)).isEqualTo(Status.AUDIO);
+        assertThat(out.rtpTimestamp()).isEqualTo(1160);
+        assertThat(buffer.tick(140 * MS, out)).isEqualTo(Status.LOST);
+        assertThat(out.rtpTimestamp()).isEqualTo(1320);
+
+        assertThat(buffer.duplicatePackets()).isEqualTo(2);
+        assertThat(buffer.latePackets()).isEqualTo(1);
+        assertThat(buffer.lostFrames()).isEqualTo(1);
+        assertThat(buffer.offer(PCMU, 2000, payload, 0, 0, 130 * MS)).isEqualTo(Offer.REJECTED);
+        assertThat(buffer.offer(PCMU, 2000, new byte[2000], 0, 1281, 130 * MS)).isEqualTo(Offer.REJECTED);
+        assertThat(buffer.offer(PCMU, 2000, payload, 100, 160, 130 * MS)).as("past the array").isEqualTo(Offer.REJECTED);
+        assertThat(buffer.offer(PCMU, 2000, null, 0, 160, 130 * MS)).isEqualTo(Offer.REJECTED);
+        assertThat(buffer.rejectedPackets()).isEqualTo(4);
+    }
+
+    @Test
+    void aFrameOfWhichHalfIsLostIsAGap() {
+        JitterBuffer buffer = JitterBuffer.forG711();
+        JitterBuffer.Playout out = new JitterBuffer.Playout(buffer);
+        byte[] payload = new byte[80];
+        buffer.offer(PCMU, 0, payload, 0, 80, 10 * MS);
+        // 80..159 (the frame's second half) never comes.
+        buffer.offer(PCMU, 160, payload, 0, 80, 30 * MS);
+        buffer.offer(PCMU, 240, payload, 0, 80, 40 * MS);
+
+        assertThat(buffer.tick(70 * MS, out)).isEqualTo(Status.LOST);
+        assertThat(buffer.tick(90 * MS, out)).isEqualTo(Status.AUDIO);
+        assertThat(out.rtpTimestamp()).isEqualTo(160);
+        assertThat(buffer.partialFrames()).isEqualTo(1);
+    }
+
+    @Test
+    void aTimestampJumpFarAheadReanchorsTheBuffer() {
+        JitterBuffer buffer = JitterBuffer.forG711();
+        JitterBuffer.Playout out = new JitterBuffer.Playout(buffer);
+        byte[] payload = new byte[160];
+        for (int i = 0; i < 10; i++) {
+            buffer.offer(PCMU, i * 160L, payload, 0, 160, (i + 1) * 20 * MS);
+        }
+        assertThat(buffer.offer(PCMU, 80_000 + 1600, payload, 0, 160, 220 * MS)).isEqualTo(Offer.RESYNCED);
+        assertThat(buffer.resyncs()).isEqualTo(1);
+        buffer.offer(PCMU, 80_000 + 1760, payload, 0, 160, 240 * MS);
+        assertThat(buffer.tick(290 * MS, out)).isEqualTo(Status.AUDIO);
+        assertThat(out.rtpTimestamp()).isEqualTo(81_600);
+    }
+
+    @Test
+    void threePacketsFarBehindReanchorTheBufferToo() {
+        JitterBuffer buffer = JitterBuffer.forG711();
+        JitterBuffer.Playout out = new JitterBuffer.Playout(buffer);
+        byte[] payload = new byte[160];
+        long t = 0;
+        for (int i = 0; i < 60; i++) {
+            t = (i + 1) * 20 * MS;
+            buffer.offer(PCMU, 1_000_000 + i * 160L, payload, 0, 160, t);
+            buffer.tick(t + 5 * MS, out);
+        }
+        // The sender's timestamps go back 10 s (same stream): two are late, the third re-anchors.
+        assertThat(buffer.offer(PCMU, 920_000, payload, 0, 160, t + 20 * MS)).isEqualTo(Offer.TOO_LATE);
+        assertThat(buffer.offer(PCMU, 920_160, payload, 0, 160, t + 40 * MS)).isEqualTo(Offer.TOO_LATE);
+        assertThat(buffer.offer(PCMU, 920_320, payload, 0, 160, t + 60 * MS)).isEqualTo(Offer.RESYNCED);
+        assertThat(buffer.resyncs()).isEqualTo(1);
+    }
+}
