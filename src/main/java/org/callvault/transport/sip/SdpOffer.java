@@ -28,6 +28,8 @@ record SdpOffer(String connectionAddress, int rtpPort, List<MediaLine> mediaLine
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+\\-.0-9A-Z^_`a-z{|}~]+");
+    /** A transport protocol: tokens joined by "/" (RTP/AVP, RTP/SAVPF, UDP/TLS/RTP/SAVPF). */
+    private static final Pattern PROTOCOL = Pattern.compile("[!#$%&'*+\\-.0-9A-Z^_`a-z{|}~]+(/[!#$%&'*+\\-.0-9A-Z^_`a-z{|}~]+)*");
 
     /** The G.711 laws CallVault answers with. */
     enum Codec {
@@ -210,7 +212,7 @@ record SdpOffer(String connectionAddress, int rtpPort, List<MediaLine> mediaLine
 
     private static MediaLine mediaLine(String value, int line) throws SdpException {
         String[] parts = value.split(" +", 4);
-        if (parts.length < 4 || !TOKEN.matcher(parts[0]).matches() || !TOKEN.matcher(parts[2]).matches()) {
+        if (parts.length < 4 || !TOKEN.matcher(parts[0]).matches() || !PROTOCOL.matcher(parts[2]).matches()) {
             throw new SdpException(400, "Malformed SDP line " + (line + 1) + ": m=<media> <port> <proto> <fmt> ...");
         }
         String port = parts[1];

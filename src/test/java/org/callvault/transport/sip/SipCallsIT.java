@@ -1,0 +1,101 @@
+package org.callvault.transport.sip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+
+import org.callvault.support.DatabaseIndependent;
+import org.callvault.support.EventSocketClient;
+import org.callvault.support.IntegrationTest;
+import org.callvault.support.TestUsers;
+import org.callvault.support.WebClientSession;
+import org.callvault.user.Role;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.annotation.Import;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A real SIP client (SIPp) calls the real server; a Java agent console answers or declines. */
+@DatabaseIndependent
+@Import(TestUsers.class)
+class SipCallsIT extends IntegrationTest {
+
+    @Autowired
+    TestUsers testUsers;
+
+    @Autowired
+    SipServer sip;
+
+    @Test
+    void optionsIsAnswered200WithAllowAndAccept() throws Exception {
+        try (Sipp sipp = Sipp.call("options.xml", sip.port())) {
+            assertThat(sipp.awaitExit()).as(sipp.logs()).isZero();
+        }
+    }
+
+    @Test
+    void inviteRingsTheAgentsAnsweredGets200WithSdpAndByeEndsTheCall() throws Exception {
+        WebClientSession admin = signedInAdmin();
+        try (EventSocketClient agent = agentConsole(); Sipp sipp = Sipp.call("invite-answer-bye.xml", sip.port())) {
+            JsonNode ringing = awaitSipCall(agent, "ringing");
+            assertThat(ringing.path("callerName").asString()).isEqualTo("Ada Lovelace");
+            assertThat(ringing.path("callerNumber").asString()).isEqualTo("+15551234567");
+            String callId = ringing.path("id").asString();
+            assertThat(sip.rtpPortsInUse()).isEqualTo(1);
+
+            agent.sendJson("type", "answer", "callId", callId);
+            agent.awaitCallState(callId, "answered");
+            JsonNode ended = agent.awaitCallState(callId, "ended").path("call");
+            assertThat(ended.path("endReason").asString()).isEqualTo("caller_hangup");
+            assertThat(ended.path("source").asString()).isEqualTo("sip");
+            assertThat(sipp.awaitExit()).as(sipp.logs()).isZero();
+            await().atMost(Duration.ofSeconds(5)).until(() -> sip.rtpPortsInUse() == 0 && sip.activeCalls() == 0);
+
+            // The REST API and the CSV say where the call came from.
+            await().atMost(Duration.ofSeconds(5)).until(() -> admin.get("/api/calls/" + callId).statusCode() == 200
+                    && JsonMapper.builder().build().readTree(admin.get("/api/calls/" + callId).body())
+                            .path("state").asString().equals("ended"));
+            JsonNode stored = JsonMapper.builder().build().readTree(admin.get("/api/calls/" + callId).body());
+            assertThat(stored.path("source").asString()).isEqualTo("sip");
+            assertThat(admin.get("/api/calls/export.csv").body()).contains(callId).containsPattern(callId + ".*,sip\r\n");
+        }
+    }
+
+    @Test
+    void cancelWhileRingingGets487AndTheAgentsSeeItCancelled() throws Exception {
+        try (EventSocketClient agent = agentConsole(); Sipp sipp = Sipp.call("invite-cancel.xml", sip.port())) {
+            String callId = awaitSipCall(agent, "ringing").path("id").asString();
+            assertThat(sipp.awaitExit()).as(sipp.logs()).isZero();
+            JsonNode cancelled = agent.awaitCallState(callId, "cancelled").path("call");
+            assertThat(cancelled.path("endReason").asString()).isEqualTo("caller_hangup");
+            await().atMost(Duration.ofSeconds(5)).until(() -> sip.rtpPortsInUse() == 0);
+        }
+    }
+
+    @Test
+    void declinedByTheAgentGets603() throws Exception {
+        try (EventSocketClient agent = agentConsole(); Sipp sipp = Sipp.call("invite-declined.xml", sip.port())) {
+            String callId = awaitSipCall(agent, "ringing").path("id").asString();
+            agent.sendJson("type", "decline", "callId", callId);
+            agent.awaitCallState(callId, "rejected");
+            assertThat(sipp.awaitExit()).as(sipp.logs()).isZero();
+            await().atMost(Duration.ofSeconds(5)).until(() -> sip.rtpPortsInUse() == 0);
+        }
+    }
+
+    private EventSocketClient agentConsole() {
+        WebClientSession login = newSession();
+        login.signIn(testUsers.create(Role.AGENT), TestUsers.PASSWORD);
+        return EventSocketClient.agent(port, login);
+    }
+
+    /** The {@code call} of the first event that shows a SIP call in {@code state}. */
+    private static JsonNode awaitSipCall(EventSocketClient agent, String state) {
+        return agent.awaitMessage(m -> "call".equals(m.path("type").asString())
+                && "sip".equals(m.path("call").path("source").asString())
+                && state.equals(m.path("call").path("state").asString())).path("call");
+    }
+}
