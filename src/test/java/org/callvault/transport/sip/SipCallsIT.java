@@ -5,11 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
+import org.callvault.call.CallService;
 import org.callvault.support.DatabaseIndependent;
 import org.callvault.support.EventSocketClient;
 import org.callvault.support.IntegrationTest;
 import org.callvault.support.TestUsers;
 import org.callvault.support.WebClientSession;
+import org.callvault.transport.ws.AgentPresence;
 import org.callvault.user.Role;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -28,6 +30,12 @@ class SipCallsIT extends IntegrationTest {
 
     @Autowired
     SipServer sip;
+
+    @Autowired
+    AgentPresence presence;
+
+    @Autowired
+    CallService calls;
 
     @Test
     void optionsIsAnswered200WithAllowAndAccept() throws Exception {
@@ -83,6 +91,47 @@ class SipCallsIT extends IntegrationTest {
             agent.awaitCallState(callId, "rejected");
             assertThat(sipp.awaitExit()).as(sipp.logs()).isZero();
             await().atMost(Duration.ofSeconds(5)).until(() -> sip.rtpPortsInUse() == 0);
+        }
+    }
+
+    @Test
+    void agentHangingUpSendsByeToTheSipSide() throws Exception {
+        try (EventSocketClient agent = agentConsole(); Sipp sipp = Sipp.call("invite-agent-hangs-up.xml", sip.port())) {
+            String callId = awaitSipCall(agent, "ringing").path("id").asString();
+            agent.sendJson("type", "answer", "callId", callId);
+            agent.awaitCallState(callId, "answered");
+            agent.sendJson("type", "hangup", "callId", callId);
+            JsonNode ended = agent.awaitCallState(callId, "ended").path("call");
+            assertThat(ended.path("endReason").asString()).isEqualTo("agent_hangup");
+            assertThat(sipp.awaitExit()).as(sipp.logs()).isZero(); // it received our BYE and answered it
+            await().atMost(Duration.ofSeconds(5)).until(() -> sip.rtpPortsInUse() == 0);
+        }
+    }
+
+    @Test
+    void ringTimeoutGets480NoAnswer() throws Exception {
+        try (EventSocketClient agent = agentConsole(); Sipp sipp = Sipp.call("invite-ring-timeout.xml", sip.port())) {
+            String callId = awaitSipCall(agent, "ringing").path("id").asString();
+            agent.awaitCallState(callId, "missed"); // callvault.calls.ring-timeout=3s in the tests
+            assertThat(sipp.awaitExit()).as(sipp.logs()).isZero();
+        }
+    }
+
+    @Test
+    void noAgentOnlineGets480AtOnceAndNoCall() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(() -> !presence.anyAgentOnline());
+        int liveBefore = calls.liveCallCount();
+        try (Sipp sipp = Sipp.call("invite-no-agent.xml", sip.port())) {
+            assertThat(sipp.awaitExit()).as(sipp.logs()).isZero();
+        }
+        assertThat(calls.liveCallCount()).isEqualTo(liveBefore);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sip.rtpPortsInUse() == 0);
+    }
+
+    @Test
+    void byeForAnUnknownDialogGets481() throws Exception {
+        try (Sipp sipp = Sipp.call("bye-unknown-dialog.xml", sip.port())) {
+            assertThat(sipp.awaitExit()).as(sipp.logs()).isZero();
         }
     }
 
