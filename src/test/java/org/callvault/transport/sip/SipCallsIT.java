@@ -109,6 +109,17 @@ class SipCallsIT extends IntegrationTest {
     }
 
     @Test
+    void holdReInviteIsAnsweredRecvonlyAndTheCallGoesOn() throws Exception {
+        try (EventSocketClient agent = agentConsole(); Sipp sipp = Sipp.call("invite-hold.xml", sip.port())) {
+            String callId = awaitSipCall(agent, "ringing").path("id").asString();
+            agent.sendJson("type", "answer", "callId", callId);
+            JsonNode ended = agent.awaitCallState(callId, "ended").path("call");
+            assertThat(ended.path("endReason").asString()).isEqualTo("caller_hangup"); // the BYE after the hold
+            assertThat(sipp.awaitExit()).as(sipp.logs()).isZero();
+        }
+    }
+
+    @Test
     void ringTimeoutGets480NoAnswer() throws Exception {
         try (EventSocketClient agent = agentConsole(); Sipp sipp = Sipp.call("invite-ring-timeout.xml", sip.port())) {
             String callId = awaitSipCall(agent, "ringing").path("id").asString();
