@@ -146,6 +146,52 @@ class SipCallsIT extends IntegrationTest {
         }
     }
 
+    @Test
+    void malformedMessagesGet400AndTheServerKeepsAnswering() throws Exception {
+        try (java.net.DatagramSocket udp = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            malformedOffers(udp);
+        }
+    }
+
+    private void malformedOffers(java.net.DatagramSocket udp) throws Exception {
+        String badSdp = invite("v=0\r\no=x 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 300.1.2.3\r\nt=0 0\r\n"
+                + "m=audio 4000 RTP/AVP 0\r\n", "3 INVITE", udp.getLocalPort());
+        assertThat(rawUdp(udp, badSdp)).startsWith("SIP/2.0 400 ").contains("bad address '300.1.2.3'");
+        String noG711 = invite("v=0\r\no=x 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                + "m=audio 4000 RTP/AVP 18\r\n", "4 INVITE", udp.getLocalPort());
+        assertThat(rawUdp(udp, noG711)).startsWith("SIP/2.0 488 ");
+        try (Sipp sipp = Sipp.call("options.xml", sip.port())) {
+            assertThat(sipp.awaitExit()).as(sipp.logs()).isZero();
+        }
+        assertThat(calls.liveCallCount()).isZero();
+    }
+
+    /** An INVITE whose Via names {@code viaPort}, where the stateless answer goes. */
+    private static String invite(String sdp, String cseq, int viaPort) {
+        String callId = java.util.UUID.randomUUID().toString();
+        return "INVITE sip:agents@127.0.0.1 SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + viaPort + ";branch=z9hG4bK" + callId.substring(0, 8) + "\r\n"
+                + "From: <sip:1000@127.0.0.1>;tag=t1\r\nTo: <sip:agents@127.0.0.1>\r\nCall-ID: " + callId + "\r\n"
+                + "CSeq: " + cseq + "\r\nMax-Forwards: 70\r\nContact: <sip:1000@127.0.0.1:5999>\r\n"
+                + "Content-Type: application/sdp\r\nContent-Length: " + sdp.length() + "\r\n\r\n" + sdp;
+    }
+
+    /** Sends one datagram to the SIP port and returns the first final (non-1xx) response to it. */
+    private String rawUdp(java.net.DatagramSocket socket, String message) throws Exception {
+        socket.setSoTimeout(5000);
+        byte[] bytes = message.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        socket.send(new java.net.DatagramPacket(bytes, bytes.length, java.net.InetAddress.getLoopbackAddress(),
+                sip.port()));
+        while (true) {
+            java.net.DatagramPacket packet = new java.net.DatagramPacket(new byte[65536], 65536);
+            socket.receive(packet);
+            String text = new String(packet.getData(), 0, packet.getLength(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!text.startsWith("SIP/2.0 1")) {
+                return text;
+            }
+        }
+    }
+
     private EventSocketClient agentConsole() {
         WebClientSession login = newSession();
         login.signIn(testUsers.create(Role.AGENT), TestUsers.PASSWORD);
