@@ -17,6 +17,8 @@ final class Call {
     final String callerNumber;
     final String callerAddress;
     final Instant createdAt;
+    /** Which transport the caller used: {@code browser} or {@code sip}. */
+    final String source;
 
     CallState state = CallState.RINGING;
     String agent;
@@ -30,7 +32,8 @@ final class Call {
     Bridge bridge;
     ActiveRecording recording;
 
-    Call(String callerName, String callerNumber, String callerAddress, Instant createdAt) {
+    Call(String callerName, String callerNumber, String callerAddress, Instant createdAt, String source) {
+        this.source = source;
         this.callerName = callerName;
         this.callerNumber = callerNumber;
         this.callerAddress = callerAddress;
@@ -47,7 +50,7 @@ final class Call {
 
     CallView view() {
         return new CallView(id, state, callerName, callerNumber, agent, createdAt, answeredAt, endedAt, endReason,
-                durationMs(), recording == null ? null : recording.recordingId());
+                durationMs(), recording == null ? null : recording.recordingId(), source);
     }
 
     /** One party's attachment to the call: its signaling channel, media channel and tokens. */

@@ -31,12 +31,13 @@ public class CallRepository {
 
     private void insertRow(CallView call, String callerAddress) {
         jdbc.sql("""
-                INSERT INTO calls (id, state, caller_name, caller_number, caller_address, created_at)
-                VALUES (:id, :state, :name, :number, :address, :created)
+                INSERT INTO calls (id, state, caller_name, caller_number, caller_address, created_at, source)
+                VALUES (:id, :state, :name, :number, :address, :created, :source)
                 """)
                 .param("id", call.id()).param("state", call.state().name())
                 .param("name", call.callerName()).param("number", call.callerNumber())
                 .param("address", callerAddress).param("created", call.createdAt().toEpochMilli())
+                .param("source", call.source())
                 .update();
     }
 

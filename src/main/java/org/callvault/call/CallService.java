@@ -94,6 +94,12 @@ public class CallService {
     }
 
     public CallView dial(CallParty caller, String callerName, String callerNumber, String callerAddress) {
+        return dial(caller, callerName, callerNumber, callerAddress, CallView.BROWSER);
+    }
+
+    /** A call from {@code source} ({@link CallView#BROWSER} or {@link CallView#SIP}). */
+    public CallView dial(CallParty caller, String callerName, String callerNumber, String callerAddress,
+            String source) {
         if (stopping) {
             throw new CallException(CallErrorCode.UNAVAILABLE, null, "The server is shutting down; call again shortly");
         }
@@ -105,7 +111,8 @@ public class CallService {
         if (live.values().stream().anyMatch(c -> c.caller.party == caller)) {
             throw new CallException(CallErrorCode.BUSY, null, "This phone already has a live call");
         }
-        if (!dialLimiter.tryAcquire(callerAddress)) {
+        // SIP limits new INVITEs per source itself (a trunk brings every customer from one address).
+        if (!CallView.SIP.equals(source) && !dialLimiter.tryAcquire(callerAddress)) {
             throw new CallException(CallErrorCode.RATE_LIMITED, null, "Too many calls from this address; wait a minute");
         }
         if (ringing.incrementAndGet() > maxRinging) {
@@ -113,7 +120,7 @@ public class CallService {
             throw new CallException(CallErrorCode.LINES_BUSY, null,
                     "All lines are busy (" + maxRinging + " calls ringing); try again in a moment");
         }
-        Call call = new Call(callerName, callerNumber, callerAddress, clock.instant());
+        Call call = new Call(callerName, callerNumber, callerAddress, clock.instant(), source);
         CallView view;
         synchronized (call) {
             call.caller.party = caller;
@@ -126,7 +133,7 @@ public class CallService {
             publish(call, view);
         }
         timers.schedule(() -> ringTimedOut(call), ringTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        log.info("Call {} ringing from {} ({})", call.id, callerName, callerAddress);
+        log.info("Call {} ringing from {} ({}, {})", call.id, callerName, callerAddress, source);
         return view;
     }
 

@@ -29,7 +29,7 @@ public class CallHistoryRepository {
      */
     private static final String SELECT = """
             SELECT c.id, c.state, c.caller_name, c.caller_number, c.agent_username, c.created_at, c.answered_at,
-                   c.ended_at, c.end_reason, c.duration_ms
+                   c.ended_at, c.end_reason, c.duration_ms, c.source
             FROM calls c
             """;
 
@@ -136,7 +136,7 @@ public class CallHistoryRepository {
         List<CallRecord> result = new ArrayList<>(calls.size());
         for (CallRecord c : calls) {
             result.add(new CallRecord(c.id(), c.state(), c.callerName(), c.callerNumber(), c.agent(), c.createdAt(),
-                    c.answeredAt(), c.endedAt(), c.endReason(), c.durationMs(), byCall.get(c.id())));
+                    c.answeredAt(), c.endedAt(), c.endReason(), c.durationMs(), byCall.get(c.id()), c.source()));
         }
         return result;
     }
@@ -199,7 +199,7 @@ public class CallHistoryRepository {
         return new CallRecord(rs.getString("id"), rs.getString("state"), rs.getString("caller_name"),
                 rs.getString("caller_number"), rs.getString("agent_username"), instant(rs, "created_at"),
                 instant(rs, "answered_at"), instant(rs, "ended_at"), rs.getString("end_reason"),
-                nullableLong(rs, "duration_ms"), null);
+                nullableLong(rs, "duration_ms"), null, rs.getString("source"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -18,7 +18,7 @@ class CsvExport {
 
     String export(CallFilter filter) {
         StringBuilder out = new StringBuilder(
-                "call_id,started_at,caller_name,caller_number,agent,state,end_reason,duration_ms,recording_id,recording_bytes\r\n");
+                "call_id,started_at,caller_name,caller_number,agent,state,end_reason,duration_ms,recording_id,recording_bytes,source\r\n");
         int[] rows = { 0 };
         history.forEach(filter, call -> {
             if (rows[0]++ >= MAX_ROWS) {
@@ -29,7 +29,8 @@ class CsvExport {
                     call.durationMs() == null ? "" : call.durationMs().toString(),
                     call.recording() == null ? "" : call.recording().id(),
                     call.recording() == null || call.recording().sizeBytes() == null ? ""
-                            : call.recording().sizeBytes().toString()));
+                            : call.recording().sizeBytes().toString(),
+                    nz(call.source())));
         });
         return out.toString();
     }

@@ -6,7 +6,10 @@ import java.time.Duration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -29,7 +32,8 @@ public record CallVaultProperties(
         @Valid @NotNull @DefaultValue Retention retention,
         @Valid @NotNull @DefaultValue Sockets sockets,
         @Valid @NotNull @DefaultValue Media media,
-        @Valid @NotNull @DefaultValue MicTests micTests) {
+        @Valid @NotNull @DefaultValue MicTests micTests,
+        @Valid @NotNull @DefaultValue Sip sip) {
 
     /**
      * @param days delete recordings older than this many days; 0 keeps them for ever (the default)
@@ -144,5 +148,32 @@ public record CallVaultProperties(
             @Min(1) @DefaultValue("5") int maxFailuresPerDevice,
             @NotNull @DefaultValue("15m") Duration failureWindow,
             @NotNull @DefaultValue("90d") Duration deviceCookieLifetime) {
+    }
+
+    /**
+     * The SIP endpoint (docs/sip.md).
+     *
+     * @param enabled          listen for SIP at all
+     * @param port             UDP and TCP port of SIP; 0 picks a free one (tests)
+     * @param bind             address the SIP sockets listen on
+     * @param externalAddress  address announced in Contact and SDP (the public one behind NAT); empty:
+     *                         the bind address, or this host's address when bound to any
+     * @param rtpPorts         range of UDP ports for RTP, {@code first-last}; each call holds one (even) port
+     * @param trusted          sources whose INVITEs are accepted without authentication (CIDR list)
+     * @param invitesPerSecond new INVITEs a source may send per second (token bucket, burst of as many);
+     *                         the excess gets 503 with Retry-After
+     * @param maxCalls         SIP calls at once (ringing or answered); more get 503
+     */
+    public record Sip(
+            @DefaultValue("true") boolean enabled,
+            @Min(0) @Max(65535) @DefaultValue("5060") int port,
+            @NotBlank @DefaultValue("0.0.0.0") String bind,
+            @DefaultValue("") String externalAddress,
+            @NotNull @Pattern(regexp = "\\d{1,5}-\\d{1,5}", message = "must be first-last, e.g. 20000-20999")
+            @DefaultValue("20000-20999") String rtpPorts,
+            @NotEmpty @DefaultValue({ "127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
+                    "fc00::/7" }) java.util.List<String> trusted,
+            @Min(1) @DefaultValue("10") int invitesPerSecond,
+            @Min(1) @DefaultValue("200") int maxCalls) {
     }
 }

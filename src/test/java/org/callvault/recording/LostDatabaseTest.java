@@ -121,7 +121,7 @@ class LostDatabaseTest {
     }
 
     private ConfigurableApplicationContext start(String dbUrl, Path recordings, String... extra) {
-        List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.datasource.url=" + dbUrl,
+        List<String> args = new ArrayList<>(List.of("--server.port=0", "--callvault.sip.port=0", "--spring.datasource.url=" + dbUrl,
                 "--callvault.recordings.dir=" + recordings, "--callvault.admin.password=lost-db-owner-pass",
                 "--callvault.recordings.min-free-space=1MB"));
         args.addAll(List.of(extra));

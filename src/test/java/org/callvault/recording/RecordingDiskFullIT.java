@@ -42,7 +42,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "callvault.admin.password=" + IntegrationTest.ADMIN_PASSWORD, "callvault.calls.dials-per-minute=1000",
-        "callvault.recordings.min-free-space=4MB" })
+        "callvault.recordings.min-free-space=4MB", "callvault.sip.port=0" })
 @DirtiesContext
 class RecordingDiskFullIT {
 

@@ -15,13 +15,14 @@ import org.springframework.test.context.DynamicPropertySource;
  * {@code -Dcallvault.it.database} (H2 by default; .ci/run also runs MariaDB and PostgreSQL), with
  * its own recordings folder. The admin password is configured, so no forced change here; the
  * forced change has its own test. Every client of a test comes from 127.0.0.1, so the limits per
- * address and on ringing calls are raised here; the tests of those limits set their own.
+ * address and on ringing calls are raised here; the tests of those limits set their own. SIP
+ * listens on a free port ({@code callvault.sip.port=0}) so contexts running at once do not collide.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "callvault.admin.password=" + IntegrationTest.ADMIN_PASSWORD, "callvault.calls.ring-timeout=3s",
         "callvault.calls.leg-grace-period=1s", "callvault.calls.dials-per-minute=1000",
         "callvault.calls.max-ringing=1000", "callvault.sockets.anonymous-per-address=1000",
-        "callvault.mic-tests.per-address-per-minute=1000" })
+        "callvault.mic-tests.per-address-per-minute=1000", "callvault.sip.port=0" })
 public abstract class IntegrationTest {
 
     public static final String ADMIN_PASSWORD = "integration-suite-pass";

@@ -40,7 +40,9 @@ public final class ServerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar",
                 serverJar().toAbsolutePath().toString(), "--server.port=" + port,
-                "--callvault.recordings.dir=" + recordings, "--callvault.admin.password=" + ADMIN_PASSWORD));
+                "--callvault.recordings.dir=" + recordings, "--callvault.admin.password=" + ADMIN_PASSWORD,
+                // SIP on a free port: servers of tests running at once must not all claim 5060.
+                "--callvault.sip.port=0"));
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("server-" + System.nanoTime() + ".log").toFile()).start();

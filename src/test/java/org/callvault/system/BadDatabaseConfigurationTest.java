@@ -23,7 +23,7 @@ class BadDatabaseConfigurationTest {
         try {
             // Port 1 on loopback: nothing listens there, the connection is refused at once.
             assertThatThrownBy(() -> SpringApplication.run(CallVaultApplication.class,
-                    "--server.port=0",
+                    "--server.port=0", "--callvault.sip.port=0",
                     "--spring.datasource.url=jdbc:postgresql://127.0.0.1:1/callvault?password=s3cret-value",
                     "--spring.datasource.username=callvault",
                     "--spring.datasource.hikari.connection-timeout=2000",

@@ -28,6 +28,10 @@ final class AgentConsoles implements CallObserver {
         consoles.remove(console);
     }
 
+    int count() {
+        return consoles.size();
+    }
+
     /** Queues the same text to every open console. */
     void broadcast(String text) {
         for (EventSession console : consoles) {

@@ -213,6 +213,7 @@ final class EventMessages {
         view.put("endReason", call.endReason() == null ? null : call.endReason().wireName());
         view.put("durationMs", call.durationMs());
         view.put("recordingId", call.recordingId());
+        view.put("source", call.source());
         return view;
     }
 

@@ -35,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
  * on the {@link SignalingThreads}, because the call rules write to the database.
  */
 @Component
-class EventSocketHandler implements WebSocketHandler {
+class EventSocketHandler implements WebSocketHandler, AgentPresence {
 
     private static final Logger log = LoggerFactory.getLogger(EventSocketHandler.class);
 
@@ -172,6 +172,11 @@ class EventSocketHandler implements WebSocketHandler {
                     "Too many messages; this one and more were dropped unread. Slow down.", null, null));
         }
         return false;
+    }
+
+    @Override
+    public boolean anyAgentOnline() {
+        return consoles.count() > 0;
     }
 
     private void onMessage(EventSession session, String text) {

@@ -16,10 +16,12 @@ import reactor.core.scheduler.Schedulers;
  * used before, starts and retires threads under a monitor that a network thread handing it work
  * then waits on: JFR showed event loops blocked 10 to 20 ms there while calls ended and new ones
  * were set up, and every call served by that loop stalled meanwhile. Apart from the pages' blocking
- * pool, so that a slow history query never delays an answer or a hang-up.
+ * pool, so that a slow history query never delays an answer or a hang-up. The SIP transport
+ * (transport.sip) hands its call work to the same pool, so a SIP call and a browser call wait in
+ * one queue and JAIN-SIP's threads never take a call's lock.
  */
 @Component
-class SignalingThreads implements DisposableBean {
+public class SignalingThreads implements DisposableBean {
 
     private static final int THREADS = 16;
     /** Beyond this many waiting tasks the server is overloaded: the socket that adds one is closed. */
@@ -39,7 +41,7 @@ class SignalingThreads implements DisposableBean {
         this.scheduler = Schedulers.fromExecutorService(executor.getThreadPoolExecutor(), "signaling");
     }
 
-    Scheduler scheduler() {
+    public Scheduler scheduler() {
         return scheduler;
     }
 

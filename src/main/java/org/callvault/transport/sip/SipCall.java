@@ -1,0 +1,276 @@
+package org.callvault.transport.sip;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.ServerTransaction;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+import org.callvault.call.CallException;
+import org.callvault.call.CallParty;
+import org.callvault.call.CallState;
+import org.callvault.call.CallView;
+import org.callvault.call.EndReason;
+import org.callvault.call.LegRole;
+import org.callvault.call.MediaAttachment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The caller's leg of one inbound SIP call: the INVITE's server transaction and dialog, the RTP
+ * port it holds, and the translation between call events and SIP. What the call does
+ * (ringing, answered, declined, missed, ended) arrives through {@link CallParty} and becomes a
+ * 180, 200 with SDP, 603, 480, 487 or BYE; what the SIP side does (CANCEL, BYE) becomes a hang-up.
+ *
+ * <p>Every SIP send happens under this object's monitor, so at most one final response goes out
+ * and nothing follows it that the transaction forbids; call work runs on the signaling pool in the
+ * order it was queued ({@link SerialQueue}), never on JAIN-SIP's threads.
+ */
+final class SipCall implements CallParty {
+
+    private static final Logger log = LoggerFactory.getLogger(SipCall.class);
+
+    private final SipDispatcher sip;
+    private final ServerTransaction invite;
+    private final Request request;
+    private final SdpOffer offer;
+    private final int rtpPort;
+    private final String sipCallId;
+    private final String sourceAddress;
+    private final String toTag = Long.toHexString(ThreadLocalRandom.current().nextLong());
+    private final long sdpSession = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2);
+    private final SerialQueue work;
+
+    private volatile String callId;
+    private boolean finalSent;
+    private boolean answered;
+    private boolean byeReceived;
+    private boolean byeSent;
+    private boolean released;
+    private int sdpVersion;
+    private MediaAttachment media;
+    private final UnwiredRtpSink sink = new UnwiredRtpSink();
+
+    SipCall(SipDispatcher sip, ServerTransaction invite, SdpOffer offer, int rtpPort, String sourceAddress) {
+        this.sip = sip;
+        this.invite = invite;
+        this.request = invite.getRequest();
+        this.offer = offer;
+        this.rtpPort = rtpPort;
+        this.sipCallId = SipDispatcher.callIdOf(request);
+        this.sourceAddress = sourceAddress;
+        this.work = new SerialQueue(sip.pool());
+    }
+
+    String sipCallId() {
+        return sipCallId;
+    }
+
+    /** Queues the dial; false when the signaling pool is saturated. */
+    boolean start(CallerIdentity caller) {
+        return work.submit(() -> dial(caller));
+    }
+
+    private void dial(CallerIdentity caller) {
+        synchronized (this) {
+            if (finalSent) {
+                release(); // cancelled before it rang
+                return;
+            }
+        }
+        if (!sip.presence().anyAgentOnline()) {
+            finish(Response.TEMPORARILY_UNAVAILABLE, "No agent online");
+            return;
+        }
+        try {
+            sip.calls().dial(this, caller.name(), caller.number(), sourceAddress, CallView.SIP);
+        }
+        catch (CallException e) {
+            switch (e.code()) {
+                case LINES_BUSY -> finish(Response.BUSY_HERE, "All lines busy");
+                case RATE_LIMITED -> finish(Response.SERVICE_UNAVAILABLE, "Too many calls");
+                default -> finish(Response.SERVICE_UNAVAILABLE, e.getMessage());
+            }
+            return;
+        }
+        boolean cancelled;
+        synchronized (this) {
+            cancelled = finalSent;
+            if (!finalSent) {
+                send(Response.RINGING, null);
+            }
+        }
+        if (cancelled) {
+            hangUp();
+        }
+    }
+
+    /** CANCEL from the caller (on a JAIN-SIP thread): 487 at once, the call ends on the pool. */
+    void cancelled() {
+        synchronized (this) {
+            if (finalSent) {
+                return; // too late: the call was answered or refused already (RFC 3261 §9.2)
+            }
+            send(Response.REQUEST_TERMINATED, null);
+            finalSent = true;
+        }
+        work.submit(this::hangUp);
+    }
+
+    /** BYE from the caller, already answered 200. */
+    void byeReceived() {
+        synchronized (this) {
+            byeReceived = true;
+        }
+        work.submit(this::hangUp);
+    }
+
+    /** The dialog ended under us (no ACK, transport lost): the call ends as a caller hang-up. */
+    void dialogTerminated() {
+        work.submit(this::hangUp);
+    }
+
+    private void hangUp() {
+        String id = callId;
+        if (id == null) {
+            release();
+            return;
+        }
+        try {
+            sip.calls().hangup(id, this, null);
+        }
+        catch (CallException e) {
+            log.debug("SIP call {}: hang-up of call {} not needed: {}", sipCallId, id, e.getMessage());
+        }
+    }
+
+    /** A re-INVITE in this dialog (hold, resume, a new address): answered with our same port. */
+    synchronized String reoffer(SdpOffer newOffer) {
+        return SdpAnswer.build(newOffer, sip.externalAddress(), rtpPort, sdpSession, ++sdpVersion);
+    }
+
+    @Override
+    public void callChanged(CallView view) {
+        work.submit(() -> onCallChanged(view));
+    }
+
+    private void onCallChanged(CallView view) {
+        CallState state = view.state();
+        switch (state) {
+            case ANSWERED -> answer();
+            case REJECTED -> finish(Response.DECLINE, "Declined");
+            case MISSED -> finish(Response.TEMPORARILY_UNAVAILABLE, "No answer");
+            case CANCELLED -> finish(Response.REQUEST_TERMINATED, null);
+            case FAILED -> finish(view.endReason() == EndReason.SERVER_SHUTDOWN ? Response.SERVICE_UNAVAILABLE
+                    : Response.TEMPORARILY_UNAVAILABLE, null);
+            case ENDED -> {
+                synchronized (this) {
+                    if (answered && !byeReceived && !byeSent) {
+                        sendBye();
+                    }
+                }
+                release();
+            }
+            default -> {
+                // RINGING: the 180 goes out from dial(), after the call exists.
+            }
+        }
+    }
+
+    private void answer() {
+        synchronized (this) {
+            if (finalSent) {
+                return; // CANCEL crossed the answer; the call ends through hangUp()
+            }
+            String sdp = SdpAnswer.build(offer, sip.externalAddress(), rtpPort, sdpSession, sdpVersion);
+            send(Response.OK, sdp);
+            finalSent = true;
+            answered = true;
+        }
+    }
+
+    private void finish(int status, String reason) {
+        synchronized (this) {
+            if (!finalSent) {
+                Response response = sip.response(status, request);
+                if (reason != null) {
+                    SipDispatcher.reason(response, reason);
+                }
+                sip.sendOn(invite, response);
+                finalSent = true;
+            }
+        }
+        release();
+    }
+
+    /** A response to the INVITE with our To tag and Contact (provisional ones too: they open the dialog). */
+    private void send(int status, String sdp) {
+        sip.sendOn(invite, sip.dialogResponse(status, request, toTag, sdp));
+    }
+
+    private void sendBye() {
+        Dialog dialog = invite.getDialog();
+        try {
+            Request bye = dialog.createRequest(Request.BYE);
+            ClientTransaction transaction = sip.provider().getNewClientTransaction(bye);
+            dialog.sendRequest(transaction);
+            byeSent = true;
+        }
+        catch (Exception e) {
+            log.warn("SIP call {}: BYE could not be sent ({}); the peer's session timer must end it", sipCallId,
+                    e.toString());
+        }
+    }
+
+    private void release() {
+        synchronized (this) {
+            if (released) {
+                return;
+            }
+            released = true;
+        }
+        sip.released(this, rtpPort);
+    }
+
+    @Override
+    public void legAssigned(String callId, LegRole role, String resumeToken) {
+        this.callId = callId; // inside dial(): a CANCEL racing the dial finds the call by it
+    }
+
+    @Override
+    public void mediaReady(String callId, LegRole role, String mediaToken) {
+        // Until the RTP relay is wired in, the SIP leg sits on the bridge and sends nothing.
+        work.submit(() -> {
+            try {
+                MediaAttachment attachment = sip.calls().attachMedia(mediaToken, sink);
+                synchronized (this) {
+                    media = attachment;
+                }
+            }
+            catch (CallException e) {
+                log.debug("SIP call {}: media not attached: {}", sipCallId, e.getMessage());
+            }
+        });
+    }
+
+    /** Where the call's audio would be relayed; null until the call is answered. */
+    synchronized MediaAttachment media() {
+        return media;
+    }
+
+    UnwiredRtpSink sink() {
+        return sink;
+    }
+
+    @Override
+    public String owner() {
+        return "sip:" + sipCallId;
+    }
+
+    @Override
+    public void replaced(String callId, LegRole role) {
+        // A SIP leg is never resumed by another channel.
+    }
+}

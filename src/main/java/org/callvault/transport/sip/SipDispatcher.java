@@ -1,0 +1,456 @@
+package org.callvault.transport.sip;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionAlreadyExistsException;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.address.AddressFactory;
+import javax.sip.address.SipURI;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+import gov.nist.javax.sip.message.SIPMessage;
+
+import org.callvault.call.CallService;
+import org.callvault.system.TrustedProxies;
+import org.callvault.transport.ws.AgentPresence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * JAIN-SIP's listener: every request and event of the SIP stack arrives here on one of the stack's
+ * threads. What is cheap and stateless is answered right here (OPTIONS, REGISTER, refusals of
+ * untrusted or over-limit INVITEs, 481 for unknown dialogs); anything that touches a call is queued
+ * to the signaling pool by the call's {@link SipCall}. Nothing thrown here reaches the stack: a
+ * request that fails is answered 500 (or 400 when it is malformed), and logged.
+ */
+final class SipDispatcher implements SipListener {
+
+    private static final Logger log = LoggerFactory.getLogger(SipDispatcher.class);
+
+    static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS";
+
+    private final MessageFactory messages;
+    private final HeaderFactory headers;
+    private final AddressFactory addresses;
+    private final CallService calls;
+    private final AgentPresence presence;
+    private final Scheduler pool;
+    private final TrustedProxies trusted;
+    private final InviteRateLimiter inviteLimiter;
+    private final RtpPorts rtpPorts;
+    private final int maxCalls;
+    private final String externalAddress;
+    private final int port;
+    private final Map<String, SipCall> active = new ConcurrentHashMap<>();
+    private final AtomicInteger activeCount = new AtomicInteger();
+    private volatile SipProvider provider;
+
+    SipDispatcher(MessageFactory messages, HeaderFactory headers, AddressFactory addresses, CallService calls,
+            AgentPresence presence, Scheduler pool, TrustedProxies trusted, InviteRateLimiter inviteLimiter,
+            RtpPorts rtpPorts, int maxCalls, String externalAddress, int port) {
+        this.messages = messages;
+        this.headers = headers;
+        this.addresses = addresses;
+        this.calls = calls;
+        this.presence = presence;
+        this.pool = pool;
+        this.trusted = trusted;
+        this.inviteLimiter = inviteLimiter;
+        this.rtpPorts = rtpPorts;
+        this.maxCalls = maxCalls;
+        this.externalAddress = externalAddress;
+        this.port = port;
+    }
+
+    void attach(SipProvider provider) {
+        this.provider = provider;
+    }
+
+    @Override
+    public void processRequest(RequestEvent event) {
+        Request request = event.getRequest();
+        try {
+            switch (request.getMethod()) {
+                case Request.OPTIONS -> options(request);
+                case Request.REGISTER -> stateless(request, Response.METHOD_NOT_ALLOWED, "CallVault takes no registrations");
+                case Request.INVITE -> invite(event);
+                case Request.ACK -> {
+                    // The dialog layer takes the ACK of our 200 (and stops its retransmissions).
+                }
+                case Request.CANCEL -> cancel(event);
+                case Request.BYE -> bye(event);
+                default -> {
+                    if (hasToTag(request) && !active.containsKey(callIdOf(request))) {
+                        stateless(request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+                    }
+                    else {
+                        stateless(request, Response.METHOD_NOT_ALLOWED, null);
+                    }
+                }
+            }
+        }
+        catch (RuntimeException e) {
+            log.warn("SIP {} from {} failed", request.getMethod(), sourceOf(request), e);
+            if (!Request.ACK.equals(request.getMethod())) {
+                stateless(request, Response.SERVER_INTERNAL_ERROR, null);
+            }
+        }
+    }
+
+    /** Peers ping with OPTIONS as a keep-alive: answered without state, from anyone. */
+    private void options(Request request) {
+        Response response = response(Response.OK, request);
+        try {
+            response.addHeader(headers.createAllowHeader(ALLOW));
+            response.addHeader(headers.createAcceptHeader("application", "sdp"));
+        }
+        catch (java.text.ParseException e) {
+            throw new IllegalStateException(e);
+        }
+        sendStateless(response);
+    }
+
+    private void invite(RequestEvent event) {
+        Request request = event.getRequest();
+        String callId = callIdOf(request);
+        if (hasToTag(request)) {
+            reInvite(event, callId);
+            return;
+        }
+        InetAddress source = sourceOf(request);
+        if (source == null || !trusted.trusts(new InetSocketAddress(source, 0))) {
+            // Digest authentication (RFC 8760) is not there yet: untrusted sources are refused outright.
+            stateless(request, Response.FORBIDDEN, "Source not trusted");
+            return;
+        }
+        if (event.getServerTransaction() != null || active.containsKey(callId)) {
+            return; // a retransmission the transaction layer already answers
+        }
+        if (!inviteLimiter.tryAcquire(source.getHostAddress(), System.nanoTime())) {
+            serviceUnavailable(request, "Too many INVITEs from " + source.getHostAddress());
+            return;
+        }
+        SdpOffer offer;
+        try {
+            offer = SdpOffer.parse(sdpBody(request));
+        }
+        catch (SdpException e) {
+            stateless(request, e.status(), e.getMessage());
+            return;
+        }
+        if (activeCount.incrementAndGet() > maxCalls) {
+            activeCount.decrementAndGet();
+            serviceUnavailable(request, "Too many SIP calls");
+            return;
+        }
+        int rtpPort = rtpPorts.allocate();
+        if (rtpPort < 0) {
+            activeCount.decrementAndGet();
+            serviceUnavailable(request, "No RTP port free");
+            return;
+        }
+        ServerTransaction transaction;
+        try {
+            transaction = provider.getNewServerTransaction(request);
+        }
+        catch (TransactionAlreadyExistsException e) {
+            released(null, rtpPort);
+            return;
+        }
+        catch (Exception e) {
+            released(null, rtpPort);
+            throw new IllegalStateException("No server transaction for INVITE " + callId, e);
+        }
+        sendOn(transaction, response(Response.TRYING, request));
+        SipCall call = new SipCall(this, transaction, offer, rtpPort, source.getHostAddress());
+        active.put(callId, call);
+        if (!call.start(CallerIdentity.of(request))) {
+            sendOn(transaction, response(Response.SERVICE_UNAVAILABLE, request));
+            released(call, rtpPort);
+        }
+    }
+
+    /** A re-INVITE (hold, resume, new address): the same port, the mirrored direction; 481 when unknown. */
+    private void reInvite(RequestEvent event, String callId) {
+        Request request = event.getRequest();
+        SipCall call = active.get(callId);
+        if (call == null) {
+            stateless(request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+            return;
+        }
+        ServerTransaction transaction = transactionOf(event);
+        if (transaction == null) {
+            return;
+        }
+        try {
+            SdpOffer offer = SdpOffer.parse(sdpBody(request));
+            sendOn(transaction, dialogResponse(Response.OK, request, null, call.reoffer(offer)));
+        }
+        catch (SdpException e) {
+            Response refused = response(e.status(), request);
+            reason(refused, e.getMessage());
+            sendOn(transaction, refused);
+        }
+    }
+
+    private void cancel(RequestEvent event) {
+        Request request = event.getRequest();
+        SipCall call = active.get(callIdOf(request));
+        if (call == null) {
+            stateless(request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+            return;
+        }
+        ServerTransaction transaction = transactionOf(event);
+        if (transaction != null) {
+            sendOn(transaction, response(Response.OK, request));
+        }
+        call.cancelled();
+    }
+
+    private void bye(RequestEvent event) {
+        Request request = event.getRequest();
+        SipCall call = active.get(callIdOf(request));
+        if (call == null) {
+            stateless(request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+            return;
+        }
+        ServerTransaction transaction = transactionOf(event);
+        if (transaction != null) {
+            sendOn(transaction, response(Response.OK, request));
+        }
+        call.byeReceived();
+    }
+
+    private ServerTransaction transactionOf(RequestEvent event) {
+        if (event.getServerTransaction() != null) {
+            return event.getServerTransaction();
+        }
+        try {
+            return provider.getNewServerTransaction(event.getRequest());
+        }
+        catch (TransactionAlreadyExistsException e) {
+            return null; // a retransmission: the transaction answers it
+        }
+        catch (Exception e) {
+            throw new IllegalStateException("No server transaction for " + event.getRequest().getMethod(), e);
+        }
+    }
+
+    @Override
+    public void processResponse(ResponseEvent event) {
+        // Only our BYEs get responses; whatever they say, the call is over on our side.
+    }
+
+    @Override
+    public void processTimeout(TimeoutEvent event) {
+        log.debug("SIP transaction timed out: {}", event.getTimeout());
+    }
+
+    @Override
+    public void processIOException(IOExceptionEvent event) {
+        log.debug("SIP I/O error towards {}:{} ({})", event.getHost(), event.getPort(), event.getTransport());
+    }
+
+    @Override
+    public void processTransactionTerminated(TransactionTerminatedEvent event) {
+    }
+
+    @Override
+    public void processDialogTerminated(DialogTerminatedEvent event) {
+        try {
+            SipCall call = active.get(event.getDialog().getCallId().getCallId());
+            if (call != null) {
+                call.dialogTerminated();
+            }
+        }
+        catch (RuntimeException e) {
+            log.warn("SIP dialog end not handled", e);
+        }
+    }
+
+    // --- used by SipCall -------------------------------------------------------------------------
+
+    CallService calls() {
+        return calls;
+    }
+
+    AgentPresence presence() {
+        return presence;
+    }
+
+    Scheduler pool() {
+        return pool;
+    }
+
+    SipProvider provider() {
+        return provider;
+    }
+
+    String externalAddress() {
+        return externalAddress;
+    }
+
+    void released(SipCall call, int rtpPort) {
+        if (call != null) {
+            active.remove(call.sipCallId(), call);
+        }
+        rtpPorts.release(rtpPort);
+        activeCount.decrementAndGet();
+    }
+
+    int activeCalls() {
+        return activeCount.get();
+    }
+
+    Response response(int status, Request request) {
+        try {
+            return messages.createResponse(status, request);
+        }
+        catch (java.text.ParseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A response that opens or continues the dialog: our To tag, our Contact, and SDP when given. */
+    Response dialogResponse(int status, Request request, String toTag, String sdp) {
+        Response response = response(status, request);
+        try {
+            ToHeader to = (ToHeader) response.getHeader(ToHeader.NAME);
+            if (toTag != null && to.getTag() == null) {
+                to.setTag(toTag);
+            }
+            response.addHeader(contact(request));
+            if (sdp != null) {
+                ContentTypeHeader type = headers.createContentTypeHeader("application", "sdp");
+                response.setContent(sdp, type);
+            }
+            if (status == Response.OK) {
+                response.addHeader(headers.createAllowHeader(ALLOW));
+            }
+        }
+        catch (java.text.ParseException e) {
+            throw new IllegalStateException(e);
+        }
+        return response;
+    }
+
+    private ContactHeader contact(Request request) throws java.text.ParseException {
+        SipURI uri = addresses.createSipURI("callvault", externalAddress.contains(":") ? "[" + externalAddress + "]"
+                : externalAddress);
+        uri.setPort(port);
+        ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
+        if (via != null && "TCP".equalsIgnoreCase(via.getTransport())) {
+            uri.setTransportParam("tcp");
+        }
+        return headers.createContactHeader(addresses.createAddress(uri));
+    }
+
+    void sendOn(ServerTransaction transaction, Response response) {
+        try {
+            transaction.sendResponse(response);
+        }
+        catch (Exception e) {
+            log.debug("SIP {} not sent: {}", response.getStatusCode(), e.toString());
+        }
+    }
+
+    private void serviceUnavailable(Request request, String reason) {
+        Response response = response(Response.SERVICE_UNAVAILABLE, request);
+        reason(response, reason);
+        try {
+            response.addHeader(headers.createRetryAfterHeader(5));
+        }
+        catch (javax.sip.InvalidArgumentException e) {
+            throw new IllegalStateException(e);
+        }
+        sendStateless(response);
+    }
+
+    private void stateless(Request request, int status, String reason) {
+        try {
+            Response response = response(status, request);
+            if (reason != null) {
+                reason(response, reason);
+            }
+            if (status == Response.METHOD_NOT_ALLOWED) {
+                response.addHeader(headers.createAllowHeader(ALLOW));
+            }
+            sendStateless(response);
+        }
+        catch (Exception e) {
+            log.debug("SIP {} to {} not sent: {}", status, request.getMethod(), e.toString());
+        }
+    }
+
+    private void sendStateless(Response response) {
+        try {
+            provider.sendResponse(response);
+        }
+        catch (Exception e) {
+            log.debug("SIP {} not sent: {}", response.getStatusCode(), e.toString());
+        }
+    }
+
+    private static String sdpBody(Request request) {
+        byte[] raw = request.getRawContent();
+        if (raw == null || raw.length == 0) {
+            return null;
+        }
+        ContentTypeHeader type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
+        if (type == null || !"application".equalsIgnoreCase(type.getContentType())
+                || !"sdp".equalsIgnoreCase(type.getContentSubType())) {
+            return "";
+        }
+        return new String(raw, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** A reason phrase from our own text (SDP errors may quote the offer): one line, no controls. */
+    static void reason(Response response, String text) {
+        try {
+            response.setReasonPhrase(text.replaceAll("[\\p{Cntrl}]", " "));
+        }
+        catch (java.text.ParseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String callIdOf(Request request) {
+        CallIdHeader header = (CallIdHeader) request.getHeader(CallIdHeader.NAME);
+        return header == null ? "" : header.getCallId();
+    }
+
+    private static boolean hasToTag(Request request) {
+        ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
+        return to != null && to.getTag() != null;
+    }
+
+    private static InetAddress sourceOf(Request request) {
+        if (!(request instanceof SIPMessage message)) {
+            return null;
+        }
+        return message.getPeerPacketSourceAddress() != null ? message.getPeerPacketSourceAddress()
+                : message.getRemoteAddress();
+    }
+}

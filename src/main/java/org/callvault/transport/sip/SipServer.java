@@ -1,0 +1,206 @@
+package org.callvault.transport.sip;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.ServerSocket;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.util.Collections;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import javax.sip.ListeningPoint;
+import javax.sip.SipProvider;
+
+import gov.nist.javax.sip.SipStackImpl;
+import gov.nist.javax.sip.address.AddressFactoryImpl;
+import gov.nist.javax.sip.header.HeaderFactoryImpl;
+import gov.nist.javax.sip.message.MessageFactoryImpl;
+
+import org.callvault.call.CallService;
+import org.callvault.system.CallVaultProperties;
+import org.callvault.system.TrustedProxies;
+import org.callvault.transport.ws.AgentPresence;
+import org.callvault.transport.ws.SignalingThreads;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The SIP endpoint: a JAIN-SIP stack with one UDP and one TCP listening point on the same port
+ * ({@code callvault.sip.*}), started with the application and stopped after the live calls were
+ * ended (so their BYEs still go out). docs/sip.md says what it answers.
+ */
+@Component
+public class SipServer implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(SipServer.class);
+
+    private final CallVaultProperties.Sip settings;
+    private final CallService calls;
+    private final AgentPresence presence;
+    private final SignalingThreads signaling;
+    private final TrustedProxies trusted;
+    private final RtpPorts rtpPorts;
+    private volatile SipStackImpl stack;
+    private volatile SipDispatcher dispatcher;
+    private volatile int port = -1;
+    private volatile String externalAddress;
+
+    SipServer(CallVaultProperties properties, CallService calls, AgentPresence presence, SignalingThreads signaling) {
+        this.settings = properties.sip();
+        this.calls = calls;
+        this.presence = presence;
+        this.signaling = signaling;
+        // Same CIDR rule as the trusted proxies; a bad entry stops the start with its text.
+        this.trusted = new TrustedProxies(settings.trusted());
+        this.rtpPorts = new RtpPorts(settings.rtpPorts());
+    }
+
+    @Override
+    public void start() {
+        if (!settings.enabled()) {
+            log.info("SIP disabled (callvault.sip.enabled=false)");
+            return;
+        }
+        try {
+            InetAddress bind = InetAddress.getByName(settings.bind());
+            int chosen = settings.port() == 0 ? freePort(bind) : settings.port();
+            String external = settings.externalAddress().isBlank() ? announced(bind) : settings.externalAddress().strip();
+            SipStackImpl newStack = new SipStackImpl(stackProperties(chosen));
+            ListeningPoint udp = newStack.createListeningPoint(bind.getHostAddress(), chosen, ListeningPoint.UDP);
+            ListeningPoint tcp = newStack.createListeningPoint(bind.getHostAddress(), chosen, ListeningPoint.TCP);
+            SipProvider provider = newStack.createSipProvider(udp);
+            provider.addListeningPoint(tcp);
+            SipDispatcher newDispatcher = new SipDispatcher(new MessageFactoryImpl(), new HeaderFactoryImpl(),
+                    new AddressFactoryImpl(), calls, presence, signaling.scheduler(), trusted,
+                    new InviteRateLimiter(settings.invitesPerSecond()), rtpPorts, settings.maxCalls(), external, chosen);
+            newDispatcher.attach(provider);
+            provider.addSipListener(newDispatcher);
+            newStack.start();
+            this.stack = newStack;
+            this.dispatcher = newDispatcher;
+            this.externalAddress = external;
+            this.port = chosen;
+            log.info("SIP listening on {}:{} (UDP and TCP), announcing {}, RTP ports {} ({} calls at most)",
+                    bind.getHostAddress(), chosen, external, settings.rtpPorts(),
+                    Math.min(settings.maxCalls(), rtpPorts.capacity()));
+        }
+        catch (Exception e) {
+            throw new IllegalStateException("SIP could not listen on " + settings.bind() + ":" + settings.port()
+                    + " (callvault.sip.port; set callvault.sip.enabled=false to run without SIP): " + e.getMessage(), e);
+        }
+    }
+
+    private Properties stackProperties(int chosenPort) {
+        Properties p = new Properties();
+        // Unique per instance: tests run several application contexts in one JVM.
+        p.setProperty("javax.sip.STACK_NAME", "callvault-sip-" + chosenPort + "-" + System.nanoTime());
+        p.setProperty("gov.nist.javax.sip.STACK_LOGGER", Slf4jStackLogger.class.getName());
+        p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+        // A few threads for the stack's own work; the listener only queues call work (SipCall).
+        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "4");
+        p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+        // TCP over NIO: a selector thread, not a thread per connection, so idle connections cost no thread.
+        p.setProperty("gov.nist.javax.sip.TCP_MESSAGE_PROCESSOR_FACTORY",
+                "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+        // Bounds on what a flood can hold: connections, transactions, message size.
+        p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", "512");
+        p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "4000");
+        p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", "1000");
+        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
+        p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", "5000");
+        p.setProperty("gov.nist.javax.sip.CACHE_SERVER_CONNECTIONS", "true");
+        p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
+        return p;
+    }
+
+    @Override
+    public void stop() {
+        SipStackImpl current = stack;
+        if (current == null) {
+            return;
+        }
+        // GracefulShutdown (a higher phase) ended the calls; their BYEs and final responses are
+        // queued on the signaling pool: give them a moment to leave before the sockets close.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (dispatcher.activeCalls() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        current.stop();
+        stack = null;
+        log.info("SIP stopped");
+    }
+
+    @Override
+    public boolean isRunning() {
+        return stack != null;
+    }
+
+    /** Below GracefulShutdown: stops after the live calls were ended. */
+    @Override
+    public int getPhase() {
+        return WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE;
+    }
+
+    /** The port SIP listens on (UDP and TCP), -1 when not running. */
+    public int port() {
+        return port;
+    }
+
+    public String externalAddress() {
+        return externalAddress;
+    }
+
+    /** RTP ports held by calls now. */
+    public int rtpPortsInUse() {
+        return rtpPorts.inUse();
+    }
+
+    /** SIP calls ringing or answered now. */
+    public int activeCalls() {
+        SipDispatcher current = dispatcher;
+        return current == null ? 0 : current.activeCalls();
+    }
+
+    /** A port free for both UDP and TCP on {@code bind} (port 0: tests run several servers at once). */
+    private static int freePort(InetAddress bind) throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int candidate;
+            try (ServerSocket tcp = new ServerSocket(0, 1, bind)) {
+                candidate = tcp.getLocalPort();
+            }
+            try (DatagramSocket udp = new DatagramSocket(candidate, bind)) {
+                return candidate;
+            }
+            catch (SocketException taken) {
+                // UDP side in use: try another
+            }
+        }
+        throw new IOException("no port free for both UDP and TCP");
+    }
+
+    /** The bind address, or when bound to any, this host's first non-loopback IPv4 address. */
+    private static String announced(InetAddress bind) throws SocketException, UnknownHostException {
+        if (!bind.isAnyLocalAddress()) {
+            return bind.getHostAddress();
+        }
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!nic.isUp() || nic.isLoopback()) {
+                continue;
+            }
+            for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                if (address instanceof Inet4Address && !address.isLinkLocalAddress()) {
+                    return address.getHostAddress();
+                }
+            }
+        }
+        return InetAddress.getLocalHost().getHostAddress();
+    }
+}
