@@ -216,20 +216,15 @@ final class SipDispatcher implements SipListener {
     }
 
     private void cancel(RequestEvent event) {
-        Request request = event.getRequest();
-        SipCall call = active.get(callIdOf(request));
-        if (call == null) {
-            stateless(request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
-            return;
-        }
-        ServerTransaction transaction = transactionOf(event);
-        if (transaction != null) {
-            sendOn(transaction, response(Response.OK, request));
-        }
-        call.cancelled();
+        answerInDialog(event, SipCall::cancelled);
     }
 
     private void bye(RequestEvent event) {
+        answerInDialog(event, SipCall::byeReceived);
+    }
+
+    /** CANCEL and BYE: 481 for an unknown call, else 200 on their own transaction, then the call acts. */
+    private void answerInDialog(RequestEvent event, java.util.function.Consumer<SipCall> then) {
         Request request = event.getRequest();
         SipCall call = active.get(callIdOf(request));
         if (call == null) {
@@ -240,7 +235,7 @@ final class SipDispatcher implements SipListener {
         if (transaction != null) {
             sendOn(transaction, response(Response.OK, request));
         }
-        call.byeReceived();
+        then.accept(call);
     }
 
     private ServerTransaction transactionOf(RequestEvent event) {
