@@ -82,8 +82,14 @@ public final class RecordingParts {
         return firstPart.resolveSibling(stem + ".part" + part + ".wav");
     }
 
+    /**
+     * Opens the first part. Its timeline starts when the call was answered, not when the recorder
+     * thread got round to this (a busy recorder or a GC pause can be tens of milliseconds late):
+     * the file then holds exactly the answered time, with the recorder's delay as this leg's
+     * silence at the start, which its first frames fill anyway.
+     */
     void start(long nowSample) {
-        if (!openNextPart(nowSample)) {
+        if (!openNextPart(nowSample, 0)) {
             partial = true;
             listener.interrupted(0, true, lastError);
         }
@@ -117,7 +123,7 @@ public final class RecordingParts {
                 interrupt(e, nowSample, true);
             }
         }
-        else if (nowSample - lastSpaceCheck >= format.sampleRate() && openNextPart(nowSample)) {
+        else if (nowSample - lastSpaceCheck >= format.sampleRate() && openNextPart(nowSample, nowSample)) {
             log.warn("Recording {} resumed in part {}", firstPart, parts);
             listener.resumed(parts);
         }
@@ -138,7 +144,7 @@ public final class RecordingParts {
         return new Outcome(firstPartSamples, totalSamples, parts, partial, framesAccepted, framesDropped, error);
     }
 
-    private boolean openNextPart(long nowSample) {
+    private boolean openNextPart(long nowSample, long timelineStart) {
         lastSpaceCheck = nowSample;
         if (!enoughSpace.getAsBoolean()) {
             return false;
@@ -150,7 +156,7 @@ public final class RecordingParts {
             recorder = new CallRecorder(format, stereo, opened, windowMillis);
             writer = opened;
             currentFile = file;
-            partStart = nowSample;
+            partStart = timelineStart;
             parts++;
             return true;
         }

@@ -74,6 +74,34 @@ class RecordingPartsTest {
     }
 
     @Test
+    void aRecorderThatStartsLateStillRecordsTheWholeAnsweredTime() throws Exception {
+        Path first = dir.resolve("late.wav");
+        RecordingParts parts = new RecordingParts(first, FORMAT, false, 300, () -> true, new RecordingParts.Listener() {
+            @Override
+            public void interrupted(int part, boolean diskFull, Exception cause) {
+            }
+
+            @Override
+            public void resumed(int part) {
+            }
+        });
+        ToneGenerator tone = new ToneGenerator(RATE, 440, 8_000);
+        long late = 4L * FRAME; // the recorder thread saw the start 80 ms after the answer (a GC pause)
+
+        parts.start(late);
+        for (int frame = 4; frame < 100; frame++) {
+            long now = (long) (frame + 1) * FRAME;
+            parts.accept(0, (long) frame * FRAME, tone.generate((long) frame * FRAME, FRAME), 0, FRAME, now);
+            parts.advance(now);
+        }
+        RecordingParts.Outcome outcome = parts.finish(100L * FRAME);
+
+        assertThat(outcome.partial()).isFalse();
+        assertThat(outcome.firstPartSamples()).isEqualTo(100L * FRAME);
+        assertThat(WavTestFiles.read(first).samples()).hasSize(100 * FRAME);
+    }
+
+    @Test
     void laterPartsSitBesideTheFirst() {
         Path first = dir.resolve("2026/12/02/5f0c.wav");
         assertThat(RecordingParts.partFile(first, 1)).isEqualTo(first);
