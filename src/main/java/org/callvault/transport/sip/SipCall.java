@@ -36,7 +36,7 @@ final class SipCall implements CallParty {
     private final ServerTransaction invite;
     private final Request request;
     private final SdpOffer offer;
-    private final int rtpPort;
+    private final SipMediaLeg leg;
     private final String sipCallId;
     private final String sourceAddress;
     private final String toTag = Long.toHexString(ThreadLocalRandom.current().nextLong());
@@ -51,14 +51,13 @@ final class SipCall implements CallParty {
     private boolean released;
     private int sdpVersion;
     private MediaAttachment media;
-    private final UnwiredRtpSink sink = new UnwiredRtpSink();
 
-    SipCall(SipDispatcher sip, ServerTransaction invite, SdpOffer offer, int rtpPort, String sourceAddress) {
+    SipCall(SipDispatcher sip, ServerTransaction invite, SdpOffer offer, SipMediaLeg leg, String sourceAddress) {
         this.sip = sip;
         this.invite = invite;
         this.request = invite.getRequest();
         this.offer = offer;
-        this.rtpPort = rtpPort;
+        this.leg = leg;
         this.sipCallId = SipDispatcher.callIdOf(request);
         this.sourceAddress = sourceAddress;
         this.work = new SerialQueue(sip.pool());
@@ -148,7 +147,8 @@ final class SipCall implements CallParty {
 
     /** A re-INVITE in this dialog (hold, resume, a new address): answered with our same port. */
     synchronized String reoffer(SdpOffer newOffer) {
-        return SdpAnswer.build(newOffer, sip.externalAddress(), rtpPort, sdpSession, ++sdpVersion);
+        leg.renegotiate(newOffer);
+        return SdpAnswer.build(newOffer, sip.externalAddress(), leg.localPort(), sdpSession, ++sdpVersion);
     }
 
     @Override
@@ -184,7 +184,7 @@ final class SipCall implements CallParty {
             if (finalSent) {
                 return; // CANCEL crossed the answer; the call ends through hangUp()
             }
-            String sdp = SdpAnswer.build(offer, sip.externalAddress(), rtpPort, sdpSession, sdpVersion);
+            String sdp = SdpAnswer.build(offer, sip.externalAddress(), leg.localPort(), sdpSession, sdpVersion);
             send(Response.OK, sdp);
             finalSent = true;
             answered = true;
@@ -231,7 +231,7 @@ final class SipCall implements CallParty {
             }
             released = true;
         }
-        sip.released(this, rtpPort);
+        sip.released(this, leg);
     }
 
     @Override
@@ -241,10 +241,11 @@ final class SipCall implements CallParty {
 
     @Override
     public void mediaReady(String callId, LegRole role, String mediaToken) {
-        // Until the RTP relay is wired in, the SIP leg sits on the bridge and sends nothing.
+        // The SIP leg's media is its RTP leg: it joins the bridge as soon as the call is answered.
         work.submit(() -> {
             try {
-                MediaAttachment attachment = sip.calls().attachMedia(mediaToken, sink);
+                MediaAttachment attachment = sip.calls().attachMedia(mediaToken, leg);
+                leg.attach(attachment.bridge(), attachment.role().track());
                 synchronized (this) {
                     media = attachment;
                 }
@@ -260,8 +261,8 @@ final class SipCall implements CallParty {
         return media;
     }
 
-    UnwiredRtpSink sink() {
-        return sink;
+    SipMediaLeg leg() {
+        return leg;
     }
 
     @Override

@@ -59,7 +59,7 @@ final class SipDispatcher implements SipListener {
     private final Scheduler pool;
     private final TrustedProxies trusted;
     private final InviteRateLimiter inviteLimiter;
-    private final RtpPorts rtpPorts;
+    private final RtpSessions media;
     private final int maxCalls;
     private final String externalAddress;
     private final int port;
@@ -69,7 +69,7 @@ final class SipDispatcher implements SipListener {
 
     SipDispatcher(MessageFactory messages, HeaderFactory headers, AddressFactory addresses, CallService calls,
             AgentPresence presence, Scheduler pool, TrustedProxies trusted, InviteRateLimiter inviteLimiter,
-            RtpPorts rtpPorts, int maxCalls, String externalAddress, int port) {
+            RtpSessions media, int maxCalls, String externalAddress, int port) {
         this.messages = messages;
         this.headers = headers;
         this.addresses = addresses;
@@ -78,7 +78,7 @@ final class SipDispatcher implements SipListener {
         this.pool = pool;
         this.trusted = trusted;
         this.inviteLimiter = inviteLimiter;
-        this.rtpPorts = rtpPorts;
+        this.media = media;
         this.maxCalls = maxCalls;
         this.externalAddress = externalAddress;
         this.port = port;
@@ -165,8 +165,8 @@ final class SipDispatcher implements SipListener {
             serviceUnavailable(request, "Too many SIP calls");
             return;
         }
-        int rtpPort = rtpPorts.allocate();
-        if (rtpPort < 0) {
+        SipMediaLeg leg = media.open(offer);
+        if (leg == null) {
             activeCount.decrementAndGet();
             serviceUnavailable(request, "No RTP port free");
             return;
@@ -176,19 +176,19 @@ final class SipDispatcher implements SipListener {
             transaction = provider.getNewServerTransaction(request);
         }
         catch (TransactionAlreadyExistsException e) {
-            released(null, rtpPort);
+            released(null, leg);
             return;
         }
         catch (Exception e) {
-            released(null, rtpPort);
+            released(null, leg);
             throw new IllegalStateException("No server transaction for INVITE " + callId, e);
         }
         sendOn(transaction, response(Response.TRYING, request));
-        SipCall call = new SipCall(this, transaction, offer, rtpPort, source.getHostAddress());
+        SipCall call = new SipCall(this, transaction, offer, leg, source.getHostAddress());
         active.put(callId, call);
         if (!call.start(CallerIdentity.of(request))) {
             sendOn(transaction, response(Response.SERVICE_UNAVAILABLE, request));
-            released(call, rtpPort);
+            released(call, leg);
         }
     }
 
@@ -307,11 +307,11 @@ final class SipDispatcher implements SipListener {
         return externalAddress;
     }
 
-    void released(SipCall call, int rtpPort) {
+    void released(SipCall call, SipMediaLeg leg) {
         if (call != null) {
             active.remove(call.sipCallId(), call);
         }
-        rtpPorts.release(rtpPort);
+        media.close(leg);
         activeCount.decrementAndGet();
     }
 

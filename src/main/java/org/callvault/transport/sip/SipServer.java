@@ -22,6 +22,7 @@ import gov.nist.javax.sip.header.HeaderFactoryImpl;
 import gov.nist.javax.sip.message.MessageFactoryImpl;
 
 import org.callvault.call.CallService;
+import org.callvault.media.AudioFormat;
 import org.callvault.system.CallVaultProperties;
 import org.callvault.system.TrustedProxies;
 import org.callvault.transport.ws.AgentPresence;
@@ -48,12 +49,16 @@ public class SipServer implements SmartLifecycle {
     private final SignalingThreads signaling;
     private final TrustedProxies trusted;
     private final RtpPorts rtpPorts;
+    private final AudioFormat format;
+    private volatile RtpEngine rtpEngine;
     private volatile SipStackImpl stack;
     private volatile SipDispatcher dispatcher;
     private volatile int port = -1;
     private volatile String externalAddress;
 
-    SipServer(CallVaultProperties properties, CallService calls, AgentPresence presence, SignalingThreads signaling) {
+    SipServer(CallVaultProperties properties, CallService calls, AgentPresence presence, SignalingThreads signaling,
+            AudioFormat format) {
+        this.format = format;
         this.settings = properties.sip();
         this.calls = calls;
         this.presence = presence;
@@ -74,13 +79,17 @@ public class SipServer implements SmartLifecycle {
             int chosen = settings.port() == 0 ? freePort(bind) : settings.port();
             String external = settings.externalAddress().isBlank() ? announced(bind) : settings.externalAddress().strip();
             SipStackImpl newStack = new SipStackImpl(stackProperties(chosen));
+            // One RTP thread per core: a leg's work is CPU (decode, resample), never a wait.
+            RtpEngine engine = new RtpEngine(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
+            this.rtpEngine = engine;
+            RtpSessions media = new RtpSessions(rtpPorts, bind, engine, format, "callvault@" + external);
             ListeningPoint udp = newStack.createListeningPoint(bind.getHostAddress(), chosen, ListeningPoint.UDP);
             ListeningPoint tcp = newStack.createListeningPoint(bind.getHostAddress(), chosen, ListeningPoint.TCP);
             SipProvider provider = newStack.createSipProvider(udp);
             provider.addListeningPoint(tcp);
             SipDispatcher newDispatcher = new SipDispatcher(new MessageFactoryImpl(), new HeaderFactoryImpl(),
                     new AddressFactoryImpl(), calls, presence, signaling.scheduler(), trusted,
-                    new InviteRateLimiter(settings.invitesPerSecond()), rtpPorts, settings.maxCalls(), external, chosen);
+                    new InviteRateLimiter(settings.invitesPerSecond()), media, settings.maxCalls(), external, chosen);
             newDispatcher.attach(provider);
             provider.addSipListener(newDispatcher);
             newStack.start();
@@ -135,6 +144,11 @@ public class SipServer implements SmartLifecycle {
         }
         current.stop();
         stack = null;
+        RtpEngine engine = rtpEngine;
+        if (engine != null) {
+            engine.close();
+            rtpEngine = null;
+        }
         log.info("SIP stopped");
     }
 

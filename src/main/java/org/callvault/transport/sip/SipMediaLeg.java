@@ -1,0 +1,454 @@
+package org.callvault.transport.sip;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.callvault.media.AudioFormat;
+import org.callvault.media.Bridge;
+import org.callvault.media.FrameSink;
+import org.callvault.media.G711;
+import org.callvault.media.MediaFrame;
+import org.callvault.media.Pcm16;
+import org.callvault.media.Resampler;
+import org.callvault.transport.sip.rtp.JitterBuffer;
+import org.callvault.transport.sip.rtp.Rtcp;
+import org.callvault.transport.sip.rtp.RtpPacket;
+import org.callvault.transport.sip.rtp.RtpReceiverStats;
+import org.callvault.transport.sip.rtp.SymmetricRtp;
+import org.callvault.transport.sip.rtp.TelephoneEvents;
+
+/**
+ * The media of one SIP call's caller leg: its RTP and RTCP sockets on one side, its track of the
+ * call's {@link Bridge} on the other. G.711 is converted here, at the edge, once per frame each way,
+ * so the bridge and the recorder see the same frames as from a browser.
+ *
+ * <p><b>In</b> (the {@link RtpEngine} worker's thread, no lock): RTP → symmetric-RTP latch →
+ * receiver statistics → jitter buffer (or telephone-events, for DTMF); on every 20 ms tick the
+ * buffer hands out one frame (audio, or silence for a lost or late one), which is G.711-decoded,
+ * resampled from 8 kHz to the call's rate and given to the bridge stamped with this leg's own
+ * sample clock. The tick runs on the server clock, so the leg never drifts on the timeline; the
+ * jitter buffer absorbs the sender's clock by filling or skipping.
+ *
+ * <p><b>Out</b> (the thread that delivers the agent's frame, under {@link #outbound}): the bridge
+ * offers a frame; it is resampled to 8 kHz, G.711-encoded and sent at once as one RTP packet to
+ * where the peer's packets come from (symmetric RTP, for NAT), else to its SDP address.
+ *
+ * <p><b>Hold.</b> An offer that stops the peer from receiving ({@code sendonly}, {@code inactive})
+ * is a hold: nothing is sent to it and what it sends (music on hold) is not relayed or recorded;
+ * the leg's track is silence until it resumes.
+ */
+final class SipMediaLeg implements FrameSink {
+
+    /** What the leg tells its call; called on the RTP worker's thread, so it must only queue. */
+    interface Listener {
+
+        void digit(TelephoneEvents.Digit digit);
+    }
+
+    private static final int NARROW_RATE = 8_000;
+    private static final int COMFORT_NOISE = 13;
+    private static final long REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final int MAX_DATAGRAM = 1500;
+
+    private final DatagramChannel rtp;
+    private final DatagramChannel rtcp;
+    private final int localPort;
+    private final AudioFormat format;
+    private volatile Listener listener;
+    private final int ssrc = ThreadLocalRandom.current().nextInt();
+
+    // --- the worker's state: touched on its thread only -----------------------------------------
+    private final ByteBuffer received = ByteBuffer.allocate(MAX_DATAGRAM);
+    private final RtpPacket packet = new RtpPacket();
+    private final Rtcp.Compound control = new Rtcp.Compound();
+    private final RtpReceiverStats stats = new RtpReceiverStats(NARROW_RATE);
+    private final RtpReceiverStats.ReportBlock reportBlock = new RtpReceiverStats.ReportBlock();
+    private final JitterBuffer jitter = JitterBuffer.forG711();
+    private final JitterBuffer.Playout playout = new JitterBuffer.Playout(jitter);
+    private final TelephoneEvents events;
+    private final Resampler up;
+    private final short[] narrowIn = new short[NARROW_RATE / 50];
+    private final short[] wideIn;
+    private final byte[] reportBytes = new byte[256];
+    private final ByteBuffer report = ByteBuffer.wrap(reportBytes);
+    private final byte[] cname;
+    private SymmetricRtp latch;
+    private SymmetricRtp controlLatch;
+    private SdpOffer appliedOffer;
+    private InetSocketAddress controlPeer;
+    private int audioPayload;
+    private int eventPayload;
+    private G711 lawIn;
+    private boolean started;
+    private long frameSequence;
+    private long mediaTimestamp;
+    private long nextReport;
+
+    // --- shared between the worker and the signaling threads ------------------------------------
+    private volatile Bridge bridge;
+    private volatile int track;
+    private volatile SdpOffer offer;
+    private volatile boolean held;
+    private volatile InetSocketAddress sendTo;
+    private volatile boolean closed;
+    private volatile long datagrams;
+    private volatile long heardFrames;
+    /** The receiver statistics' loss, published on every tick for other threads. */
+    private volatile long lost;
+    private volatile long receivedPackets;
+
+    // --- the outbound side: under its lock, on whichever thread delivers the agent's frames -----
+    private final Object outbound = new Object();
+    private final Resampler down;
+    private short[] wideOut = new short[4 * 882];
+    private short[] narrowOut = new short[4 * 160 + 8];
+    private final byte[] packetOut = new byte[RtpPacket.HEADER_LENGTH + 4 * 160 + 8];
+    private final ByteBuffer sendBuffer = ByteBuffer.wrap(packetOut);
+    private int sequenceOut = ThreadLocalRandom.current().nextInt(1 << 16);
+    private long rtpTimestampOut = ThreadLocalRandom.current().nextInt() & 0xFFFF_FFFFL;
+    private long expectedMediaTimestamp = Long.MIN_VALUE;
+    private boolean markNext = true;
+    private long packetsSent;
+    private long sendsDropped;
+
+    SipMediaLeg(DatagramChannel rtp, DatagramChannel rtcp, int localPort, SdpOffer offer, AudioFormat format,
+            String cname) {
+        this.rtp = rtp;
+        this.rtcp = rtcp;
+        this.localPort = localPort;
+        this.format = format;
+        this.cname = Rtcp.cname(cname);
+        this.offer = offer;
+        this.up = new Resampler(NARROW_RATE, format.sampleRate());
+        this.down = new Resampler(format.sampleRate(), NARROW_RATE);
+        this.wideIn = new short[up.maxOutputLength(narrowIn.length)];
+        this.events = new TelephoneEvents(this::digit);
+        apply(offer);
+        this.sendTo = latch.remote();
+    }
+
+    /** Who hears of DTMF digits (the call's signaling side); digits before it is set are dropped. */
+    void listen(Listener newListener) {
+        this.listener = newListener;
+    }
+
+    private void digit(TelephoneEvents.Digit digit) {
+        Listener current = listener;
+        if (current != null) {
+            current.digit(digit);
+        }
+    }
+
+    int localPort() {
+        return localPort;
+    }
+
+    List<DatagramChannel> channels() {
+        return rtcp == null ? List.of(rtp) : List.of(rtp, rtcp);
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** The call was answered: the leg joins the bridge on {@code track} and starts its clock. */
+    void attach(Bridge bridge, int track) {
+        this.track = track;
+        this.bridge = bridge;
+    }
+
+    /** A re-INVITE's offer: a new address, direction (hold) or payload numbering. */
+    void renegotiate(SdpOffer newOffer) {
+        this.offer = newOffer;
+        this.held = isHold(newOffer);
+        if (held) {
+            synchronized (outbound) {
+                markNext = true; // the first packet after the resume starts a talkspurt
+            }
+        }
+    }
+
+    boolean held() {
+        return held;
+    }
+
+    /**
+     * Closes the sockets; the worker forgets the leg on its next tick. Idempotent. The bridge calls
+     * it too (as a {@link FrameSink}) when the call ends: for a SIP leg both mean the same.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        bridge = null;
+        closeQuietly(rtp);
+        closeQuietly(rtcp);
+    }
+
+    // --- FrameSink: the agent's audio towards the SIP peer --------------------------------------
+
+    @Override
+    public void offer(byte[] frame) {
+        InetSocketAddress to = sendTo;
+        if (closed || held || to == null) {
+            return;
+        }
+        synchronized (outbound) {
+            int count = MediaFrame.sampleCount(frame);
+            if (count > wideOut.length) {
+                wideOut = new short[count];
+                narrowOut = new short[down.maxOutputLength(count)];
+            }
+            long timestamp = MediaFrame.timestamp(frame);
+            if (expectedMediaTimestamp != Long.MIN_VALUE && timestamp != expectedMediaTimestamp) {
+                long gap = timestamp - expectedMediaTimestamp;
+                if (gap > 0 && gap < 60L * format.sampleRate()) {
+                    // The agent was silent for a while (or lost frames): RTP time moves on as much.
+                    rtpTimestampOut += gap * NARROW_RATE / format.sampleRate();
+                }
+                markNext = true;
+            }
+            expectedMediaTimestamp = timestamp + count;
+            Pcm16.decode(frame, MediaFrame.HEADER_BYTES, count * 2, wideOut, 0);
+            int narrow = down.process(wideOut, 0, count, narrowOut, 0);
+            if (narrow == 0) {
+                return;
+            }
+            if (RtpPacket.HEADER_LENGTH + narrow > packetOut.length) {
+                narrow = packetOut.length - RtpPacket.HEADER_LENGTH; // over 80 ms in one frame: never from the bridge
+            }
+            SdpOffer current = offer;
+            RtpPacket.writeHeader(packetOut, 0, markNext, current.codecPayload(), sequenceOut & 0xFFFF,
+                    rtpTimestampOut & 0xFFFF_FFFFL, ssrc);
+            lawOf(current).encode(narrowOut, 0, narrow, packetOut, RtpPacket.HEADER_LENGTH);
+            markNext = false;
+            sequenceOut++;
+            rtpTimestampOut += narrow;
+            sendBuffer.clear().limit(RtpPacket.HEADER_LENGTH + narrow);
+            try {
+                if (rtp.send(sendBuffer, to) == 0) {
+                    sendsDropped++; // the socket's send buffer is full: drop, never wait
+                }
+                else {
+                    packetsSent++;
+                }
+            }
+            catch (IOException e) {
+                sendsDropped++; // closed under us (the call ended), or the peer's host is unreachable
+            }
+        }
+    }
+
+    // --- the worker's side -----------------------------------------------------------------------
+
+    /** Reads up to {@code max} datagrams that are waiting on {@code channel}. */
+    void read(DatagramChannel channel, int max, long now) throws IOException {
+        for (int i = 0; i < max && !closed; i++) {
+            received.clear();
+            SocketAddress from = channel.receive(received);
+            if (from == null) {
+                return;
+            }
+            datagrams++;
+            applyPendingOffer();
+            if (channel == rtcp || Rtcp.looksLikeRtcp(received.array(), 0, received.position())) {
+                onControl((InetSocketAddress) from, received.position(), now);
+            }
+            else {
+                onMedia((InetSocketAddress) from, received.position(), now);
+            }
+        }
+    }
+
+    private void onMedia(InetSocketAddress from, int length, long now) {
+        byte[] data = received.array();
+        packet.wrap(data, 0, length);
+        if (!latch.accept(from, packet)) {
+            return; // not the peer, malformed, or a payload type we did not agree on: counted by the latch
+        }
+        if (!from.equals(sendTo)) {
+            sendTo = from;
+        }
+        if (held || bridge == null) {
+            return; // music on hold, or before the answer: not relayed, not recorded
+        }
+        int type = packet.payloadType();
+        if (type == COMFORT_NOISE) {
+            return;
+        }
+        RtpReceiverStats.Verdict verdict = stats.onPacket(packet.ssrc(), packet.sequenceNumber(), packet.timestamp(), now);
+        if (verdict == RtpReceiverStats.Verdict.DUPLICATE || verdict == RtpReceiverStats.Verdict.JUMP_UNCONFIRMED) {
+            return;
+        }
+        if (type == eventPayload) {
+            events.offer(packet.timestamp(), data, packet.payloadOffset(), packet.payloadLength());
+        }
+        else if (type == audioPayload) {
+            jitter.offer(type, packet.timestamp(), data, packet.payloadOffset(), packet.payloadLength(), now);
+        }
+    }
+
+    private void onControl(InetSocketAddress from, int length, long now) {
+        if (!controlLatch.acceptControl(from) && !latch.acceptControl(from)) {
+            return;
+        }
+        controlPeer = from;
+        if (Rtcp.parse(received.array(), 0, length, control) == Rtcp.Problem.NONE && control.hasSenderReport()) {
+            stats.onSenderReport(control.senderSsrc(), control.ntpMiddle(), now);
+        }
+    }
+
+    /** One frame period on the server clock: one frame of this leg to the bridge. */
+    void tick(long now) {
+        applyPendingOffer();
+        Bridge target = bridge;
+        if (target == null) {
+            return;
+        }
+        if (!started) {
+            started = true;
+            latch.callStarted();
+            nextReport = now + REPORT_EVERY_NANOS;
+        }
+        lost = stats.lost();
+        receivedPackets = stats.received();
+        JitterBuffer.Status status = held ? JitterBuffer.Status.LOST : jitter.tick(now, playout);
+        if (status == JitterBuffer.Status.IDLE) {
+            return; // nothing heard yet: the recorder writes this leg's silence by itself
+        }
+        if (status == JitterBuffer.Status.AUDIO) {
+            lawIn.decode(playout.payload(), 0, playout.length(), narrowIn, 0);
+            heardFrames++;
+        }
+        else {
+            Arrays.fill(narrowIn, (short) 0); // a lost or late frame, a fill, or hold: silence
+        }
+        int wide = up.process(narrowIn, 0, narrowIn.length, wideIn, 0);
+        byte[] frame = new byte[MediaFrame.HEADER_BYTES + 2 * wide];
+        Pcm16.encode(wideIn, 0, wide, frame, MediaFrame.HEADER_BYTES);
+        MediaFrame.writeHeader(frame, frameSequence++, mediaTimestamp);
+        mediaTimestamp += wide;
+        target.receive(track, frame, now);
+        if (now - nextReport >= 0) {
+            sendReceiverReport(now);
+            nextReport = now + REPORT_EVERY_NANOS;
+        }
+    }
+
+    private void sendReceiverReport(long now) {
+        InetSocketAddress peer = controlPeer;
+        if (peer == null) {
+            InetSocketAddress media = sendTo;
+            if (media == null) {
+                return;
+            }
+            peer = new InetSocketAddress(media.getAddress(), media.getPort() + 1); // RFC 3550: RTCP on port + 1
+        }
+        int length = Rtcp.writeReceiverReport(reportBytes, 0, ssrc, stats, now, cname, reportBlock);
+        report.clear().limit(length);
+        try {
+            (rtcp != null ? rtcp : rtp).send(report, peer);
+        }
+        catch (IOException e) {
+            // a report is advisory: the next one goes out in five seconds
+        }
+    }
+
+    private void applyPendingOffer() {
+        SdpOffer current = offer;
+        if (current != appliedOffer) {
+            apply(current);
+        }
+    }
+
+    private void apply(SdpOffer current) {
+        InetSocketAddress address = new InetSocketAddress(current.connectionAddress(), current.rtpPort());
+        int[] types = current.telephoneEvent() >= 0 ? new int[] { current.codecPayload(), current.telephoneEvent(), COMFORT_NOISE }
+                : new int[] { current.codecPayload(), COMFORT_NOISE };
+        if (latch == null) {
+            latch = new SymmetricRtp(address, types);
+            controlLatch = new SymmetricRtp(new InetSocketAddress(address.getAddress(), address.getPort() + 1));
+        }
+        else if (!address.equals(appliedOffer == null ? null : addressOf(appliedOffer))) {
+            // A new address (a transfer, a new NAT binding): wait for the peer again.
+            latch.renegotiate(address);
+            controlLatch.renegotiate(new InetSocketAddress(address.getAddress(), address.getPort() + 1));
+            controlPeer = null;
+            sendTo = address;
+        }
+        if (appliedOffer != null && current.codecPayload() != appliedOffer.codecPayload()) {
+            latch = new SymmetricRtp(address, types);
+            if (started) {
+                latch.callStarted();
+            }
+        }
+        audioPayload = current.codecPayload();
+        eventPayload = current.telephoneEvent();
+        lawIn = lawOf(current);
+        appliedOffer = current;
+    }
+
+    private static InetSocketAddress addressOf(SdpOffer offer) {
+        return new InetSocketAddress(offer.connectionAddress(), offer.rtpPort());
+    }
+
+    private static G711 lawOf(SdpOffer offer) {
+        return offer.codec() == SdpOffer.Codec.PCMA ? G711.PCMA : G711.PCMU;
+    }
+
+    /** The peer will not listen: {@code a=sendonly}, {@code a=inactive}, or the old {@code c=0.0.0.0}. */
+    static boolean isHold(SdpOffer offer) {
+        return offer.direction() == SdpOffer.Direction.SENDONLY || offer.direction() == SdpOffer.Direction.INACTIVE
+                || "0.0.0.0".equals(offer.connectionAddress());
+    }
+
+    private static void closeQuietly(DatagramChannel channel) {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close();
+        }
+        catch (IOException ignored) {
+            // closing: nothing left to do
+        }
+    }
+
+    // --- figures, for the call's record and for tests -------------------------------------------
+
+    /** Packets the peer sent that never arrived (RFC 3550 A.3, reordering and duplicates excluded). */
+    long packetsLost() {
+        return lost;
+    }
+
+    long packetsReceived() {
+        return receivedPackets;
+    }
+
+    long framesHeard() {
+        return heardFrames;
+    }
+
+    long datagrams() {
+        return datagrams;
+    }
+
+    long packetsSent() {
+        synchronized (outbound) {
+            return packetsSent;
+        }
+    }
+
+    long packetsIgnored() {
+        return latch.ignoredPackets();
+    }
+}
