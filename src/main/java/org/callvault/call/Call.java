@@ -27,6 +27,11 @@ final class Call {
     Instant endedAt;
     EndReason endReason;
 
+    /** The caller's side holds the call (a SIP re-INVITE with sendonly or inactive). */
+    boolean held;
+    /** Keys pressed, oldest first, at most {@link DtmfDigit#MAX_PER_CALL}. */
+    final java.util.List<DtmfDigit> dtmf = new java.util.ArrayList<>();
+
     final Leg caller = new Leg(LegRole.CALLER);
     final Leg agentLeg = new Leg(LegRole.AGENT);
     Bridge bridge;
@@ -50,7 +55,7 @@ final class Call {
 
     CallView view() {
         return new CallView(id, state, callerName, callerNumber, agent, createdAt, answeredAt, endedAt, endReason,
-                durationMs(), recording == null ? null : recording.recordingId(), source);
+                durationMs(), recording == null ? null : recording.recordingId(), source, held, java.util.List.copyOf(dtmf));
     }
 
     /** One party's attachment to the call: its signaling channel, media channel and tokens. */

@@ -44,13 +44,14 @@ public class CallRepository {
     void update(CallView call) {
         jdbc.sql("""
                 UPDATE calls SET state = :state, agent_username = :agent, answered_at = :answered,
-                       ended_at = :ended, end_reason = :reason, duration_ms = :duration
+                       ended_at = :ended, end_reason = :reason, duration_ms = :duration, dtmf = :dtmf
                 WHERE id = :id
                 """)
                 .param("state", call.state().name()).param("agent", call.agent())
                 .param("answered", millis(call.answeredAt())).param("ended", millis(call.endedAt()))
                 .param("reason", call.endReason() == null ? null : call.endReason().name())
-                .param("duration", call.durationMs()).param("id", call.id())
+                .param("duration", call.durationMs()).param("dtmf", DtmfDigit.encode(call.dtmf()))
+                .param("id", call.id())
                 .update();
     }
 

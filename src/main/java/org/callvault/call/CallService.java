@@ -202,6 +202,58 @@ public class CallService {
         }
     }
 
+    /**
+     * The caller's side put the call on hold or resumed it (a SIP re-INVITE): every console shows
+     * it at once. Only the caller's own channel may say so; a call not answered ignores it.
+     */
+    public void holdChanged(String callId, CallParty party, boolean held) {
+        Call call = live.get(callId);
+        if (call == null) {
+            return;
+        }
+        synchronized (call) {
+            if (call.state != CallState.ANSWERED || call.caller.party != party || call.held == held) {
+                return;
+            }
+            call.held = held;
+            log.info("Call {} {} by the caller", call.id, held ? "held" : "resumed");
+            publishUpdate(call);
+        }
+    }
+
+    /**
+     * The caller pressed a key: placed on the call's timeline (milliseconds since the answer by the
+     * server's clock), shown to the consoles and kept with the call. Only the caller's own channel
+     * may report one; past {@link DtmfDigit#MAX_PER_CALL} digits are counted in the log, not kept.
+     */
+    public void dtmf(String callId, CallParty party, char digit) {
+        Call call = live.get(callId);
+        if (call == null) {
+            return;
+        }
+        synchronized (call) {
+            if (call.state != CallState.ANSWERED || call.caller.party != party) {
+                return;
+            }
+            if (call.dtmf.size() >= DtmfDigit.MAX_PER_CALL) {
+                log.debug("Call {}: DTMF digit {} not kept, {} already", call.id, digit, DtmfDigit.MAX_PER_CALL);
+                return;
+            }
+            long atMs = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.answeredNanos);
+            call.dtmf.add(new DtmfDigit(digit, Math.max(0, atMs)));
+            publishUpdate(call);
+        }
+    }
+
+    /** The row is rewritten and every party told (a transition, or a change within a state). */
+    private CallView publishUpdate(Call call) {
+        CallView view = call.view();
+        // Each update holds the whole row, so a newer one replaces a queued older one of the same call.
+        writes.submit("call " + call.id, () -> repository.update(view));
+        publish(call, view);
+        return view;
+    }
+
     /** A reloaded page re-attaches to its call with the token it was given. */
     public CallView resume(String callId, String resumeToken, CallParty party) {
         Call call = live.get(callId);
@@ -355,11 +407,7 @@ public class CallService {
             mediaTickets.values().removeIf(ticket -> ticket.call() == call);
             live.remove(call.id);
         }
-        CallView view = call.view();
-        // Each update holds the whole row, so a newer one replaces a queued older one of the same call.
-        writes.submit("call " + call.id, () -> repository.update(view));
-        publish(call, view);
-        return view;
+        return publishUpdate(call);
     }
 
     private void publish(Call call, CallView view) {

@@ -29,12 +29,13 @@ public class CallHistoryRepository {
      */
     private static final String SELECT = """
             SELECT c.id, c.state, c.caller_name, c.caller_number, c.agent_username, c.created_at, c.answered_at,
-                   c.ended_at, c.end_reason, c.duration_ms, c.source
+                   c.ended_at, c.end_reason, c.duration_ms, c.source, c.dtmf
             FROM calls c
             """;
 
     private static final String SELECT_RECORDINGS = """
-            SELECT call_id, id, status, sample_rate, channels, duration_ms, size_bytes, sha256, repaired, partial, parts
+            SELECT call_id, id, status, sample_rate, channels, duration_ms, size_bytes, sha256, repaired, partial, parts,
+                   lost_packets
             FROM recordings WHERE call_id IN (:ids)
             """;
 
@@ -131,12 +132,13 @@ public class CallHistoryRepository {
                 .query((rs, n) -> byCall.put(rs.getString("call_id"), new CallRecord.Recording(rs.getString("id"),
                         rs.getString("status"), rs.getInt("sample_rate"), rs.getInt("channels"),
                         nullableLong(rs, "duration_ms"), nullableLong(rs, "size_bytes"), rs.getString("sha256"),
-                        rs.getBoolean("repaired"), rs.getBoolean("partial"), rs.getInt("parts"))))
+                        rs.getBoolean("repaired"), rs.getBoolean("partial"), rs.getInt("parts"),
+                        rs.getLong("lost_packets"))))
                 .list();
         List<CallRecord> result = new ArrayList<>(calls.size());
         for (CallRecord c : calls) {
             result.add(new CallRecord(c.id(), c.state(), c.callerName(), c.callerNumber(), c.agent(), c.createdAt(),
-                    c.answeredAt(), c.endedAt(), c.endReason(), c.durationMs(), byCall.get(c.id()), c.source()));
+                    c.answeredAt(), c.endedAt(), c.endReason(), c.durationMs(), byCall.get(c.id()), c.source(), c.dtmf()));
         }
         return result;
     }
@@ -199,7 +201,8 @@ public class CallHistoryRepository {
         return new CallRecord(rs.getString("id"), rs.getString("state"), rs.getString("caller_name"),
                 rs.getString("caller_number"), rs.getString("agent_username"), instant(rs, "created_at"),
                 instant(rs, "answered_at"), instant(rs, "ended_at"), rs.getString("end_reason"),
-                nullableLong(rs, "duration_ms"), null, rs.getString("source"));
+                nullableLong(rs, "duration_ms"), null, rs.getString("source"),
+                org.callvault.call.DtmfDigit.decode(rs.getString("dtmf")));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -1,7 +1,10 @@
 package org.callvault.library;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
+
+import org.callvault.call.DtmfDigit;
 
 import tools.jackson.databind.annotation.JsonSerialize;
 import tools.jackson.databind.util.StdConverter;
@@ -14,7 +17,7 @@ import tools.jackson.databind.util.StdConverter;
 public record CallRecord(String id, @JsonSerialize(converter = WireCase.class) String state, String callerName,
         String callerNumber, String agent, Instant createdAt, Instant answeredAt, Instant endedAt,
         @JsonSerialize(converter = WireCase.class) String endReason, Long durationMs, Recording recording,
-        String source) {
+        String source, List<DtmfDigit> dtmf) {
 
     /**
      * @param partial audio of the call is missing (the disk was full for a while): the file holds
@@ -22,9 +25,12 @@ public record CallRecord(String id, @JsonSerialize(converter = WireCase.class) S
      * @param parts   files the recording was written in: 1, or more when it resumed after a full
      *                disk ({@code /audio?part=2} ...); {@code durationMs}, {@code sizeBytes} and
      *                {@code sha256} are the first part's
+     * @param lostPackets packets the caller's transport lost before they reached the server (RTP
+     *                sequence gaps of a SIP leg); the file holds silence there
      */
     public record Recording(String id, @JsonSerialize(converter = WireCase.class) String status, int sampleRate,
-            int channels, Long durationMs, Long sizeBytes, String sha256, boolean repaired, boolean partial, int parts) {
+            int channels, Long durationMs, Long sizeBytes, String sha256, boolean repaired, boolean partial, int parts,
+            long lostPackets) {
     }
 
     /** {@code CALLER_HANGUP} → {@code caller_hangup}. */

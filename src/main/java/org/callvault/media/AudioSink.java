@@ -10,6 +10,13 @@ public interface AudioSink {
      */
     void audio(int track, byte[] frame, long arrivalNanos);
 
+    /**
+     * How many packets a leg's transport has lost so far before they reached the server (RTP
+     * sequence gaps on a SIP leg; a WebSocket loses none). A running total, not an increment.
+     */
+    default void transportLoss(int track, long packetsLostSoFar) {
+    }
+
     /** A leg's channel was (re)attached; its media timestamps may start over. */
     default void legAttached(int track) {
     }

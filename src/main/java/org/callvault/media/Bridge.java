@@ -76,6 +76,13 @@ public final class Bridge {
         recorder.audio(track, frame, arrivalNanos);
     }
 
+    /** A leg's transport reports its running total of packets lost on the way (for the recording). */
+    public void transportLoss(int track, long packetsLostSoFar) {
+        if (!closed) {
+            recorder.transportLoss(track, packetsLostSoFar);
+        }
+    }
+
     /**
      * The other leg has no sink yet: its media socket is open but its token is still being
      * checked, or it is reconnecting. Keep the newest few frames for it rather than losing the

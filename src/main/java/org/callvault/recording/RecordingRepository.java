@@ -51,6 +51,12 @@ public class RecordingRepository {
                 .update();
     }
 
+    /** Packets the caller's transport lost before they reached the server: silence in the file there. */
+    void lostPackets(String id, long lost) {
+        jdbc.sql("UPDATE recordings SET lost_packets = :lost WHERE id = :id").param("lost", lost).param("id", id)
+                .update();
+    }
+
     /** The call's parties and times as its row holds them, for the recording's sidecar (empty if none). */
     java.util.Optional<CallFacts> callFacts(String callId) {
         return jdbc.sql("""

@@ -158,6 +158,10 @@ public class RecordingService {
                 long finishedAt = clock.millis();
                 writes.submit(null, () -> repository.finished(track.id, status, durationMs, size, sha, false, finishedAt,
                         finished.partial(), finished.parts()));
+                long lost = track.lostPackets();
+                if (lost > 0) {
+                    writes.submit(null, () -> repository.lostPackets(track.id, lost));
+                }
                 writeSidecar(track, durationMs, size, sha, finished.partial(), finished.parts(), false);
                 summary = new RecordingSummary(track.id, track.callId, track.relativePath, finished.samples(),
                         durationMs, size, sha, status, finished.framesAccepted(), finished.framesDropped());
@@ -272,6 +276,8 @@ public class RecordingService {
         final long answeredNanos;
         final boolean stereo;
         final CompletableFuture<RecordingSummary> done = new CompletableFuture<>();
+        /** Per track: packets its transport lost before they reached the server, running totals. */
+        final java.util.concurrent.atomic.AtomicLongArray lostPackets = new java.util.concurrent.atomic.AtomicLongArray(2);
         /** Whether this recording was counted as failed (once, however often it is interrupted). Recorder thread only. */
         boolean counted;
 
@@ -299,6 +305,15 @@ public class RecordingService {
             if (!queue.offer(new RecorderLoop.Audio(this, track, frame, arrivalNanos))) {
                 dropped.increment();
             }
+        }
+
+        @Override
+        public void transportLoss(int track, long packetsLostSoFar) {
+            lostPackets.accumulateAndGet(track, packetsLostSoFar, Math::max);
+        }
+
+        long lostPackets() {
+            return lostPackets.get(0) + lostPackets.get(1);
         }
 
         @Override

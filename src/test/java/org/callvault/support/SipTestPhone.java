@@ -249,7 +249,7 @@ public final class SipTestPhone implements AutoCloseable {
                 .append(fromTag).append("\r\n")
                 .append("To: <sip:agents@127.0.0.1>").append(toTag == null ? "" : ";tag=" + toTag).append("\r\n")
                 .append("Call-ID: ").append(callId).append("\r\n")
-                .append("CSeq: ").append(number).append(' ').append(method.equals("ACK") ? "INVITE" : method).append("\r\n")
+                .append("CSeq: ").append(number).append(' ').append(method).append("\r\n")
                 .append("Max-Forwards: 70\r\n")
                 .append("Contact: <sip:").append(user).append("@127.0.0.1:").append(sip.getLocalPort()).append(">\r\n");
         if (body != null) {

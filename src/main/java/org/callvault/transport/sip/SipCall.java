@@ -15,6 +15,7 @@ import org.callvault.call.CallView;
 import org.callvault.call.EndReason;
 import org.callvault.call.LegRole;
 import org.callvault.call.MediaAttachment;
+import org.callvault.transport.sip.rtp.TelephoneEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * and nothing follows it that the transaction forbids; call work runs on the signaling pool in the
  * order it was queued ({@link SerialQueue}), never on JAIN-SIP's threads.
  */
-final class SipCall implements CallParty {
+final class SipCall implements CallParty, SipMediaLeg.Listener {
 
     private static final Logger log = LoggerFactory.getLogger(SipCall.class);
 
@@ -61,6 +62,7 @@ final class SipCall implements CallParty {
         this.sipCallId = SipDispatcher.callIdOf(request);
         this.sourceAddress = sourceAddress;
         this.work = new SerialQueue(sip.pool());
+        leg.listen(this);
     }
 
     String sipCallId() {
@@ -147,8 +149,23 @@ final class SipCall implements CallParty {
 
     /** A re-INVITE in this dialog (hold, resume, a new address): answered with our same port. */
     synchronized String reoffer(SdpOffer newOffer) {
+        boolean wasHeld = leg.held();
         leg.renegotiate(newOffer);
+        boolean held = leg.held();
+        String id = callId;
+        if (held != wasHeld && id != null) {
+            work.submit(() -> sip.calls().holdChanged(id, this, held)); // the consoles show the hold
+        }
         return SdpAnswer.build(newOffer, sip.externalAddress(), leg.localPort(), sdpSession, ++sdpVersion);
+    }
+
+    /** A key the caller pressed (RFC 4733), from the RTP worker: onto the call's timeline. */
+    @Override
+    public void digit(TelephoneEvents.Digit digit) {
+        String id = callId;
+        if (id != null) {
+            work.submit(() -> sip.calls().dtmf(id, this, digit.digit()));
+        }
     }
 
     @Override

@@ -278,16 +278,15 @@ final class SipMediaLeg implements FrameSink {
         if (!from.equals(sendTo)) {
             sendTo = from;
         }
-        if (held || bridge == null) {
-            return; // music on hold, or before the answer: not relayed, not recorded
+        if (bridge == null) {
+            return; // before the answer: nothing to relay it to
         }
-        int type = packet.payloadType();
-        if (type == COMFORT_NOISE) {
-            return;
-        }
+        // Counted even while held, so what was ignored on purpose is never reported as lost.
         RtpReceiverStats.Verdict verdict = stats.onPacket(packet.ssrc(), packet.sequenceNumber(), packet.timestamp(), now);
-        if (verdict == RtpReceiverStats.Verdict.DUPLICATE || verdict == RtpReceiverStats.Verdict.JUMP_UNCONFIRMED) {
-            return;
+        int type = packet.payloadType();
+        if (held || type == COMFORT_NOISE || verdict == RtpReceiverStats.Verdict.DUPLICATE
+                || verdict == RtpReceiverStats.Verdict.JUMP_UNCONFIRMED) {
+            return; // music on hold is not relayed or recorded; comfort noise is silence anyway
         }
         if (type == eventPayload) {
             events.offer(packet.timestamp(), data, packet.payloadOffset(), packet.payloadLength());
@@ -319,7 +318,11 @@ final class SipMediaLeg implements FrameSink {
             latch.callStarted();
             nextReport = now + REPORT_EVERY_NANOS;
         }
-        lost = stats.lost();
+        long lostNow = stats.lost();
+        if (lostNow != lost) {
+            lost = lostNow;
+            target.transportLoss(track, lostNow); // kept on the recording
+        }
         receivedPackets = stats.received();
         JitterBuffer.Status status = held ? JitterBuffer.Status.LOST : jitter.tick(now, playout);
         if (status == JitterBuffer.Status.IDLE) {

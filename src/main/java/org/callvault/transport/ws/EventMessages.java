@@ -214,6 +214,9 @@ final class EventMessages {
         view.put("durationMs", call.durationMs());
         view.put("recordingId", call.recordingId());
         view.put("source", call.source());
+        view.put("held", call.held());
+        view.put("dtmf", call.dtmf().stream()
+                .map(d -> Map.of("digit", String.valueOf(d.digit()), "atMs", d.atMs())).toList());
         return view;
     }
 

@@ -103,6 +103,94 @@ class SipMediaIT extends IntegrationTest {
         }
     }
 
+    @Test
+    void digitsLossHoldAndAStrangersPacketsAreHandledAsTheyShouldBe() throws Exception {
+        WebClientSession admin = signedInAdmin();
+        try (EventSocketClient agent = agentConsole(); SipTestPhone phone = new SipTestPhone(sip.port());
+                java.net.DatagramSocket stranger = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            phone.invite("Alan Turing", "+15550002222", "PCMU");
+            String callId = awaitSipCall(agent, "ringing").path("id").asString();
+            agent.sendJson("type", "answer", "callId", callId);
+            assertThat(phone.awaitFinal(Duration.ofSeconds(5))).startsWith("SIP/2.0 200");
+            try (MediaSocketClient agentMedia = MediaSocketClient.open(port,
+                    agent.awaitType("media").path("url").asString(), CallHarness.SAMPLES_PER_FRAME)) {
+                // Every tenth packet is lost on the way.
+                java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+                phone.streamTone(440, n -> n % 10 == 5 && dropped.incrementAndGet() > 0);
+                agentMedia.stream(CallHarness.tone(880), CallHarness.FRAME_MILLIS);
+                await().atMost(Duration.ofSeconds(10)).until(() -> agentMedia.framesReceived() >= 60);
+
+                // A stranger sends a 1 kHz tone to the call's RTP port: the latch ignores it.
+                strangerSends(stranger, phone.serverRtp(), 50);
+                long before = agentMedia.framesReceived();
+                await().atMost(Duration.ofSeconds(10)).until(() -> agentMedia.framesReceived() >= before + 50);
+                short[] heard = agentMedia.receivedSamples();
+                short[] last = Arrays.copyOfRange(heard, heard.length - RATE, heard.length);
+                assertThat(ToneDetector.relativePower(last, 0, last.length, 1000, RATE)).as("no stranger's audio")
+                        .isLessThan(0.01);
+                // One frame in ten is a gap of silence: the tone keeps most of the power, not all.
+                assertThat(ToneDetector.relativePower(last, 0, last.length, 440, RATE)).isGreaterThan(0.4);
+
+                // Keys pressed reach the consoles on the call's timeline.
+                for (int digit : new int[] { 4, 2 }) {
+                    phone.sendDigit(digit);
+                    await().atMost(Duration.ofSeconds(5)).until(() -> agent.messages().stream()
+                            .anyMatch(m -> callId.equals(m.path("call").path("id").asString())
+                                    && m.path("call").path("dtmf").size() == (digit == 4 ? 1 : 2)));
+                }
+
+                // Hold: answered recvonly, the consoles see it, nothing is sent to the phone.
+                assertThat(phone.reInvite("sendonly", 2)).startsWith("SIP/2.0 200").contains("a=recvonly");
+                agent.awaitMessage(m -> callId.equals(m.path("call").path("id").asString())
+                        && m.path("call").path("held").asBoolean());
+                long heldAt = phone.packetsHeard();
+                long agentFrames = agentMedia.framesReceived();
+                await().atMost(Duration.ofSeconds(5)).until(() -> agentMedia.framesReceived() >= agentFrames + 25);
+                assertThat(phone.packetsHeard()).as("nothing sent while held").isLessThanOrEqualTo(heldAt + 2);
+                short[] during = agentMedia.receivedSamples();
+                assertThat(ToneDetector.rms(during, during.length - 10 * 882, 10 * 882)).as("silence while held")
+                        .isLessThan(1.0);
+                assertThat(phone.reInvite("sendrecv", 3)).startsWith("SIP/2.0 200").contains("a=sendrecv");
+                agent.awaitMessage(m -> callId.equals(m.path("call").path("id").asString())
+                        && m.path("call").path("state").asString().equals("answered")
+                        && !m.path("call").path("held").asBoolean() && m.path("call").path("dtmf").size() == 2
+                        && agent.messages().indexOf(m) > 0);
+                phone.awaitPacketsHeard(heldAt + 50);
+
+                phone.stopStreaming();
+                agentMedia.stopStreaming();
+                phone.bye();
+                agent.awaitCallState(callId, "ended");
+                Recordings.awaitComplete(recordings, callId);
+                await().atMost(Duration.ofSeconds(5)).until(() -> admin.get("/api/calls/" + callId).body()
+                        .contains("\"lostPackets\":" + dropped.get())
+                        // the last drop is only seen as lost if a packet followed it
+                        || admin.get("/api/calls/" + callId).body().contains("\"lostPackets\":" + (dropped.get() - 1)));
+                JsonNode stored = tools.jackson.databind.json.JsonMapper.builder().build()
+                        .readTree(admin.get("/api/calls/" + callId).body());
+                assertThat(dropped.get()).isGreaterThan(10);
+                assertThat(stored.path("dtmf").get(0).path("digit").asString()).isEqualTo("4");
+                assertThat(stored.path("dtmf").get(1).path("digit").asString()).isEqualTo("2");
+                assertThat(stored.path("dtmf").get(1).path("atMs").asLong())
+                        .isGreaterThan(stored.path("dtmf").get(0).path("atMs").asLong());
+            }
+        }
+    }
+
+    /** {@code count} PCMU packets of a 1 kHz tone, from a socket that is not the phone's. */
+    private static void strangerSends(java.net.DatagramSocket stranger, java.net.InetSocketAddress to, int count)
+            throws Exception {
+        org.callvault.media.ToneGenerator tone = new org.callvault.media.ToneGenerator(8_000, 1000, 16_000);
+        for (int n = 0; n < count; n++) {
+            byte[] packet = new byte[12 + 160];
+            packet[0] = (byte) 0x80;
+            packet[2] = (byte) (n >>> 8);
+            packet[3] = (byte) n;
+            org.callvault.media.G711.PCMU.encode(tone.generate(n * 160L, 160), 0, 160, packet, 12);
+            stranger.send(new java.net.DatagramPacket(packet, packet.length, to));
+        }
+    }
+
     private EventSocketClient agentConsole() {
         WebClientSession login = newSession();
         login.signIn(testUsers.create(Role.AGENT), TestUsers.PASSWORD);
