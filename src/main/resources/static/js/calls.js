@@ -151,12 +151,34 @@ function fillRow(row, call) {
   number.textContent = call.callerNumber || 'no number';
   number.dataset.testid = 'row-caller-number';
   caller.append(name, document.createElement('br'), number);
+  if (call.source === 'sip') {
+    const via = document.createElement('span');
+    via.className = 'badge';
+    via.textContent = 'SIP';
+    via.dataset.testid = 'row-source';
+    caller.append(' ', via);
+  }
+  if (Array.isArray(call.dtmf) && call.dtmf.length > 0) {
+    // Keys the caller pressed (an account number, a menu choice), oldest first.
+    const keys = document.createElement('div');
+    keys.className = 'muted';
+    keys.dataset.testid = 'row-dtmf';
+    keys.textContent = `keys ${call.dtmf.map((d) => d.digit).join('')}`;
+    caller.append(keys);
+  }
 
   const state = document.createElement('span');
   state.className = `badge state-${call.state}`;
   state.textContent = call.state;
   state.dataset.testid = 'row-state';
   cell('state').replaceChildren(state);
+  if (call.held && call.state === 'answered') {
+    const held = document.createElement('span');
+    held.className = 'badge state-held';
+    held.textContent = 'on hold';
+    held.dataset.testid = 'row-held';
+    cell('state').append(' ', held);
+  }
 
   const agent = cell('agent');
   agent.dataset.testid = 'row-agent';
@@ -216,7 +238,7 @@ function renderCurrent() {
   const call = session.callId ? session.calls.get(session.callId) : null;
   if (ui['current-caller']) {
     ui['current-caller'].textContent = call
-      ? `${call.callerName || 'Unknown caller'}${call.callerNumber ? ' · ' + call.callerNumber : ''}`
+      ? `${call.callerName || 'Unknown caller'}${call.callerNumber ? ' · ' + call.callerNumber : ''}${call.held ? ' · on hold' : ''}`
       : 'No call';
   }
   root.dataset.state = session.state;

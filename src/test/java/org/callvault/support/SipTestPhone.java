@@ -57,6 +57,8 @@ public final class SipTestPhone implements AutoCloseable {
     private volatile String toTag;
     private volatile int lastPayloadType = -1;
     private int cseq = 1;
+    /** CSeq of the last INVITE sent: responses to earlier ones (retransmitted 200s) are not its answer. */
+    private volatile int inviteCseq;
     private G711 law = G711.PCMU;
     private ScheduledFuture<?> streaming;
     private int sequence = 1000;
@@ -78,6 +80,7 @@ public final class SipTestPhone implements AutoCloseable {
     /** Sends an INVITE offering {@code codec} (PCMU or PCMA) and telephone-event/8000 as payload 101. */
     public void invite(String displayName, String number, String codec) throws IOException {
         this.law = codec.equals("PCMA") ? G711.PCMA : G711.PCMU;
+        inviteCseq = cseq;
         send(request("INVITE", cseq++, sdp("sendrecv", 1), displayName, number));
     }
 
@@ -86,7 +89,8 @@ public final class SipTestPhone implements AutoCloseable {
         long deadline = System.nanoTime() + within.toNanos();
         while (System.nanoTime() < deadline) {
             String response = responses.poll(50, TimeUnit.MILLISECONDS);
-            if (response != null && !response.startsWith("SIP/2.0 1")) {
+            if (response != null && !response.startsWith("SIP/2.0 1")
+                    && response.contains("CSeq: " + inviteCseq + " INVITE")) {
                 if (response.startsWith("SIP/2.0 200")) {
                     Matcher m = M_AUDIO.matcher(response);
                     if (m.find()) {
@@ -96,7 +100,7 @@ public final class SipTestPhone implements AutoCloseable {
                     if (tag.find()) {
                         toTag = tag.group(1);
                     }
-                    send(request("ACK", cseq - 1, null, "Test", "1000"));
+                    send(request("ACK", inviteCseq, null, "Test", "1000"));
                 }
                 return response;
             }
@@ -106,6 +110,7 @@ public final class SipTestPhone implements AutoCloseable {
 
     /** A re-INVITE in the dialog with the given direction (sendonly: hold; sendrecv: resume); returns the 200. */
     public String reInvite(String direction, int sdpVersion) throws Exception {
+        inviteCseq = cseq;
         send(request("INVITE", cseq++, sdp(direction, sdpVersion), "Test", "1000"));
         return awaitFinal(Duration.ofSeconds(5));
     }

@@ -173,6 +173,10 @@ class SipMediaIT extends IntegrationTest {
                 assertThat(stored.path("dtmf").get(1).path("digit").asString()).isEqualTo("2");
                 assertThat(stored.path("dtmf").get(1).path("atMs").asLong())
                         .isGreaterThan(stored.path("dtmf").get(0).path("atMs").asLong());
+                // The library shows the keys and the loss beside the call.
+                String library = admin.get("/recordings?q=Turing").body();
+                assertThat(library).contains("keys 42").contains("data-testid=\"row-lost\"")
+                        .contains("data-testid=\"row-source\"");
             }
         }
     }
