@@ -64,6 +64,7 @@ public final class CallRecorder {
 
     private final boolean stereo;
     private final WavFileWriter out;
+    private final RingPool rings;
     private final long window;
     private final TrackTimeline[] tracks = new TrackTimeline[2];
     private final short[] callerChunk;
@@ -89,7 +90,13 @@ public final class CallRecorder {
      *                     written, e.g. 500; at least one frame, at most 10 s
      */
     public CallRecorder(AudioFormat format, boolean stereo, WavFileWriter out, int windowMillis) {
+        this(format, stereo, out, windowMillis, RingPool.NONE);
+    }
+
+    /** As above, with the tracks' rings taken from {@code rings} and given back when the recording ends. */
+    CallRecorder(AudioFormat format, boolean stereo, WavFileWriter out, int windowMillis, RingPool rings) {
         Objects.requireNonNull(format, "format");
+        this.rings = rings;
         Objects.requireNonNull(out, "out");
         if (out.sampleRate() != format.sampleRate() || out.channels() != (stereo ? 2 : 1)) {
             throw new IllegalArgumentException("Writer is " + out.channels() + " channel(s) at " + out.sampleRate()
@@ -113,7 +120,7 @@ public final class CallRecorder {
         long resyncAfter = window + format.sampleRate();
         long keepLate = Math.max(0, format.samplesForMillis(LATE_AUDIO_KEPT_MILLIS) - window);
         for (int track = 0; track < tracks.length; track++) {
-            tracks[track] = new TrackTimeline(format.sampleRate(), frame, capacity, resyncAfter, keepLate);
+            tracks[track] = new TrackTimeline(format.sampleRate(), frame, rings.take(capacity), resyncAfter, keepLate);
         }
         // One frame per flush step: drift is compensated between steps, so its rate does not
         // depend on how often the caller flushes.
@@ -202,7 +209,22 @@ public final class CallRecorder {
             throw new UncheckedIOException("Cannot finish recording " + out.path(), e);
         }
         result = snapshot();
+        releaseRings();
         return result;
+    }
+
+    /**
+     * Gives the tracks' rings back to their pool: after {@link #finish}, or when the recording is
+     * abandoned after a failed write. The recorder takes no more audio afterwards.
+     */
+    void releaseRings() {
+        finishing = true;
+        for (int track = 0; track < tracks.length; track++) {
+            if (tracks[track] != null) {
+                rings.give(tracks[track].ring());
+                tracks[track] = null;
+            }
+        }
     }
 
     /** Counters so far; {@code samples} is what has been flushed to the file. */

@@ -31,6 +31,8 @@ final class RecorderLoop implements Runnable {
     private final Map<RecordingService.Track, RecordingParts> active = new HashMap<>();
     private final java.util.function.BooleanSupplier enoughSpace;
     private final short[] samples;
+    /** Rings of ended calls, for the next ones: enough for 300 calls at once (see RingPool). */
+    private final RingPool rings = new RingPool(600);
     private final long advanceEveryNanos;
     private volatile boolean running = true;
     private long lastAdvance;
@@ -106,7 +108,8 @@ final class RecorderLoop implements Runnable {
     }
 
     private void onStart(RecordingService.Track track) {
-        RecordingParts parts = new RecordingParts(track.file, format, track.stereo, windowMillis, enoughSpace, track);
+        RecordingParts parts = new RecordingParts(track.file, format, track.stereo, windowMillis, enoughSpace, track,
+                rings);
         active.put(track, parts);
         parts.start(format.samplesForNanos(System.nanoTime() - track.answeredNanos));
     }

@@ -48,6 +48,7 @@ public final class RecordingParts {
     private final int windowMillis;
     private final BooleanSupplier enoughSpace;
     private final Listener listener;
+    private final RingPool rings;
 
     private CallRecorder recorder;
     private WavFileWriter writer;
@@ -64,6 +65,12 @@ public final class RecordingParts {
 
     RecordingParts(Path firstPart, AudioFormat format, boolean stereo, int windowMillis, BooleanSupplier enoughSpace,
             Listener listener) {
+        this(firstPart, format, stereo, windowMillis, enoughSpace, listener, RingPool.NONE);
+    }
+
+    RecordingParts(Path firstPart, AudioFormat format, boolean stereo, int windowMillis, BooleanSupplier enoughSpace,
+            Listener listener, RingPool rings) {
+        this.rings = rings;
         this.firstPart = firstPart;
         this.format = format;
         this.stereo = stereo;
@@ -153,7 +160,7 @@ public final class RecordingParts {
         try {
             PrivateFiles.createDirectories(file.getParent());
             WavFileWriter opened = new WavFileWriter(file, format.sampleRate(), stereo ? 2 : 1);
-            recorder = new CallRecorder(format, stereo, opened, windowMillis);
+            recorder = new CallRecorder(format, stereo, opened, windowMillis, rings);
             writer = opened;
             currentFile = file;
             partStart = timelineStart;
@@ -174,6 +181,7 @@ public final class RecordingParts {
         log.error("Recording {} interrupted ({}); what it holds is kept and it resumes when space returns", currentFile,
                 diskFull ? "disk full" : "write failed", cause);
         RecordingResult progress = recorder.progress();
+        recorder.releaseRings();
         writer.abandon();
         long samples = 0;
         try {

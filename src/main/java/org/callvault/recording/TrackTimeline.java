@@ -114,8 +114,14 @@ final class TrackTimeline {
      *                        accepted, to be patched into the file
      */
     TrackTimeline(int sampleRate, int frameSamples, int capacity, long resyncAfter, long keepLate) {
+        this(sampleRate, frameSamples, new short[capacity], resyncAfter, keepLate);
+    }
+
+    /** As above, on a zeroed {@code ring} (from a {@link RingPool}) whose length is the capacity. */
+    TrackTimeline(int sampleRate, int frameSamples, short[] ring, long resyncAfter, long keepLate) {
+        int capacity = ring.length;
         this.frameSamples = frameSamples;
-        this.ring = new short[capacity];
+        this.ring = ring;
         this.keepLate = keepLate;
         this.deadBand = frameSamples / 2;
         // One sample per frame at most: a 0.1 % pitch bend while correcting, inaudible, and still
@@ -131,6 +137,11 @@ final class TrackTimeline {
 
     int capacity() {
         return ring.length;
+    }
+
+    /** The ring, for its {@link RingPool} once the recording is over; the timeline is unusable after. */
+    short[] ring() {
+        return ring;
     }
 
     /**
