@@ -60,9 +60,7 @@ class SipDigestAuthIT extends IntegrationTest {
     void sha256CredentialsComputedByTheClientRingTheAgents() throws Exception {
         try (EventSocketClient agent = agentConsole(); Udp udp = new Udp("127.0.0.1")) {
             Invite first = udp.invite("+15550000001");
-            String challenge = udp.send(first.text(null)).awaitFinal();
-            assertThat(status(challenge)).isEqualTo(401);
-            udp.send(first.ack(challenge));
+            String challenge = challenged(udp, first);
             List<Map<String, String>> offers = DigestClient.challenges(challenge);
             assertThat(offers).extracting(o -> o.get("algorithm")).containsExactly("SHA-256", "MD5");
             assertThat(sip.rtpPortsInUse()).as("a challenge holds nothing").isZero();
@@ -85,8 +83,7 @@ class SipDigestAuthIT extends IntegrationTest {
     void aWrongPasswordIsRefused403AndRingsNobody() throws Exception {
         try (EventSocketClient agent = agentConsole(); Udp udp = new Udp("127.0.0.1")) {
             Invite first = udp.invite("+15550000002");
-            String challenge = udp.send(first.text(null)).awaitFinal();
-            udp.send(first.ack(challenge));
+            String challenge = challenged(udp, first);
             Invite second = first.next();
             String refused = udp.send(second.text(DigestClient.authorization("SHA-256", USER, "correct-horse-batterY",
                     "callvault", DigestClient.challenges(challenge).get(0).get("nonce"), "INVITE", second.uri,
@@ -105,8 +102,7 @@ class SipDigestAuthIT extends IntegrationTest {
     void aReplayedAuthorizationIsRefused() throws Exception {
         try (EventSocketClient agent = agentConsole(); Udp udp = new Udp("127.0.0.1")) {
             Invite first = udp.invite("+15550000003");
-            String challenge = udp.send(first.text(null)).awaitFinal();
-            udp.send(first.ack(challenge));
+            String challenge = challenged(udp, first);
             Invite second = first.next();
             String credentials = authorization("MD5", DigestClient.challenges(challenge), second.uri, "00000001");
             udp.send(second.text(credentials)).await(180);
@@ -156,6 +152,14 @@ class SipDigestAuthIT extends IntegrationTest {
             assertThat(sip.activeCalls()).isZero();
             assertThat(sip.rtpPortsInUse()).isZero();
         }
+    }
+
+    /** Sends {@code invite} without credentials, checks it gets 401, ACKs that and returns it. */
+    private static String challenged(Udp udp, Invite invite) throws Exception {
+        String challenge = udp.send(invite.text(null)).awaitFinal();
+        assertThat(status(challenge)).as(challenge).isEqualTo(401);
+        udp.send(invite.ack(challenge));
+        return challenge;
     }
 
     private static String authorization(String algorithm, List<Map<String, String>> offers, String uri, String nc) {
