@@ -14,6 +14,8 @@ import javax.sip.address.AddressFactory;
 import javax.sip.address.URI;
 import javax.sip.header.AuthorizationHeader;
 import javax.sip.header.HeaderFactory;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
 import javax.sip.header.WWWAuthenticateHeader;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
@@ -110,6 +112,10 @@ final class DigestAuthenticator {
         }
         try {
             Response response = messages.createResponse(verdict.status(), request);
+            ToHeader to = (ToHeader) response.getHeader(ToHeader.NAME);
+            if (to != null && to.getTag() == null) {
+                to.setTag(statelessTag(request));
+            }
             if (verdict.status() == Response.UNAUTHORIZED) {
                 String nonce = nonces.issue();
                 for (Algorithm algorithm : offered) {
@@ -211,6 +217,16 @@ final class DigestAuthenticator {
         catch (ParseException e) {
             return false;
         }
+    }
+
+    /**
+     * A final response needs a To tag (RFC 3261 8.2.6.2); without state it must be the same for a
+     * retransmission of the same request (8.2.7), so it is derived from the request's branch.
+     */
+    private static String statelessTag(Request request) {
+        ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
+        String key = via != null && via.getBranch() != null ? via.getBranch() : SipDispatcher.callIdOf(request);
+        return "cv" + Integer.toHexString(key.hashCode());
     }
 
     private static boolean blank(String value) {

@@ -45,6 +45,10 @@ class DigestAuthenticatorTest {
             assertThat(o).doesNotContainKey("stale");
         });
         assertThat(challenge.toString()).contains("qop=\"auth\"");
+        String toTag = ((javax.sip.header.ToHeader) challenge.getHeader("To")).getTag();
+        assertThat(toTag).as("a final response carries a To tag").isNotBlank();
+        assertThat(((javax.sip.header.ToHeader) authenticator.refusal(invite(null)).getHeader("To")).getTag())
+                .as("the same for a retransmission, with no state kept").isEqualTo(toTag);
         assertThat(DigestClient.challenges(authenticator.refusal(invite(null)).toString()).get(0).get("nonce"))
                 .as("every challenge a new nonce").isNotEqualTo(offers.get(0).get("nonce"));
     }
