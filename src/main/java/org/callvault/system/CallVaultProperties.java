@@ -163,6 +163,10 @@ public record CallVaultProperties(
      * @param invitesPerSecond new INVITEs a source may send per second (token bucket, burst of as many);
      *                         the excess gets 503 with Retry-After
      * @param maxCalls         SIP calls at once (ringing or answered); more get 503
+     * @param credentials      user names and passwords with which an INVITE from outside {@code trusted} may
+     *                         authenticate (digest, RFC 8760); none: such INVITEs get 403
+     * @param realm            the digest realm CallVault challenges with
+     * @param digestAlgorithms the digest algorithms offered, most preferred first (RFC 8760 order: SHA-256, MD5)
      */
     public record Sip(
             @DefaultValue("true") boolean enabled,
@@ -174,6 +178,51 @@ public record CallVaultProperties(
             @NotEmpty @DefaultValue({ "127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
                     "fc00::/7" }) java.util.List<String> trusted,
             @Min(1) @DefaultValue("10") int invitesPerSecond,
-            @Min(1) @DefaultValue("200") int maxCalls) {
+            @Min(1) @DefaultValue("200") int maxCalls,
+            @NotNull @DefaultValue java.util.List<@Valid @NotNull SipCredential> credentials,
+            @NotNull @Pattern(regexp = "[\\x21\\x23-\\x5B\\x5D-\\x7E]([\\x20\\x21\\x23-\\x5B\\x5D-\\x7E]*[\\x21\\x23-\\x5B\\x5D-\\x7E])?",
+                    message = "must be printable ASCII without quotes or backslashes, e.g. callvault")
+            @DefaultValue("callvault") String realm,
+            @NotEmpty @DefaultValue({ "SHA-256", "MD5" }) java.util.List<@NotNull @Pattern(regexp = "SHA-256|MD5",
+                    message = "must be SHA-256 or MD5") String> digestAlgorithms) {
+
+        public Sip {
+            credentials = credentials == null ? java.util.List.of() : credentials;
+        }
+
+        /** Two entries with one user name would make the password ambiguous. */
+        @jakarta.validation.constraints.AssertTrue(message = "each user name may appear once")
+        public boolean isCredentialUsernamesUnique() {
+            return credentials.stream().filter(c -> c != null && c.username() != null).map(SipCredential::username)
+                    .distinct().count() == credentials.stream().filter(c -> c != null && c.username() != null).count();
+        }
+    }
+
+    /**
+     * One SIP account a peer may authenticate with ({@code callvault.sip.credentials[0].username}, or
+     * {@code CALLVAULT_SIP_CREDENTIALS_0_USERNAME} and {@code CALLVAULT_SIP_CREDENTIALS_0_PASSWORD}).
+     * The password is checked by a method, not a field constraint, so that a refusal at start-up never
+     * prints it (Spring prints a rejected field's value); {@link #toString()} hides it too.
+     *
+     * @param username the digest user name: printable, no spaces, quotes or backslashes
+     * @param password at least 12 characters
+     */
+    public record SipCredential(
+            @NotBlank @Pattern(regexp = "[\\x21\\x23-\\x5B\\x5D-\\x7E]+",
+                    message = "must be printable ASCII without spaces, quotes or backslashes") String username,
+            String password) {
+
+        public static final int MIN_PASSWORD_LENGTH = 12;
+
+        @jakarta.validation.constraints.AssertTrue(message = "the SIP password must be at least "
+                + MIN_PASSWORD_LENGTH + " characters long")
+        public boolean isPasswordLongEnough() {
+            return password != null && password.length() >= MIN_PASSWORD_LENGTH;
+        }
+
+        @Override
+        public String toString() {
+            return "SipCredential[username=" + username + ", password=****]";
+        }
     }
 }

@@ -66,6 +66,7 @@ final class SipDispatcher implements SipListener {
     private final Map<String, SipCall> active = new ConcurrentHashMap<>();
     private final AtomicInteger activeCount = new AtomicInteger();
     private volatile SipProvider provider;
+    private volatile DigestAuthenticator authenticator;
 
     SipDispatcher(MessageFactory messages, HeaderFactory headers, AddressFactory addresses, CallService calls,
             AgentPresence presence, Scheduler pool, TrustedProxies trusted, InviteRateLimiter inviteLimiter,
@@ -86,6 +87,11 @@ final class SipDispatcher implements SipListener {
 
     void attach(SipProvider provider) {
         this.provider = provider;
+    }
+
+    /** With credentials configured, untrusted sources are challenged (digest) instead of refused. */
+    void authenticateUntrusted(DigestAuthenticator authenticator) {
+        this.authenticator = authenticator;
     }
 
     @Override
@@ -140,17 +146,26 @@ final class SipDispatcher implements SipListener {
             return;
         }
         InetAddress source = sourceOf(request);
-        if (source == null || !trusted.trusts(new InetSocketAddress(source, 0))) {
-            // Digest authentication (RFC 8760) is not there yet: untrusted sources are refused outright.
+        boolean trustedSource = source != null && trusted.trusts(new InetSocketAddress(source, 0));
+        DigestAuthenticator digest = authenticator;
+        if (!trustedSource && (source == null || digest == null)) {
             stateless(request, Response.FORBIDDEN, "Source not trusted");
             return;
         }
         if (event.getServerTransaction() != null || active.containsKey(callId)) {
             return; // a retransmission the transaction layer already answers
         }
+        // Before any hashing: a flood of challenges or guesses from one source costs a token each.
         if (!inviteLimiter.tryAcquire(source.getHostAddress(), System.nanoTime())) {
             serviceUnavailable(request, "Too many INVITEs from " + source.getHostAddress());
             return;
+        }
+        if (!trustedSource) {
+            Response refusal = digest.refusal(request);
+            if (refusal != null) {
+                sendStateless(refusal); // 401 challenge, 400 or 403: no transaction, no state
+                return;
+            }
         }
         SdpOffer offer;
         try {

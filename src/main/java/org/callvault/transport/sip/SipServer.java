@@ -8,7 +8,11 @@ import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -42,6 +46,11 @@ import org.springframework.stereotype.Component;
 public class SipServer implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SipServer.class);
+
+    /** How long a digest nonce may be used: long enough for a PBX to answer the challenge and reuse it. */
+    private static final Duration NONCE_LIFETIME = Duration.ofMinutes(5);
+    /** Nonces whose highest nonce count is remembered against replays (roughly 100 bytes each). */
+    private static final int MAX_TRACKED_NONCES = 10_000;
 
     private final CallVaultProperties.Sip settings;
     private final CallService calls;
@@ -91,6 +100,9 @@ public class SipServer implements SmartLifecycle {
                     new AddressFactoryImpl(), calls, presence, signaling.scheduler(), trusted,
                     new InviteRateLimiter(settings.invitesPerSecond()), media, settings.maxCalls(), external, chosen);
             newDispatcher.attach(provider);
+            if (!settings.credentials().isEmpty()) {
+                newDispatcher.authenticateUntrusted(digestAuthenticator());
+            }
             provider.addSipListener(newDispatcher);
             newStack.start();
             this.stack = newStack;
@@ -105,6 +117,19 @@ public class SipServer implements SmartLifecycle {
             throw new IllegalStateException("SIP could not listen on " + settings.bind() + ":" + settings.port()
                     + " (callvault.sip.port; set callvault.sip.enabled=false to run without SIP): " + e.getMessage(), e);
         }
+    }
+
+    /** Digest authentication for INVITEs from outside {@code callvault.sip.trusted}; nonces live 5 minutes. */
+    private DigestAuthenticator digestAuthenticator() {
+        Map<String, String> passwords = new LinkedHashMap<>();
+        settings.credentials().forEach(c -> passwords.put(c.username(), c.password()));
+        List<SipDigest.Algorithm> algorithms = settings.digestAlgorithms().stream()
+                .map(name -> SipDigest.Algorithm.named(name).orElseThrow()).distinct().toList();
+        log.info("SIP digest authentication for sources outside callvault.sip.trusted: {} user(s), realm '{}', {}",
+                passwords.size(), settings.realm(), settings.digestAlgorithms());
+        return new DigestAuthenticator(settings.realm(), passwords, algorithms,
+                new DigestNonces(NONCE_LIFETIME, MAX_TRACKED_NONCES, System::nanoTime), new MessageFactoryImpl(),
+                new HeaderFactoryImpl(), new AddressFactoryImpl());
     }
 
     private Properties stackProperties(int chosenPort) {

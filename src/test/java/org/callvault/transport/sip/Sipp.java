@@ -27,6 +27,11 @@ final class Sipp implements AutoCloseable {
     }
 
     static Sipp call(String scenario, int sipPort) throws IOException {
+        return call(scenario, sipPort, List.of());
+    }
+
+    /** As {@link #call(String, int)}, with more SIPp options (e.g. {@code -auth_uri}). */
+    static Sipp call(String scenario, int sipPort, List<String> options) throws IOException {
         Path dir = Files.createTempDirectory("sipp");
         Path file = dir.resolve(scenario);
         try (InputStream in = Sipp.class.getResourceAsStream("/sipp/" + scenario)) {
@@ -40,6 +45,7 @@ final class Sipp implements AutoCloseable {
                 String.valueOf(freeUdpPort()), "-t", "u1", "-nostdin", "-timeout", "30s", "-trace_err",
                 "-error_file", dir.resolve("errors.log").toString(), "-trace_msg", "-message_file",
                 dir.resolve("messages.log").toString()));
+        command.addAll(options);
         Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("out.log").toFile()).start();
         return new Sipp(process, dir);
