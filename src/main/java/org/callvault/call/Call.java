@@ -27,6 +27,13 @@ final class Call {
     Instant endedAt;
     EndReason endReason;
 
+    /** Recorded, not carried (SIPREC): no console is told of it, no agent takes part. */
+    boolean recordedOnly;
+    /** A recorded call's session facts, once the recording client described it. */
+    RecordingSessionFacts session;
+    /** A recorded call's pauses so far, [from, to) in ms after the start; and the open one's start, or -1. */
+    final java.util.List<long[]> pauses = new java.util.ArrayList<>();
+    long pausedSince = -1;
     /** The caller's side holds the call (a SIP re-INVITE with sendonly or inactive). */
     boolean held;
     /** Keys pressed, oldest first, at most {@link DtmfDigit#MAX_PER_CALL}. */
@@ -43,6 +50,18 @@ final class Call {
         this.callerNumber = callerNumber;
         this.callerAddress = callerAddress;
         this.createdAt = createdAt;
+    }
+
+    /** The pauses as stored: {@code 1200-5400;9000-9800}, an open one ending in {@code -}. */
+    String pausesText() {
+        StringBuilder text = new StringBuilder();
+        for (long[] pause : pauses) {
+            text.append(text.isEmpty() ? "" : ";").append(pause[0]).append('-').append(pause[1]);
+        }
+        if (pausedSince >= 0) {
+            text.append(text.isEmpty() ? "" : ";").append(pausedSince).append('-');
+        }
+        return text.isEmpty() ? null : text.toString();
     }
 
     Leg leg(LegRole role) {

@@ -55,6 +55,44 @@ public class CallRepository {
                 .update();
     }
 
+    /** A recorded call's session facts (SIPREC): inserted the first time, replaced afterwards. */
+    void saveSession(String callId, RecordingSessionFacts facts, String pauses, boolean first) {
+        String participants = SESSION_JSON.writeValueAsString(facts.participants());
+        if (participants.length() > 4000) {
+            participants = SESSION_JSON.writeValueAsString(facts.participants().subList(0,
+                    Math.min(facts.participants().size(), 8)));
+        }
+        String sql = first ? """
+                INSERT INTO recording_sessions (call_id, session_id, sip_call_id, src_address, participants, pauses,
+                       metadata_parsed, metadata_problem, metadata)
+                VALUES (:call, :session, :sipCallId, :src, :participants, :pauses, :parsed, :problem, :metadata)
+                """ : """
+                UPDATE recording_sessions SET session_id = :session, sip_call_id = :sipCallId, src_address = :src,
+                       participants = :participants, pauses = :pauses, metadata_parsed = :parsed,
+                       metadata_problem = :problem, metadata = :metadata
+                WHERE call_id = :call
+                """;
+        jdbc.sql(sql).param("call", callId).param("session", truncate(facts.sessionId(), 255))
+                .param("sipCallId", truncate(facts.sipCallId(), 255)).param("src", truncate(facts.srcAddress(), 64))
+                .param("participants", participants).param("pauses", truncate(pauses, 4000))
+                .param("parsed", facts.metadataParsed()).param("problem", truncate(facts.metadataProblem(), 500))
+                .param("metadata", facts.metadata())
+                .update();
+        if (first) {
+            // Every participant's name and number finds the call, not only the first's.
+            for (RecordingSessionFacts.Participant p : facts.participants()) {
+                searchIndex.addMissing(callId, p.name(), p.aor());
+            }
+        }
+    }
+
+    private static String truncate(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+
+    private static final tools.jackson.databind.json.JsonMapper SESSION_JSON = tools.jackson.databind.json.JsonMapper
+            .builder().build();
+
     /** After a crash: calls left live are over. Returns how many were closed. */
     public int failLiveCalls(EndReason reason, Instant now) {
         int ended = jdbc.sql("""

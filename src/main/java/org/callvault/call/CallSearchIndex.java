@@ -31,6 +31,19 @@ public class CallSearchIndex {
         insert(jdbc, rows);
     }
 
+    /** Adds terms for another name and number of a call (a recorded session's participant), skipping known ones. */
+    public void addMissing(String callId, String name, String number) {
+        List<Object[]> rows = new ArrayList<>();
+        for (String term : CallSearchTerms.of(name, number)) {
+            Integer known = jdbc.queryForObject("SELECT COUNT(*) FROM call_search_terms WHERE term = ? AND call_id = ?",
+                    Integer.class, term, callId);
+            if (known == null || known == 0) {
+                rows.add(new Object[] { term, callId });
+            }
+        }
+        insert(jdbc, rows);
+    }
+
     /** Appends a call's (term, call id) rows to a batch, for {@link #insert}. */
     public static void addRows(List<Object[]> batch, String callId, String callerName, String callerNumber) {
         for (String term : CallSearchTerms.of(callerName, callerNumber)) {

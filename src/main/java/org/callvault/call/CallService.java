@@ -86,7 +86,7 @@ public class CallService {
 
     /** Live calls, oldest first: what a console shows when it connects. */
     public List<CallView> liveCalls() {
-        return live.values().stream().map(this::snapshot).sorted(Comparator.comparing(CallView::createdAt)).toList();
+        return live.values().stream().filter(c -> !c.recordedOnly).map(this::snapshot).sorted(Comparator.comparing(CallView::createdAt)).toList();
     }
 
     public int liveCallCount() {
@@ -254,6 +254,104 @@ public class CallService {
         return view;
     }
 
+    /**
+     * Opens a call that CallVault records but does not carry (a SIPREC session): its row says
+     * answered from now on, its recording starts now ({@code stereo}: track 0 left, track 1 right),
+     * and the returned handle's bridge takes the streams' frames. No console rings or sees it.
+     */
+    public RecordedCall startRecordedCall(String callerName, String callerNumber, String sourceAddress, String source,
+            boolean stereo) {
+        if (stopping || !database.isUp()) {
+            throw new CallException(CallErrorCode.UNAVAILABLE, null, "The server cannot record new sessions now");
+        }
+        Call call = new Call(callerName, callerNumber, sourceAddress, clock.instant(), source);
+        synchronized (call) {
+            long nowNanos = System.nanoTime();
+            call.recordedOnly = true;
+            call.state = CallState.ANSWERED;
+            call.answeredAt = call.createdAt;
+            call.answeredNanos = nowNanos;
+            call.recording = recordings.start(call.id, call.answeredAt, nowNanos, stereo);
+            call.bridge = new Bridge(call.recording.sink());
+            CallView view = call.view();
+            writes.submit(null, () -> repository.insert(view, sourceAddress));
+            writes.submit("call " + call.id, () -> repository.update(view));
+            live.put(call.id, call);
+        }
+        log.info("Recording session {} opened from {} ({})", call.id, sourceAddress, source);
+        return new RecordedCall() {
+            @Override
+            public String callId() {
+                return call.id;
+            }
+
+            @Override
+            public Bridge bridge() {
+                return call.bridge;
+            }
+
+            @Override
+            public void describe(RecordingSessionFacts facts) {
+                synchronized (call) {
+                    boolean first = call.session == null;
+                    call.session = facts;
+                    String pauses = call.pausesText();
+                    writes.submit(first ? null : "session " + call.id,
+                            () -> repository.saveSession(call.id, facts, pauses, first));
+                }
+            }
+
+            @Override
+            public void paused(boolean paused) {
+                synchronized (call) {
+                    if (call.state.isTerminal() || call.pausedSince >= 0 == paused) {
+                        return;
+                    }
+                    long atMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.answeredNanos);
+                    if (paused) {
+                        call.pausedSince = atMs;
+                    }
+                    else {
+                        call.pauses.add(new long[] { call.pausedSince, atMs });
+                        call.pausedSince = -1;
+                    }
+                    savePauses(call);
+                }
+            }
+
+            @Override
+            public void end(EndReason reason) {
+                synchronized (call) {
+                    if (!call.state.isTerminal()) {
+                        if (call.pausedSince >= 0) {
+                            long atMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.answeredNanos);
+                            call.pauses.add(new long[] { call.pausedSince, atMs });
+                            call.pausedSince = -1;
+                            savePauses(call);
+                        }
+                        moveTo(call, CallState.ENDED, reason);
+                    }
+                }
+            }
+
+            @Override
+            public boolean ended() {
+                synchronized (call) {
+                    return call.state.isTerminal();
+                }
+            }
+        };
+    }
+
+    private void savePauses(Call call) {
+        if (call.session == null) {
+            return; // described later: the row is written with the pauses then
+        }
+        RecordingSessionFacts facts = call.session;
+        String pauses = call.pausesText();
+        writes.submit("session " + call.id, () -> repository.saveSession(call.id, facts, pauses, false));
+    }
+
     /** A reloaded page re-attaches to its call with the token it was given. */
     public CallView resume(String callId, String resumeToken, CallParty party) {
         Call call = live.get(callId);
@@ -411,6 +509,9 @@ public class CallService {
     }
 
     private void publish(Call call, CallView view) {
+        if (call.recordedOnly) {
+            return; // nobody's console: the library shows it
+        }
         // Agents' consoles observe every call (the answering agent included); the caller hears of its own.
         CallParty caller = call.caller.party;
         if (caller != null) {

@@ -12,6 +12,10 @@ public enum EndReason {
     AGENT_LOST,
     SERVER_SHUTDOWN,
     SERVER_RESTART,
+    /** A recording session (SIPREC) ended by its recording client (BYE). */
+    SESSION_ENDED,
+    /** A recording session whose media stopped arriving for longer than the media timeout. */
+    MEDIA_TIMEOUT,
     ERROR;
 
     public String wireName() {

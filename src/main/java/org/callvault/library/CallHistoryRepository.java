@@ -29,8 +29,11 @@ public class CallHistoryRepository {
      */
     private static final String SELECT = """
             SELECT c.id, c.state, c.caller_name, c.caller_number, c.agent_username, c.created_at, c.answered_at,
-                   c.ended_at, c.end_reason, c.duration_ms, c.source, c.dtmf
-            FROM calls c
+                   c.ended_at, c.end_reason, c.duration_ms, c.source, c.dtmf,
+                   s.session_id AS s_session_id, s.sip_call_id AS s_sip_call_id, s.src_address AS s_src_address,
+                   s.participants AS s_participants, s.pauses AS s_pauses, s.metadata_parsed AS s_metadata_parsed,
+                   s.metadata_problem AS s_metadata_problem
+            FROM calls c LEFT JOIN recording_sessions s ON s.call_id = c.id
             """;
 
     private static final String SELECT_RECORDINGS = """
@@ -138,7 +141,7 @@ public class CallHistoryRepository {
         List<CallRecord> result = new ArrayList<>(calls.size());
         for (CallRecord c : calls) {
             result.add(new CallRecord(c.id(), c.state(), c.callerName(), c.callerNumber(), c.agent(), c.createdAt(),
-                    c.answeredAt(), c.endedAt(), c.endReason(), c.durationMs(), byCall.get(c.id()), c.source(), c.dtmf()));
+                    c.answeredAt(), c.endedAt(), c.endReason(), c.durationMs(), byCall.get(c.id()), c.source(), c.dtmf(), c.session()));
         }
         return result;
     }
@@ -187,7 +190,10 @@ public class CallHistoryRepository {
                 clauses.add("c.id IN (:textCandidates)");
                 params.put("textCandidates", candidates.get());
             }
-            clauses.add("(LOWER(c.caller_name) LIKE :text ESCAPE '!' OR c.caller_number LIKE :text ESCAPE '!')");
+            // A recorded session's other participants are searched in its session row (SIPREC only).
+            clauses.add("(LOWER(c.caller_name) LIKE :text ESCAPE '!' OR c.caller_number LIKE :text ESCAPE '!'"
+                    + " OR (c.source = 'siprec' AND EXISTS (SELECT 1 FROM recording_sessions rs"
+                    + " WHERE rs.call_id = c.id AND LOWER(rs.participants) LIKE :text ESCAPE '!')))");
             params.put("text", "%" + escapeLike(filter.text().toLowerCase(Locale.ROOT)) + "%");
         }
         return new StringBuilder(clauses.isEmpty() ? "" : " WHERE " + String.join(" AND ", clauses));
@@ -202,7 +208,7 @@ public class CallHistoryRepository {
                 rs.getString("caller_number"), rs.getString("agent_username"), instant(rs, "created_at"),
                 instant(rs, "answered_at"), instant(rs, "ended_at"), rs.getString("end_reason"),
                 nullableLong(rs, "duration_ms"), null, rs.getString("source"),
-                org.callvault.call.DtmfDigit.decode(rs.getString("dtmf")));
+                org.callvault.call.DtmfDigit.decode(rs.getString("dtmf")), RecordedSession.from(rs));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -17,7 +17,7 @@ import tools.jackson.databind.util.StdConverter;
 public record CallRecord(String id, @JsonSerialize(converter = WireCase.class) String state, String callerName,
         String callerNumber, String agent, Instant createdAt, Instant answeredAt, Instant endedAt,
         @JsonSerialize(converter = WireCase.class) String endReason, Long durationMs, Recording recording,
-        String source, List<DtmfDigit> dtmf) {
+        String source, List<DtmfDigit> dtmf, RecordedSession session) {
 
     /**
      * @param partial audio of the call is missing (the disk was full for a while): the file holds

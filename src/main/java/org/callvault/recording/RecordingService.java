@@ -120,6 +120,14 @@ public class RecordingService {
 
     /** Starts recording a call answered at {@code answeredNanos} (System.nanoTime). */
     public ActiveRecording start(String callId, Instant answeredAt, long answeredNanos) {
+        return start(callId, answeredAt, answeredNanos, stereo);
+    }
+
+    /**
+     * As {@link #start(String, Instant, long)}, with the channel layout chosen for this call: a
+     * SIPREC session of two streams is stereo (one participant per channel) whatever the default.
+     */
+    public ActiveRecording start(String callId, Instant answeredAt, long answeredNanos, boolean stereo) {
         String id = UUID.randomUUID().toString();
         String relativePath = store.relativePathFor(UUID.fromString(callId), answeredAt.toEpochMilli());
         int channels = stereo ? 2 : 1;

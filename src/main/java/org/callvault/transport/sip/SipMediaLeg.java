@@ -63,6 +63,7 @@ final class SipMediaLeg implements FrameSink {
     private final AudioFormat format;
     private volatile Listener listener;
     private final int ssrc = ThreadLocalRandom.current().nextInt();
+    private final boolean recordOnly;
 
     // --- the worker's state: touched on its thread only -----------------------------------------
     private final ByteBuffer received = ByteBuffer.allocate(MAX_DATAGRAM);
@@ -120,6 +121,16 @@ final class SipMediaLeg implements FrameSink {
 
     SipMediaLeg(DatagramChannel rtp, DatagramChannel rtcp, int localPort, SdpOffer offer, AudioFormat format,
             String cname) {
+        this(rtp, rtcp, localPort, offer, format, cname, false);
+    }
+
+    /**
+     * @param recordOnly a stream of a recording session (SIPREC): never sends, and {@code sendonly}
+     *                   is its normal state; only {@code inactive} pauses it
+     */
+    SipMediaLeg(DatagramChannel rtp, DatagramChannel rtcp, int localPort, SdpOffer offer, AudioFormat format,
+            String cname, boolean recordOnly) {
+        this.recordOnly = recordOnly;
         this.rtp = rtp;
         this.rtcp = rtcp;
         this.localPort = localPort;
@@ -132,6 +143,7 @@ final class SipMediaLeg implements FrameSink {
         this.events = new TelephoneEvents(this::digit);
         apply(offer);
         this.sendTo = latch.remote();
+        this.held = isHold(offer);
     }
 
     /** Who hears of DTMF digits (the call's signaling side); digits before it is set are dropped. */
@@ -199,7 +211,7 @@ final class SipMediaLeg implements FrameSink {
     @Override
     public void offer(byte[] frame) {
         InetSocketAddress to = sendTo;
-        if (closed || held || to == null) {
+        if (recordOnly || closed || held || to == null) {
             return;
         }
         synchronized (outbound) {
@@ -408,8 +420,15 @@ final class SipMediaLeg implements FrameSink {
         return offer.codec() == SdpOffer.Codec.PCMA ? G711.PCMA : G711.PCMU;
     }
 
-    /** The peer will not listen: {@code a=sendonly}, {@code a=inactive}, or the old {@code c=0.0.0.0}. */
-    static boolean isHold(SdpOffer offer) {
+    /**
+     * A call's peer holds when it will not listen: {@code a=sendonly}, {@code a=inactive}, or the old
+     * {@code c=0.0.0.0}. A recording client only ever sends: it pauses with {@code inactive}.
+     */
+    private boolean isHold(SdpOffer offer) {
+        if (recordOnly) {
+            return offer.direction() == SdpOffer.Direction.INACTIVE || offer.direction() == SdpOffer.Direction.RECVONLY
+                    || "0.0.0.0".equals(offer.connectionAddress());
+        }
         return offer.direction() == SdpOffer.Direction.SENDONLY || offer.direction() == SdpOffer.Direction.INACTIVE
                 || "0.0.0.0".equals(offer.connectionAddress());
     }
