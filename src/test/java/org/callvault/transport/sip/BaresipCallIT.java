@@ -65,6 +65,9 @@ class BaresipCallIT extends IntegrationTest {
             agent.awaitCallState(callId, "answered");
             phone.awaitEstablished();
             phone.awaitTalked(Duration.ofSeconds(1));
+            // RFC 4733 digits go out on the negotiated telephone-event (CallVault answered 101);
+            // that they reach the call's timeline is for the RTP relay's tests.
+            phone.sendDtmf("123#");
             phone.hangUp();
 
             JsonNode ended = agent.awaitCallState(callId, "ended").path("call");
