@@ -65,9 +65,16 @@ class BaresipCallIT extends IntegrationTest {
             agent.awaitCallState(callId, "answered");
             phone.awaitEstablished();
             phone.awaitTalked(Duration.ofSeconds(1));
-            // RFC 4733 digits go out on the negotiated telephone-event (CallVault answered 101);
-            // that they reach the call's timeline is for the RTP relay's tests.
+            // RFC 4733 digits go out on the negotiated telephone-event and land on the call's timeline.
             phone.sendDtmf("123#");
+            agent.awaitMessage(m -> callId.equals(m.path("call").path("id").asString())
+                    && m.path("call").path("dtmf").size() == 4);
+            JsonNode keys = agent.messages().stream()
+                    .filter(m -> callId.equals(m.path("call").path("id").asString()) && m.path("call").path("dtmf").size() == 4)
+                    .findFirst().orElseThrow().path("call").path("dtmf");
+            StringBuilder digits = new StringBuilder();
+            keys.forEach(k -> digits.append(k.path("digit").asString()));
+            assertThat(digits).hasToString("123#");
             phone.hangUp();
 
             JsonNode ended = agent.awaitCallState(callId, "ended").path("call");
