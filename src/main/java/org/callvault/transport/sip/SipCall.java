@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * and nothing follows it that the transaction forbids; call work runs on the signaling pool in the
  * order it was queued ({@link SerialQueue}), never on JAIN-SIP's threads.
  */
-final class SipCall implements CallParty, SipMediaLeg.Listener {
+final class SipCall implements CallParty, SipMediaLeg.Listener, SipSession {
 
     private static final Logger log = LoggerFactory.getLogger(SipCall.class);
 
@@ -65,7 +65,8 @@ final class SipCall implements CallParty, SipMediaLeg.Listener {
         leg.listen(this);
     }
 
-    String sipCallId() {
+    @Override
+    public String sipCallId() {
         return sipCallId;
     }
 
@@ -109,7 +110,8 @@ final class SipCall implements CallParty, SipMediaLeg.Listener {
     }
 
     /** CANCEL from the caller (on a JAIN-SIP thread): 487 at once, the call ends on the pool. */
-    void cancelled() {
+    @Override
+    public void cancelled() {
         synchronized (this) {
             if (finalSent) {
                 return; // too late: the call was answered or refused already (RFC 3261 §9.2)
@@ -121,7 +123,8 @@ final class SipCall implements CallParty, SipMediaLeg.Listener {
     }
 
     /** BYE from the caller, already answered 200. */
-    void byeReceived() {
+    @Override
+    public void byeReceived() {
         synchronized (this) {
             byeReceived = true;
         }
@@ -129,7 +132,8 @@ final class SipCall implements CallParty, SipMediaLeg.Listener {
     }
 
     /** The dialog ended under us (no ACK, transport lost): the call ends as a caller hang-up. */
-    void dialogTerminated() {
+    @Override
+    public void dialogTerminated() {
         work.submit(this::hangUp);
     }
 
@@ -145,6 +149,11 @@ final class SipCall implements CallParty, SipMediaLeg.Listener {
         catch (CallException e) {
             log.debug("SIP call {}: hang-up of call {} not needed: {}", sipCallId, id, e.getMessage());
         }
+    }
+
+    @Override
+    public String reoffer(javax.sip.message.Request reInvite) throws SdpException {
+        return reoffer(SdpOffer.parse(SipDispatcher.sdpBody(reInvite)));
     }
 
     /** A re-INVITE in this dialog (hold, resume, a new address): answered with our same port. */
@@ -248,7 +257,7 @@ final class SipCall implements CallParty, SipMediaLeg.Listener {
             }
             released = true;
         }
-        sip.released(this, leg);
+        sip.released(this, java.util.List.of(leg));
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.callvault.transport.sip;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -63,7 +64,7 @@ final class SipDispatcher implements SipListener {
     private final int maxCalls;
     private final String externalAddress;
     private final int port;
-    private final Map<String, SipCall> active = new ConcurrentHashMap<>();
+    private final Map<String, SipSession> active = new ConcurrentHashMap<>();
     private final AtomicInteger activeCount = new AtomicInteger();
     private volatile SipProvider provider;
     private volatile DigestAuthenticator authenticator;
@@ -191,11 +192,11 @@ final class SipDispatcher implements SipListener {
             transaction = provider.getNewServerTransaction(request);
         }
         catch (TransactionAlreadyExistsException e) {
-            released(null, leg);
+            released(null, List.of(leg));
             return;
         }
         catch (Exception e) {
-            released(null, leg);
+            released(null, List.of(leg));
             throw new IllegalStateException("No server transaction for INVITE " + callId, e);
         }
         sendOn(transaction, response(Response.TRYING, request));
@@ -203,14 +204,14 @@ final class SipDispatcher implements SipListener {
         active.put(callId, call);
         if (!call.start(CallerIdentity.of(request))) {
             sendOn(transaction, response(Response.SERVICE_UNAVAILABLE, request));
-            released(call, leg);
+            released(call, List.of(leg));
         }
     }
 
     /** A re-INVITE (hold, resume, new address): the same port, the mirrored direction; 481 when unknown. */
     private void reInvite(RequestEvent event, String callId) {
         Request request = event.getRequest();
-        SipCall call = active.get(callId);
+        SipSession call = active.get(callId);
         if (call == null) {
             stateless(request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
             return;
@@ -220,8 +221,7 @@ final class SipDispatcher implements SipListener {
             return;
         }
         try {
-            SdpOffer offer = SdpOffer.parse(sdpBody(request));
-            sendOn(transaction, dialogResponse(Response.OK, request, null, call.reoffer(offer)));
+            sendOn(transaction, dialogResponse(Response.OK, request, null, call.reoffer(request)));
         }
         catch (SdpException e) {
             Response refused = response(e.status(), request);
@@ -231,17 +231,17 @@ final class SipDispatcher implements SipListener {
     }
 
     private void cancel(RequestEvent event) {
-        answerInDialog(event, SipCall::cancelled);
+        answerInDialog(event, SipSession::cancelled);
     }
 
     private void bye(RequestEvent event) {
-        answerInDialog(event, SipCall::byeReceived);
+        answerInDialog(event, SipSession::byeReceived);
     }
 
     /** CANCEL and BYE: 481 for an unknown call, else 200 on their own transaction, then the call acts. */
-    private void answerInDialog(RequestEvent event, java.util.function.Consumer<SipCall> then) {
+    private void answerInDialog(RequestEvent event, java.util.function.Consumer<SipSession> then) {
         Request request = event.getRequest();
-        SipCall call = active.get(callIdOf(request));
+        SipSession call = active.get(callIdOf(request));
         if (call == null) {
             stateless(request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
             return;
@@ -290,7 +290,7 @@ final class SipDispatcher implements SipListener {
     @Override
     public void processDialogTerminated(DialogTerminatedEvent event) {
         try {
-            SipCall call = active.get(event.getDialog().getCallId().getCallId());
+            SipSession call = active.get(event.getDialog().getCallId().getCallId());
             if (call != null) {
                 call.dialogTerminated();
             }
@@ -322,11 +322,11 @@ final class SipDispatcher implements SipListener {
         return externalAddress;
     }
 
-    void released(SipCall call, SipMediaLeg leg) {
+    void released(SipSession call, List<SipMediaLeg> legs) {
         if (call != null) {
             active.remove(call.sipCallId(), call);
         }
-        media.close(leg);
+        legs.forEach(media::close);
         activeCount.decrementAndGet();
     }
 
@@ -423,7 +423,7 @@ final class SipDispatcher implements SipListener {
         }
     }
 
-    private static String sdpBody(Request request) {
+    static String sdpBody(Request request) {
         byte[] raw = request.getRawContent();
         if (raw == null || raw.length == 0) {
             return null;
