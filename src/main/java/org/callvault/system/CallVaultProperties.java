@@ -163,6 +163,8 @@ public record CallVaultProperties(
      * @param invitesPerSecond new INVITEs a source may send per second (token bucket, burst of as many);
      *                         the excess gets 503 with Retry-After
      * @param maxCalls         SIP calls at once (ringing or answered); more get 503
+     * @param tcpIdleTimeout   a TCP connection that sends nothing for this long is closed
+     * @param tcpConnectionsPerSource TCP connections one source address may hold at once (of 512)
      */
     public record Sip(
             @DefaultValue("true") boolean enabled,
@@ -174,6 +176,8 @@ public record CallVaultProperties(
             @NotEmpty @DefaultValue({ "127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
                     "fc00::/7" }) java.util.List<String> trusted,
             @Min(1) @DefaultValue("10") int invitesPerSecond,
-            @Min(1) @DefaultValue("200") int maxCalls) {
+            @Min(1) @DefaultValue("200") int maxCalls,
+            @NotNull @DefaultValue("120s") java.time.Duration tcpIdleTimeout,
+            @Min(1) @DefaultValue("64") int tcpConnectionsPerSource) {
     }
 }

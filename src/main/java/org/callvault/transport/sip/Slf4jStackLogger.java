@@ -47,12 +47,12 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logFatalError(String message) {
-        log.error(message);
+        log.error(clip(message));
     }
 
     @Override
     public void logError(String message) {
-        log.error(message);
+        log.error(clip(message));
     }
 
     @Override
@@ -74,17 +74,17 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logError(String message, Exception ex) {
-        log.error(message, ex);
+        log.error(clip(message), ex);
     }
 
     @Override
     public void logWarning(String message) {
-        log.warn(message);
+        log.warn(clip(message));
     }
 
     @Override
     public void logInfo(String message) {
-        log.info(message);
+        log.info(clip(message));
     }
 
     @Override
@@ -102,6 +102,17 @@ public final class Slf4jStackLogger implements StackLogger {
     @Override
     public void setStackProperties(Properties stackProperties) {
     }
+
+    /**
+     * Peers choose what the RI puts in its messages: it logs a failed datagram as the decimal list of
+     * its whole 64 KB buffer (about 200 KB of log for one packet). Cut, a flood cannot fill the disk.
+     */
+    static String clip(String message) {
+        return message == null || message.length() <= MAX_LOGGED ? message
+                : message.substring(0, MAX_LOGGED) + "... (" + message.length() + " chars)";
+    }
+
+    private static final int MAX_LOGGED = 1000;
 
     @Override
     public String getLoggerName() {
