@@ -73,6 +73,27 @@ class SipCallsIT extends IntegrationTest {
     }
 
     @Test
+    void overTcpAnAgentAnswersAndByeEndsTheCall() throws Exception {
+        try (EventSocketClient agent = agentConsole();
+                Sipp sipp = Sipp.call("invite-answer-bye.xml", sip.port(), true)) {
+            JsonNode ringing = awaitSipCall(agent, "ringing");
+            assertThat(ringing.path("callerName").asString()).isEqualTo("Ada Lovelace");
+            String callId = ringing.path("id").asString();
+            assertThat(sip.rtpPortsInUse()).isEqualTo(1);
+
+            agent.sendJson("type", "answer", "callId", callId);
+            agent.awaitCallState(callId, "answered");
+            JsonNode ended = agent.awaitCallState(callId, "ended").path("call");
+            assertThat(ended.path("endReason").asString()).isEqualTo("caller_hangup");
+            assertThat(ended.path("source").asString()).isEqualTo("sip");
+            // Every message of the scenario, our 200 with its SDP answer included, came over the one
+            // TCP connection (SIPp -t t1 fails the scenario on anything else).
+            assertThat(sipp.awaitExit()).as(sipp.logs()).isZero();
+            await().atMost(Duration.ofSeconds(5)).until(() -> sip.rtpPortsInUse() == 0 && sip.activeCalls() == 0);
+        }
+    }
+
+    @Test
     void cancelWhileRingingGets487AndTheAgentsSeeItCancelled() throws Exception {
         try (EventSocketClient agent = agentConsole(); Sipp sipp = Sipp.call("invite-cancel.xml", sip.port())) {
             String callId = awaitSipCall(agent, "ringing").path("id").asString();
