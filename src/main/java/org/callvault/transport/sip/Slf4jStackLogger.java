@@ -74,8 +74,17 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logError(String message, Exception ex) {
+        if (message != null && message.startsWith(NO_PONG)) {
+            // The RI's blocking TCP transport cannot send the RFC 5626 pong to a CRLFCRLF keep-alive
+            // (its IOHandler is given no transport), and every connection's end looks like one: an
+            // error with a stack trace per closed connection, which a connection flood would repeat.
+            log.debug("{} ({})", NO_PONG, ex.toString());
+            return;
+        }
         log.error(clip(message), ex);
     }
+
+    private static final String NO_PONG = "A problem occured while trying to send a single CLRF";
 
     @Override
     public void logWarning(String message) {
