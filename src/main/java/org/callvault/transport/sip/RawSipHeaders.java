@@ -50,7 +50,7 @@ final class RawSipHeaders {
             String line = lines[i];
             if ((line.startsWith(" ") || line.startsWith("\t")) && !headers.isEmpty()) {
                 String[] last = headers.get(headers.size() - 1);
-                last[2] = last[2] + " " + line.strip(); // folded (RFC 3261 7.3.1)
+                last[2] = (last[2] + " " + line.strip()).strip(); // folded (RFC 3261 7.3.1)
                 continue;
             }
             int colon = line.indexOf(':');
