@@ -52,6 +52,18 @@ public class SipServer implements SmartLifecycle {
     /** Nonces whose highest nonce count is remembered against replays (roughly 100 bytes each). */
     private static final int MAX_TRACKED_NONCES = 10_000;
 
+    /** TCP connections at once; the next ones wait in the listen backlog until one closes. */
+    static final int MAX_CONNECTIONS = 512;
+
+    /** Largest message over TCP (headers and body); a larger Content-Length gets 513 and the close. */
+    static final int MAX_MESSAGE_SIZE = 65536;
+
+    /**
+     * Largest datagram parsed; a larger one gets 513 (or is dropped). Real INVITEs stay far below it
+     * (BroadWorks' run to about 3.6 KB); anything that needs more belongs on TCP.
+     */
+    static final int UDP_MAX_MESSAGE_SIZE = 16 * 1024;
+
     private final CallVaultProperties.Sip settings;
     private final CallService calls;
     private final AgentPresence presence;
@@ -141,15 +153,26 @@ public class SipServer implements SmartLifecycle {
         // A few threads for the stack's own work; the listener only queues call work (SipCall).
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "4");
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
-        // TCP over NIO: a selector thread, not a thread per connection, so idle connections cost no thread.
-        p.setProperty("gov.nist.javax.sip.TCP_MESSAGE_PROCESSOR_FACTORY",
-                "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+        // TCP stays on the RI's default (blocking: two threads per connection, bounded by MAX_CONNECTIONS
+        // and the idle timeout below). Its NIO processor frames messages by a naive prefix match on
+        // "Content-Length" that misses the compact "l:" and "Content-Length :" (RFC 4475 wsinv, longreq):
+        // the body is then read as the next message.
         // Bounds on what a flood can hold: connections, transactions, message size.
-        p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", "512");
+        p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", String.valueOf(MAX_CONNECTIONS));
         p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "4000");
         p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", "1000");
-        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
+        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", String.valueOf(MAX_MESSAGE_SIZE));
+        // A message begun over TCP must go on arriving: a stall this long closes the connection.
         p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", "5000");
+        // Hostile input (docs/sip.md, "Hostile input"): sockets with an idle timeout, a per-source
+        // connection cap and a UDP size limit; a parser that refuses what the RI lets through; the
+        // per-request checks RFC 3261 asks of a UAS before the application (416, 420, 415, 406).
+        p.setProperty("gov.nist.javax.sip.NETWORK_LAYER", SipNetworkLayer.class.getName());
+        p.setProperty(SipNetworkLayer.IDLE_TIMEOUT, String.valueOf(settings.tcpIdleTimeout().toMillis()));
+        p.setProperty(SipNetworkLayer.PER_SOURCE, String.valueOf(settings.tcpConnectionsPerSource()));
+        p.setProperty(SipNetworkLayer.UDP_MAX, String.valueOf(UDP_MAX_MESSAGE_SIZE));
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", SipMessageGuard.class.getName());
+        p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", SipRequestValve.class.getName());
         p.setProperty("gov.nist.javax.sip.CACHE_SERVER_CONNECTIONS", "true");
         p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
         return p;
@@ -200,6 +223,20 @@ public class SipServer implements SmartLifecycle {
     /** RTP ports held by calls now. */
     public int rtpPortsInUse() {
         return rtpPorts.inUse();
+    }
+
+    /**
+     * Server transactions the stack holds now. One lives until its final response is acknowledged or
+     * times out (an INVITE's refusal without ACK: Timer H, 32 s over UDP).
+     */
+    public int serverTransactions() {
+        SipStackImpl current = stack;
+        return current == null ? 0 : current.getServerTransactionTableSize();
+    }
+
+    /** TCP connections peers opened to the SIP port and the server has not closed yet. */
+    public int openTcpConnections() {
+        return port < 0 ? 0 : SipNetworkLayer.openAccepted(port);
     }
 
     /** SIP calls ringing or answered now. */

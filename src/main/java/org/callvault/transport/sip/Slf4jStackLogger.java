@@ -47,12 +47,12 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logFatalError(String message) {
-        log.error(message);
+        log.error(clip(message));
     }
 
     @Override
     public void logError(String message) {
-        log.error(message);
+        log.error(clip(message));
     }
 
     @Override
@@ -74,17 +74,26 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logError(String message, Exception ex) {
-        log.error(message, ex);
+        if (message != null && message.startsWith(NO_PONG)) {
+            // The RI's blocking TCP transport cannot send the RFC 5626 pong to a CRLFCRLF keep-alive
+            // (its IOHandler is given no transport), and every connection's end looks like one: an
+            // error with a stack trace per closed connection, which a connection flood would repeat.
+            log.debug("{} ({})", NO_PONG, ex.toString());
+            return;
+        }
+        log.error(clip(message), ex);
     }
+
+    private static final String NO_PONG = "A problem occured while trying to send a single CLRF";
 
     @Override
     public void logWarning(String message) {
-        log.warn(message);
+        log.warn(clip(message));
     }
 
     @Override
     public void logInfo(String message) {
-        log.info(message);
+        log.info(clip(message));
     }
 
     @Override
@@ -102,6 +111,17 @@ public final class Slf4jStackLogger implements StackLogger {
     @Override
     public void setStackProperties(Properties stackProperties) {
     }
+
+    /**
+     * Peers choose what the RI puts in its messages: it logs a failed datagram as the decimal list of
+     * its whole 64 KB buffer (about 200 KB of log for one packet). Cut, a flood cannot fill the disk.
+     */
+    static String clip(String message) {
+        return message == null || message.length() <= MAX_LOGGED ? message
+                : message.substring(0, MAX_LOGGED) + "... (" + message.length() + " chars)";
+    }
+
+    private static final int MAX_LOGGED = 1000;
 
     @Override
     public String getLoggerName() {

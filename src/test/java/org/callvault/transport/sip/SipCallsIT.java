@@ -48,19 +48,7 @@ class SipCallsIT extends IntegrationTest {
     void inviteRingsTheAgentsAnsweredGets200WithSdpAndByeEndsTheCall() throws Exception {
         WebClientSession admin = signedInAdmin();
         try (EventSocketClient agent = agentConsole(); Sipp sipp = Sipp.call("invite-answer-bye.xml", sip.port())) {
-            JsonNode ringing = awaitSipCall(agent, "ringing");
-            assertThat(ringing.path("callerName").asString()).isEqualTo("Ada Lovelace");
-            assertThat(ringing.path("callerNumber").asString()).isEqualTo("+15551234567");
-            String callId = ringing.path("id").asString();
-            assertThat(sip.rtpPortsInUse()).isEqualTo(1);
-
-            agent.sendJson("type", "answer", "callId", callId);
-            agent.awaitCallState(callId, "answered");
-            JsonNode ended = agent.awaitCallState(callId, "ended").path("call");
-            assertThat(ended.path("endReason").asString()).isEqualTo("caller_hangup");
-            assertThat(ended.path("source").asString()).isEqualTo("sip");
-            assertThat(sipp.awaitExit()).as(sipp.logs()).isZero();
-            await().atMost(Duration.ofSeconds(5)).until(() -> sip.rtpPortsInUse() == 0 && sip.activeCalls() == 0);
+            String callId = answeredThenCallerHangsUp(agent, sipp);
 
             // The REST API and the CSV say where the call came from.
             await().atMost(Duration.ofSeconds(5)).until(() -> admin.get("/api/calls/" + callId).statusCode() == 200
@@ -70,6 +58,34 @@ class SipCallsIT extends IntegrationTest {
             assertThat(stored.path("source").asString()).isEqualTo("sip");
             assertThat(admin.get("/api/calls/export.csv").body()).contains(callId).containsPattern(callId + ".*,sip\r\n");
         }
+    }
+
+    @Test
+    void overTcpAnAgentAnswersAndByeEndsTheCall() throws Exception {
+        try (EventSocketClient agent = agentConsole();
+                Sipp sipp = Sipp.call("invite-answer-bye.xml", sip.port(), true)) {
+            // Every message of the scenario, our 200 with its SDP answer included, comes over the one
+            // TCP connection (SIPp -t t1 fails the scenario on anything else).
+            answeredThenCallerHangsUp(agent, sipp);
+        }
+    }
+
+    /** SIPp's call rings, the agent answers, SIPp hangs up: the call's id, once everything is released. */
+    private String answeredThenCallerHangsUp(EventSocketClient agent, Sipp sipp) throws Exception {
+        JsonNode ringing = awaitSipCall(agent, "ringing");
+        assertThat(ringing.path("callerName").asString()).isEqualTo("Ada Lovelace");
+        assertThat(ringing.path("callerNumber").asString()).isEqualTo("+15551234567");
+        String callId = ringing.path("id").asString();
+        assertThat(sip.rtpPortsInUse()).isEqualTo(1);
+
+        agent.sendJson("type", "answer", "callId", callId);
+        agent.awaitCallState(callId, "answered");
+        JsonNode ended = agent.awaitCallState(callId, "ended").path("call");
+        assertThat(ended.path("endReason").asString()).isEqualTo("caller_hangup");
+        assertThat(ended.path("source").asString()).isEqualTo("sip");
+        assertThat(sipp.awaitExit()).as(sipp.logs()).isZero();
+        await().atMost(Duration.ofSeconds(5)).until(() -> sip.rtpPortsInUse() == 0 && sip.activeCalls() == 0);
+        return callId;
     }
 
     @Test

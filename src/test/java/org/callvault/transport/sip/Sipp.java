@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * SIPp (Debian's sip-tester) running one of our scenarios (src/test/resources/sipp) as one call
- * against the server's SIP port over UDP from 127.0.0.1. Its exit status is 0 only when every
+ * against the server's SIP port over UDP (or TCP) from 127.0.0.1. Its exit status is 0 only when every
  * message of the scenario arrived as written (and every {@code check_it} regexp matched).
  */
 final class Sipp implements AutoCloseable {
@@ -27,11 +27,20 @@ final class Sipp implements AutoCloseable {
     }
 
     static Sipp call(String scenario, int sipPort) throws IOException {
-        return call(scenario, sipPort, List.of());
+        return call(scenario, sipPort, false, List.of());
     }
 
     /** As {@link #call(String, int)}, with more SIPp options (e.g. {@code -auth_uri}). */
     static Sipp call(String scenario, int sipPort, List<String> options) throws IOException {
+        return call(scenario, sipPort, false, options);
+    }
+
+    /** As {@link #call(String, int)}, over TCP when {@code tcp} (one connection: SIPp's {@code -t t1}). */
+    static Sipp call(String scenario, int sipPort, boolean tcp) throws IOException {
+        return call(scenario, sipPort, tcp, List.of());
+    }
+
+    private static Sipp call(String scenario, int sipPort, boolean tcp, List<String> options) throws IOException {
         Path dir = Files.createTempDirectory("sipp");
         Path file = dir.resolve(scenario);
         try (InputStream in = Sipp.class.getResourceAsStream("/sipp/" + scenario)) {
@@ -41,8 +50,8 @@ final class Sipp implements AutoCloseable {
             Files.copy(in, file);
         }
         List<String> command = new ArrayList<>(List.of("sipp", "127.0.0.1:" + sipPort, "-sf", file.toString(),
-                "-m", "1", "-i", "127.0.0.1", "-p", String.valueOf(freeUdpPort()), "-mp",
-                String.valueOf(freeUdpPort()), "-t", "u1", "-nostdin", "-timeout", "30s", "-trace_err",
+                "-m", "1", "-i", "127.0.0.1", "-p", String.valueOf(tcp ? freeTcpPort() : freeUdpPort()), "-mp",
+                String.valueOf(freeUdpPort()), "-t", tcp ? "t1" : "u1", "-nostdin", "-timeout", "30s", "-trace_err",
                 "-error_file", dir.resolve("errors.log").toString(), "-trace_msg", "-message_file",
                 dir.resolve("messages.log").toString()));
         command.addAll(options);
@@ -69,6 +78,12 @@ final class Sipp implements AutoCloseable {
             }
         }
         return text.toString();
+    }
+
+    private static int freeTcpPort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     private static int freeUdpPort() throws IOException {
