@@ -21,13 +21,7 @@ class MultipartBodyTest {
     }
 
     private static int statusOf(String contentType, byte[] body) {
-        try {
-            MultipartBody.parse(contentType, body);
-            return 200;
-        }
-        catch (SiprecException e) {
-            return e.status();
-        }
+        return SiprecFixtures.statusOf(() -> MultipartBody.parse(contentType, body));
     }
 
     @ParameterizedTest

@@ -19,13 +19,7 @@ class SdpStreamsTest {
     }
 
     private static int statusOf(String sdp) {
-        try {
-            SdpStreams.parse(sdp);
-            return 200;
-        }
-        catch (SiprecException e) {
-            return e.status();
-        }
+        return SiprecFixtures.statusOf(() -> SdpStreams.parse(sdp));
     }
 
     @ParameterizedTest

@@ -31,6 +31,22 @@ final class SiprecFixtures {
         }
     }
 
+    /** A parse that may refuse. */
+    interface Parse {
+        void run() throws SiprecException;
+    }
+
+    /** The SIP status a parse earns: 200 when it passes, else the refusal's status. */
+    static int statusOf(Parse parse) {
+        try {
+            parse.run();
+            return 200;
+        }
+        catch (SiprecException e) {
+            return e.status();
+        }
+    }
+
     static byte[] bytes(String name) {
         try (InputStream in = SiprecFixtures.class.getResourceAsStream("/siprec/" + name)) {
             if (in == null) {
