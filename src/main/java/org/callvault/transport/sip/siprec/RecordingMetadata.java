@@ -24,6 +24,10 @@ import org.callvault.transport.sip.siprec.XmlTree.Node;
  * {@code apkt:}, Avaya's UCID, Ribbon's {@code callData}, anything) is kept as raw XML in
  * {@link #extensions()}, keyed by where it was ({@code participant[<id>]/extensiondata}).
  *
+ * <p>One repair is tried on a body that is not XML: attribute values written without quotes (as
+ * Oracle's published sample shows {@code <apkt:header label=P-Asserted-Identity>}) are quoted and
+ * the body read again; {@link #reason()} then says so.
+ *
  * <p>A body that cannot be read never fails the session: {@link #parse} returns {@code parsed=false}
  * with the raw body (cut to {@link #MAX_CHARS}) and the reason; the audio is recorded anyway.
  * Hostile XML is such a body: a DOCTYPE (so any entity, internal or external) is refused before
@@ -36,7 +40,8 @@ import org.callvault.transport.sip.siprec.XmlTree.Node;
  * @param extensions   raw XML of every uninterpreted element, keyed by position
  * @param rawXml       the body as received (for audit)
  * @param parsed       false when the body could not be read; then {@code reason} says why
- * @param reason       why the body was not parsed, or null
+ * @param reason       why the body was not parsed; for a parsed body, what was repaired to read it
+ *                     (attribute values without quotes), else null
  * @param dataMode     {@code complete} (a snapshot) or {@code partial} (an update to merge)
  * @param groupId      the {@code group}'s id, or null
  * @param sipSessionId the {@code sipSessionID} of the session (RFC 7989 Session-ID), or null
@@ -117,17 +122,29 @@ public record RecordingMetadata(String sessionId, List<Participant> participants
                     + " (raw body kept cut to that)");
         }
         Node root;
+        String repaired = null;
         try {
             root = XmlTree.parse(xml);
         }
         catch (XmlTree.XmlRefused refused) {
-            return unparsed(xml, refused.getMessage());
+            String quoted = refused.getMessage().startsWith(XmlTree.NOT_WELL_FORMED) ? XmlTree.quoteBareAttributes(xml)
+                    : null;
+            if (quoted == null) {
+                return unparsed(xml, refused.getMessage());
+            }
+            try {
+                root = XmlTree.parse(quoted);
+                repaired = "repaired: attribute values without quotes were quoted";
+            }
+            catch (XmlTree.XmlRefused | RuntimeException stillRefused) {
+                return unparsed(xml, refused.getMessage());
+            }
         }
         if (!lower(root.local).equals("recording")
                 || !(root.namespace.isEmpty() || root.namespace.startsWith(NAMESPACE_DRAFT))) {
             return unparsed(xml, "root element is {" + root.namespace + "}" + root.local + ", not a recording");
         }
-        return new Reader(root.namespace).read(root, xml);
+        return new Reader(root.namespace).read(root, xml, repaired);
     }
 
     /** Walks the tree once; ids link participants, streams and associations in any order. */
@@ -146,7 +163,7 @@ public record RecordingMetadata(String sessionId, List<Participant> participants
             this.namespace = namespace;
         }
 
-        RecordingMetadata read(Node root, String xml) {
+        RecordingMetadata read(Node root, String xml, String repaired) {
             for (Node element : root.children) {
                 if (!ours(element)) {
                     extension("recording", element);
@@ -186,7 +203,7 @@ public record RecordingMetadata(String sessionId, List<Participant> participants
             List<Participant> list = new ArrayList<>(participants.size());
             participants.values().forEach(p -> list.add(p.freeze()));
             return new RecordingMetadata(sessionId != null ? sessionId : associatedSession, withLabels(list, streamList),
-                    streamList, extensions, xml, true, null, dataMode, groupId, sipSessionId);
+                    streamList, extensions, xml, true, repaired, dataMode, groupId, sipSessionId);
         }
 
         private void session(Node element) {

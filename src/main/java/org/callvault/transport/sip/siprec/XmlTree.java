@@ -26,6 +26,8 @@ final class XmlTree {
     /** A two-party recording's metadata has 30 to 100 elements. */
     static final int MAX_ELEMENTS = 4096;
     static final int MAX_ATTRIBUTES = 32;
+    /** How the reason of a document that is not XML starts. */
+    static final String NOT_WELL_FORMED = "not well-formed XML";
 
     /** Why a document was refused. */
     static final class XmlRefused extends Exception {
@@ -64,7 +66,31 @@ final class XmlTree {
         }
     }
 
+    private static final java.util.regex.Pattern START_TAG = java.util.regex.Pattern.compile("<[A-Za-z_][^<>]*>");
+    private static final java.util.regex.Pattern BARE_ATTRIBUTE = java.util.regex.Pattern.compile(
+            "(\\s[A-Za-z_][\\w.:-]*)\\s*=\\s*([^\\s\"'<>=/][^\\s\"'<>]*?)(?=\\s|/>|>)");
+
     private XmlTree() {
+    }
+
+    /**
+     * {@code xml} with attribute values written without quotes ({@code label=P-Asserted-Identity},
+     * as Oracle's published SIPREC sample shows) quoted, inside start tags only; null when there
+     * are none. Tried once, only on a document that did not parse.
+     */
+    static String quoteBareAttributes(String xml) {
+        java.util.regex.Matcher tags = START_TAG.matcher(xml);
+        StringBuilder out = new StringBuilder(xml.length() + 16);
+        boolean changed = false;
+        while (tags.find()) {
+            String tag = tags.group();
+            String quoted = BARE_ATTRIBUTE.matcher(tag).replaceAll(match -> java.util.regex.Matcher.quoteReplacement(
+                    match.group(1) + "=\"" + match.group(2).replace("&", "&amp;") + "\""));
+            changed |= !quoted.equals(tag);
+            tags.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(quoted));
+        }
+        tags.appendTail(out);
+        return changed ? out.toString() : null;
     }
 
     private static XMLInputFactory factory() {
@@ -143,7 +169,7 @@ final class XmlTree {
         catch (XMLStreamException | RuntimeException e) {
             // The JDK parser's message says where (line, column) and what; no stack trace is needed.
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new XmlRefused("not well-formed XML: " + message.replaceAll("\\s+", " ").strip());
+            throw new XmlRefused(NOT_WELL_FORMED + ": " + message.replaceAll("\\s+", " ").strip());
         }
         finally {
             if (reader != null) {

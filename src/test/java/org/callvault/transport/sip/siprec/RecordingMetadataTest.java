@@ -226,6 +226,33 @@ class RecordingMetadataTest {
     }
 
     @Test
+    void attributeValuesWithoutQuotesAreRepairedOnce() {
+        String oracleDocStyle = """
+                <recording xmlns='urn:ietf:params:xml:ns:recording'>
+                  <participant id=hq18GJs3 session=BYiC7uSZ>
+                    <nameID aor=sip:sipp@192.0.2.1><name>sipp</name></nameID>
+                    <extensiondata xmlns:apkt="http://acmepacket.com/siprec/extensiondata">
+                      <apkt:header label=P-Asserted-Identity><value>&lt;sip:mike@acme.example&gt;</value></apkt:header>
+                      <apkt:flag on=yes/>
+                    </extensiondata>
+                  </participant>
+                </recording>""";
+        RecordingMetadata m = RecordingMetadata.parse(oracleDocStyle);
+        assertThat(m.parsed()).isTrue();
+        assertThat(m.reason()).startsWith("repaired");
+        assertThat(m.rawXml()).isEqualTo(oracleDocStyle);
+        assertThat(m.participants().get(0)).extracting(Participant::id, Participant::aor)
+                .containsExactly("hq18GJs3", "sip:sipp@192.0.2.1");
+        assertThat(m.extensions().get("participant[hq18GJs3]/extensiondata"))
+                .contains("<apkt:header label=\"P-Asserted-Identity\"><value>&lt;sip:mike@acme.example&gt;</value>",
+                        "<apkt:flag on=\"yes\"/>");
+        // Text that merely contains "=" is not touched, and a document already valid is never rewritten.
+        assertThat(RecordingMetadata.parse("<recording><x>a=b</x></recording>").extensions())
+                .containsEntry("recording/x", "<x>a=b</x>");
+        assertThat(RecordingMetadata.parse("<recording><x>a=b</x></recording>").reason()).isNull();
+    }
+
+    @Test
     void unreadableBodiesAreKeptRawWithTheReason() {
         // Oracle's published sample writes some attributes unquoted: not XML, but never a lost call.
         String unquoted = "<recording xmlns='urn:ietf:params:xml:ns:recording'><participant id=\"a\">"
