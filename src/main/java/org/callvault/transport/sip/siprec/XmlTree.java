@@ -101,16 +101,20 @@ final class XmlTree {
         factory.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
         factory.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
         factory.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+        // FEATURE_SECURE_PROCESSING is not a StAX property in the JDK; its jdk.xml.* limits apply
+        // to StAX by default. The depth limit is set in the parser too, past ours (which says why).
+        factory.setProperty("jdk.xml.maxElementDepth", String.valueOf(MAX_DEPTH + 2));
         return factory;
     }
 
-    private static final XMLInputFactory FACTORY = factory();
+    /** StAX does not promise a factory is thread-safe; the SIP stack parses on several threads. */
+    private static final ThreadLocal<XMLInputFactory> FACTORY = ThreadLocal.withInitial(XmlTree::factory);
 
     /** Reads {@code xml} into a tree, or says why not. */
     static Node parse(String xml) throws XmlRefused {
         XMLStreamReader reader = null;
         try {
-            reader = FACTORY.createXMLStreamReader(new StringReader(xml));
+            reader = FACTORY.get().createXMLStreamReader(new StringReader(xml));
             List<Node> open = new ArrayList<>();
             Node root = null;
             int elements = 0;
