@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * spaces after a delimiter; a missing close delimiter (the SIP Content-Length already bounds the
  * body); part headers folded over lines; a part with no headers (its type sniffed: {@code v=0}
  * is SDP, an XML {@code recording} element is metadata); base64 parts. The metadata part may be
- * {@code application/rs-metadata+xml} or {@code application/rs-metadata} (AudioCodes); other parts
+ * {@code application/rs-metadata+xml} or {@code application/rs-metadata} (AudioCodes), or any XML
+ * type with {@code Content-Disposition: recording-session}; other parts
  * (Cisco's {@code application/gtd}, ISUP, anything) are kept in {@link #parts()} and otherwise ignored.
  *
  * <p>Refused, with the status to answer: a body over {@link #MAX_BYTES} (413); more than
@@ -114,8 +115,7 @@ public record MultipartBody(String sdp, String metadata, String metadataType, Li
                 }
                 sdp = part.body();
             }
-            else if (metadata == null
-                    && (part.contentType().equals(METADATA) || part.contentType().equals(METADATA_NO_XML))) {
+            else if (metadata == null && isMetadata(part)) {
                 metadata = part.body();
                 metadataType = part.contentType();
             }
@@ -241,6 +241,19 @@ public record MultipartBody(String sdp, String metadata, String metadataType, Li
             throw new SiprecException(400, "multipart part with more than " + MAX_PART_HEADERS + " headers");
         }
         headers.putIfAbsent(name, value.toString());
+    }
+
+    /**
+     * The metadata part: by its type, or (an SRC that labels it plain XML) by the disposition
+     * RFC 7866 §9.1 gives it, {@code recording-session}, on an XML type.
+     */
+    private static boolean isMetadata(Part part) {
+        String type = part.contentType();
+        if (type.equals(METADATA) || type.equals(METADATA_NO_XML)) {
+            return true;
+        }
+        String disposition = part.headers().getOrDefault("content-disposition", "").toLowerCase(Locale.ROOT);
+        return disposition.startsWith("recording-session") && (type.endsWith("/xml") || type.endsWith("+xml"));
     }
 
     /** A part without a Content-Type: what SBCs that drop part headers put there. */

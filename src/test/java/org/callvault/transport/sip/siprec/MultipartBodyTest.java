@@ -96,6 +96,19 @@ class MultipartBodyTest {
     }
 
     @Test
+    void plainXmlWithTheRecordingSessionDispositionIsMetadataButWithoutItIsNot() throws Exception {
+        String text = "--b\r\nContent-Type: application/sdp\r\n\r\n" + SDP
+                + "--b\r\nContent-Type: application/xml\r\nContent-Disposition: recording-session\r\n\r\n" + XML + "--b--\r\n";
+        MultipartBody body = MultipartBody.parse("multipart/mixed;boundary=b", ascii(text));
+        assertThat(body.metadata()).isEqualTo(XML.substring(0, XML.length() - 2));
+        assertThat(body.metadataType()).isEqualTo("application/xml");
+        MultipartBody other = MultipartBody.parse("multipart/mixed;boundary=b",
+                ascii(text.replace("Content-Disposition: recording-session\r\n", "")));
+        assertThat(other.metadata()).isNull();
+        assertThat(other.parts()).hasSize(2);
+    }
+
+    @Test
     void metadataInUtf8KeepsItsCharacters() throws Exception {
         String xml = "<recording xmlns='urn:ietf:params:xml:ns:recording:1'><participant participant_id='1'>"
                 + "<nameID aor='sip:j@x'><name>Jürgen Ω</name></nameID></participant></recording>";
