@@ -167,6 +167,8 @@ public record CallVaultProperties(
      *                         authenticate (digest, RFC 8760); none: such INVITEs get 403
      * @param realm            the digest realm CallVault challenges with
      * @param digestAlgorithms the digest algorithms offered, most preferred first (RFC 8760 order: SHA-256, MD5)
+     * @param recordingMediaTimeout how long a SIPREC recording session may receive no RTP at all (while not
+     *                         paused) before CallVault ends it with what it has and sends BYE
      */
     public record Sip(
             @DefaultValue("true") boolean enabled,
@@ -184,7 +186,8 @@ public record CallVaultProperties(
                     message = "must be printable ASCII without quotes or backslashes, e.g. callvault")
             @DefaultValue("callvault") String realm,
             @NotEmpty @DefaultValue({ "SHA-256", "MD5" }) java.util.List<@NotNull @Pattern(regexp = "SHA-256|MD5",
-                    message = "must be SHA-256 or MD5") String> digestAlgorithms) {
+                    message = "must be SHA-256 or MD5") String> digestAlgorithms,
+            @NotNull @DefaultValue("30s") java.time.Duration recordingMediaTimeout) {
 
         public Sip {
             credentials = credentials == null ? java.util.List.of() : credentials;

@@ -100,6 +100,7 @@ public class SipServer implements SmartLifecycle {
                     new AddressFactoryImpl(), calls, presence, signaling.scheduler(), trusted,
                     new InviteRateLimiter(settings.invitesPerSecond()), media, settings.maxCalls(), external, chosen);
             newDispatcher.attach(provider);
+            newDispatcher.recordingMediaTimeout(settings.recordingMediaTimeout());
             if (!settings.credentials().isEmpty()) {
                 newDispatcher.authenticateUntrusted(digestAuthenticator());
             }
