@@ -67,6 +67,13 @@ final class SipDispatcher implements SipListener {
     private final Map<String, SipSession> active = new ConcurrentHashMap<>();
     private final AtomicInteger activeCount = new AtomicInteger();
     private volatile SipProvider provider;
+    /** Timers of recording sessions (their media watchdogs): one daemon thread, work goes to the pool. */
+    private final java.util.concurrent.ScheduledExecutorService timers = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "sip-timers");
+                thread.setDaemon(true);
+                return thread;
+            });
     private volatile java.time.Duration recordingMediaTimeout = java.time.Duration.ofSeconds(30);
     private volatile DigestAuthenticator authenticator;
 
@@ -360,6 +367,15 @@ final class SipDispatcher implements SipListener {
 
     Scheduler pool() {
         return pool;
+    }
+
+    java.util.concurrent.ScheduledExecutorService timers() {
+        return timers;
+    }
+
+    /** The stack stopped: no more timers. */
+    void close() {
+        timers.shutdownNow();
     }
 
     SipProvider provider() {

@@ -169,6 +169,7 @@ public class SipServer implements SmartLifecycle {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
         current.stop();
+        dispatcher.close();
         stack = null;
         RtpEngine engine = rtpEngine;
         if (engine != null) {

@@ -26,7 +26,6 @@ import org.callvault.transport.sip.siprec.SiprecException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import reactor.core.Disposable;
 
 /**
  * A SIPREC recording session (RFC 7866): a session recording client (an SBC or PBX) forks a call
@@ -70,7 +69,7 @@ final class SiprecSession implements SipSession {
     private boolean finalSent;
     private boolean byeSent;
     private boolean released;
-    private Disposable watchdog;
+    private java.util.concurrent.ScheduledFuture<?> watchdog;
     private long lastDatagrams = -1;
     private long quietSinceNanos;
 
@@ -214,7 +213,7 @@ final class SiprecSession implements SipSession {
             finalSent = true;
         }
         quietSinceNanos = System.nanoTime();
-        watchdog = sip.pool().schedulePeriodically(() -> work.submit(this::checkMedia), 1, 1,
+        watchdog = sip.timers().scheduleWithFixedDelay(() -> work.submit(this::checkMedia), 1, 1,
                 java.util.concurrent.TimeUnit.SECONDS);
         log.info("SIPREC session {} from {}: call {}, {} stream(s) recorded of {}, metadata {}", sipCallId,
                 sourceAddress, recorded.callId(), held().size(), legs.size(),
@@ -361,7 +360,7 @@ final class SiprecSession implements SipSession {
             released = true;
         }
         if (watchdog != null) {
-            watchdog.dispose();
+            watchdog.cancel(false);
         }
         sip.released(this, held());
     }
