@@ -66,6 +66,7 @@ final class RtpSessions {
     /** Closes the leg's sockets, then frees its ports. */
     void close(SipMediaLeg leg) {
         leg.close();
+        log.info("RTP leg {}", leg.summary());
         ports.release(leg.localPort());
     }
 

@@ -103,6 +103,12 @@ class SiprecSessionsIT extends IntegrationTest {
             assertThat(session.path("srcAddress").asString()).isEqualTo("127.0.0.1");
             assertThat(session.path("metadataParsed").asBoolean()).as(session.toString()).isTrue();
             assertThat(session.path("participants").size()).as(session.toString()).isGreaterThanOrEqualTo(2);
+            // The body as the client sent it, for audit: ADMIN only, plain text.
+            var metadata = admin.get("/api/calls/" + callId + "/metadata");
+            assertThat(metadata.statusCode()).isEqualTo(200);
+            assertThat(metadata.body()).contains("recording");
+            assertThat(metadata.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+            assertThat(admin.get("/recordings?source=siprec").body()).contains("data-testid=\"row-participants\"");
             if (startsAs.equals("inactive")) {
                 assertThat(session.path("pauses").size()).as("the inactive start is a pause").isEqualTo(1);
             }
