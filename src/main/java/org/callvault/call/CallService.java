@@ -271,10 +271,11 @@ public class CallService {
             call.state = CallState.ANSWERED;
             call.answeredAt = call.createdAt;
             call.answeredNanos = nowNanos;
+            CallView row = call.view();
+            writes.submit(null, () -> repository.insert(row, sourceAddress)); // before the recording's row refers to it
             call.recording = recordings.start(call.id, call.answeredAt, nowNanos, stereo);
             call.bridge = new Bridge(call.recording.sink());
             CallView view = call.view();
-            writes.submit(null, () -> repository.insert(view, sourceAddress));
             writes.submit("call " + call.id, () -> repository.update(view));
             live.put(call.id, call);
         }

@@ -22,11 +22,20 @@ import org.springframework.util.MultiValueMap;
  * @param maxSeconds  answered for at most this long
  * @param text        free text found in the caller's name or number
  * @param newestFirst sort order by start time
+ * @param source      how the call reached CallVault: {@code browser}, {@code sip} or {@code siprec}
  */
 public record CallFilter(Instant from, Instant to, String caller, String agent, String state, Long minSeconds,
-        Long maxSeconds, String text, boolean newestFirst) {
+        Long maxSeconds, String text, boolean newestFirst, String source) {
 
-    public static final CallFilter ALL = new CallFilter(null, null, null, null, null, null, null, null, true);
+    public static final CallFilter ALL = new CallFilter(null, null, null, null, null, null, null, null, true, null);
+
+    private static final Set<String> SOURCES = Set.of("browser", "sip", "siprec");
+
+    /** The filter without a source (what callers made before sources existed). */
+    public CallFilter(Instant from, Instant to, String caller, String agent, String state, Long minSeconds,
+            Long maxSeconds, String text, boolean newestFirst) {
+        this(from, to, caller, agent, state, minSeconds, maxSeconds, text, newestFirst, null);
+    }
 
     private static final Set<String> STATES = Set.of("RINGING", "ANSWERED", "ENDED", "CANCELLED", "REJECTED",
             "MISSED", "FAILED");
@@ -43,6 +52,10 @@ public record CallFilter(Instant from, Instant to, String caller, String agent, 
         if (sort != null && !sort.equals("newest") && !sort.equals("oldest")) {
             throw new IllegalArgumentException("sort must be 'newest' or 'oldest'");
         }
+        String source = blankToNull(params.getFirst("source"));
+        if (source != null && !SOURCES.contains(source)) {
+            throw new IllegalArgumentException("source must be browser, sip or siprec, not '" + source + "'");
+        }
         Long min = seconds(params.getFirst("minSeconds"), "minSeconds");
         Long max = seconds(params.getFirst("maxSeconds"), "maxSeconds");
         if (min != null && max != null && min > max) {
@@ -50,7 +63,7 @@ public record CallFilter(Instant from, Instant to, String caller, String agent, 
         }
         return new CallFilter(day(params.getFirst("from"), zone, false), day(params.getFirst("to"), zone, true),
                 limited(params.getFirst("caller"), "caller", 100), limited(params.getFirst("agent"), "agent", 64), state,
-                min, max, limited(params.getFirst("q"), "q", 100), !"oldest".equals(sort));
+                min, max, limited(params.getFirst("q"), "q", 100), !"oldest".equals(sort), source);
     }
 
     /** A date ({@code 2026-11-24}, the whole day in the server's zone) or an ISO instant. */

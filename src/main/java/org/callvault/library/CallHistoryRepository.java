@@ -121,6 +121,12 @@ public class CallHistoryRepository {
                 .map(call -> withRecordings(List.of(call)).get(0));
     }
 
+    /** The metadata body a SIPREC session's client sent, if the call is one and sent any. */
+    public Optional<String> metadataOf(String callId) {
+        return jdbc.sql("SELECT metadata FROM recording_sessions WHERE call_id = :id").param("id", callId)
+                .query(String.class).optional();
+    }
+
     public Optional<CallRecord> findByRecordingId(String recordingId) {
         return jdbc.sql("SELECT call_id FROM recordings WHERE id = :id").param("id", recordingId)
                 .query(String.class).optional().flatMap(this::findById);
@@ -159,6 +165,10 @@ public class CallHistoryRepository {
         if (filter.agent() != null) {
             clauses.add("c.agent_username = :agent");
             params.put("agent", filter.agent());
+        }
+        if (filter.source() != null) {
+            clauses.add("c.source = :source");
+            params.put("source", filter.source());
         }
         if (filter.state() != null) {
             clauses.add("c.state = :state");

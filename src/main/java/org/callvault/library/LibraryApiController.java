@@ -69,6 +69,23 @@ class LibraryApiController {
         return ResponseEntity.of(history.findById(id));
     }
 
+    /**
+     * A SIPREC session's metadata body exactly as its recording client sent it (ADMIN, for audit):
+     * served as a plain-text download, never as markup a browser would run.
+     */
+    @GetMapping("/calls/{id}/metadata")
+    ResponseEntity<String> metadata(@PathVariable String id) {
+        if (!RecordingFiles.isUuid(id)) {
+            return ResponseEntity.notFound().build();
+        }
+        return history.metadataOf(id).map(body -> ResponseEntity.ok()
+                .header(HttpHeaders.CONTENT_DISPOSITION,
+                        ContentDisposition.attachment().filename("siprec-metadata-" + id + ".xml").build().toString())
+                .header("X-Content-Type-Options", "nosniff")
+                .contentType(new MediaType("text", "plain", StandardCharsets.UTF_8)).body(body))
+                .orElseGet(() -> ResponseEntity.notFound().build());
+    }
+
     @GetMapping(path = "/calls/export.csv", produces = "text/csv")
     ResponseEntity<byte[]> export(@RequestParam MultiValueMap<String, String> params) {
         byte[] body = csv.export(CallFilter.from(params, ZoneId.systemDefault())).getBytes(StandardCharsets.UTF_8);

@@ -26,7 +26,7 @@ class RecordingsPageController {
 
     /** The parameters of the list page (filters, sort, page), the only ones a delete brings back. */
     private static final Set<String> LIST_PARAMETERS = Set.of("from", "to", "caller", "agent",
-            "state", "minSeconds", "maxSeconds", "q", "sort", "after");
+            "state", "minSeconds", "maxSeconds", "q", "sort", "after", "source");
 
     private final CallHistoryRepository history;
     private final RecordingDeletion deletion;

@@ -44,7 +44,8 @@ class SecurityConfiguration {
     static final String[] API_EXPLORER_PATHS = { "/swagger-ui.html", "/swagger-ui/**", "/webjars/swagger-ui/**",
             "/v3/api-docs", "/v3/api-docs/**" };
 
-    static final String[] ADMIN_PATHS = { "/users", "/users/**", "/api/users/**", "/actuator/**", "/audit" };
+    static final String[] ADMIN_PATHS = { "/users", "/users/**", "/api/users/**", "/actuator/**", "/audit",
+        "/api/calls/*/metadata" };
 
     @Bean
     PasswordEncoder passwordEncoder() {

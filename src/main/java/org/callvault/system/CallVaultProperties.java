@@ -169,6 +169,8 @@ public record CallVaultProperties(
      * @param digestAlgorithms the digest algorithms offered, most preferred first (RFC 8760 order: SHA-256, MD5)
      * @param tcpIdleTimeout   a TCP connection that sends nothing for this long is closed
      * @param tcpConnectionsPerSource TCP connections one source address may hold at once (of 512)
+     * @param recordingMediaTimeout how long a SIPREC recording session may receive no RTP at all (while not
+     *                         paused) before CallVault ends it with what it has and sends BYE
      */
     public record Sip(
             @DefaultValue("true") boolean enabled,
@@ -188,7 +190,8 @@ public record CallVaultProperties(
             @NotEmpty @DefaultValue({ "SHA-256", "MD5" }) java.util.List<@NotNull @Pattern(regexp = "SHA-256|MD5",
                     message = "must be SHA-256 or MD5") String> digestAlgorithms,
             @NotNull @DefaultValue("120s") java.time.Duration tcpIdleTimeout,
-            @Min(1) @DefaultValue("64") int tcpConnectionsPerSource) {
+            @Min(1) @DefaultValue("64") int tcpConnectionsPerSource,
+            @NotNull @DefaultValue("30s") java.time.Duration recordingMediaTimeout) {
 
         public Sip {
             credentials = credentials == null ? java.util.List.of() : credentials;

@@ -35,6 +35,11 @@ final class RtpSessions {
 
     /** A leg listening on a free port pair, or null when the range is used up. */
     SipMediaLeg open(SdpOffer offer) {
+        return open(offer, false);
+    }
+
+    /** As {@link #open(SdpOffer)}; {@code recordOnly} for a stream of a recording session (SIPREC). */
+    SipMediaLeg open(SdpOffer offer, boolean recordOnly) {
         for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
             int port = ports.allocate();
             if (port < 0) {
@@ -44,7 +49,7 @@ final class RtpSessions {
             try {
                 rtp = RtpEngine.bind(bind, port);
                 DatagramChannel rtcp = RtpEngine.bind(bind, port + 1);
-                SipMediaLeg leg = new SipMediaLeg(rtp, rtcp, port, offer, format, cname);
+                SipMediaLeg leg = new SipMediaLeg(rtp, rtcp, port, offer, format, cname, recordOnly);
                 engine.add(leg);
                 return leg;
             }
@@ -61,6 +66,7 @@ final class RtpSessions {
     /** Closes the leg's sockets, then frees its ports. */
     void close(SipMediaLeg leg) {
         leg.close();
+        log.info("RTP leg {}", leg.summary());
         ports.release(leg.localPort());
     }
 

@@ -67,6 +67,14 @@ final class SipDispatcher implements SipListener {
     private final Map<String, SipSession> active = new ConcurrentHashMap<>();
     private final AtomicInteger activeCount = new AtomicInteger();
     private volatile SipProvider provider;
+    /** Timers of recording sessions (their media watchdogs): one daemon thread, work goes to the pool. */
+    private final java.util.concurrent.ScheduledExecutorService timers = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "sip-timers");
+                thread.setDaemon(true);
+                return thread;
+            });
+    private volatile java.time.Duration recordingMediaTimeout = java.time.Duration.ofSeconds(30);
     private volatile DigestAuthenticator authenticator;
 
     SipDispatcher(MessageFactory messages, HeaderFactory headers, AddressFactory addresses, CallService calls,
@@ -84,6 +92,11 @@ final class SipDispatcher implements SipListener {
         this.maxCalls = maxCalls;
         this.externalAddress = externalAddress;
         this.port = port;
+    }
+
+    /** How long a recording session may receive nothing (unpaused) before it is ended. */
+    void recordingMediaTimeout(java.time.Duration timeout) {
+        this.recordingMediaTimeout = timeout;
     }
 
     void attach(SipProvider provider) {
@@ -168,6 +181,10 @@ final class SipDispatcher implements SipListener {
                 return;
             }
         }
+        if (SiprecSession.isRecordingSession(request)) {
+            recordingSession(request, source);
+            return;
+        }
         SdpOffer offer;
         try {
             offer = SdpOffer.parse(sdpBody(request));
@@ -205,6 +222,44 @@ final class SipDispatcher implements SipListener {
         if (!call.start(CallerIdentity.of(request))) {
             sendOn(transaction, response(Response.SERVICE_UNAVAILABLE, request));
             released(call, List.of(leg));
+        }
+    }
+
+    /** A SIPREC INVITE (RFC 7866): a recording session with one stream per participant. */
+    private void recordingSession(Request request, InetAddress source) {
+        if (activeCount.incrementAndGet() > maxCalls) {
+            activeCount.decrementAndGet();
+            serviceUnavailable(request, "Too many SIP calls and recording sessions");
+            return;
+        }
+        SiprecSession.Opened opened;
+        try {
+            opened = SiprecSession.open(this, request, media);
+        }
+        catch (org.callvault.transport.sip.siprec.SiprecException e) {
+            activeCount.decrementAndGet();
+            stateless(request, e.status(), e.getMessage());
+            return;
+        }
+        ServerTransaction transaction;
+        try {
+            transaction = provider.getNewServerTransaction(request);
+        }
+        catch (TransactionAlreadyExistsException e) {
+            released(null, opened.held());
+            return;
+        }
+        catch (Exception e) {
+            released(null, opened.held());
+            throw new IllegalStateException("No server transaction for INVITE " + callIdOf(request), e);
+        }
+        sendOn(transaction, response(Response.TRYING, request));
+        SiprecSession session = SiprecSession.create(this, transaction, source.getHostAddress(), opened,
+                recordingMediaTimeout);
+        active.put(session.sipCallId(), session);
+        if (!session.start()) {
+            sendOn(transaction, response(Response.SERVICE_UNAVAILABLE, request));
+            released(session, opened.held());
         }
     }
 
@@ -312,6 +367,15 @@ final class SipDispatcher implements SipListener {
 
     Scheduler pool() {
         return pool;
+    }
+
+    java.util.concurrent.ScheduledExecutorService timers() {
+        return timers;
+    }
+
+    /** The stack stopped: no more timers. */
+    void close() {
+        timers.shutdownNow();
     }
 
     SipProvider provider() {

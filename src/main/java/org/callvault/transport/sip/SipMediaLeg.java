@@ -470,6 +470,15 @@ final class SipMediaLeg implements FrameSink {
         }
     }
 
+    /** One line of figures for the log when the leg ends (read racily from another thread: for people). */
+    String summary() {
+        return "port " + localPort + ": " + stats.received() + " packets received, " + stats.lost() + " lost, "
+                + stats.duplicates() + " duplicated, " + jitter.latePackets() + " too late; " + jitter.audioFrames()
+                + " frames played, " + jitter.lostFrames() + " lost, " + jitter.fillFrames() + " filled, "
+                + jitter.skippedFrames() + " skipped, " + jitter.resyncs() + " resyncs, depth " + jitter.depthMillis()
+                + " ms; " + latch.ignoredPackets() + " from elsewhere ignored";
+    }
+
     long packetsIgnored() {
         return latch.ignoredPackets();
     }

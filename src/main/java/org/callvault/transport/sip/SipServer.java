@@ -112,6 +112,7 @@ public class SipServer implements SmartLifecycle {
                     new AddressFactoryImpl(), calls, presence, signaling.scheduler(), trusted,
                     new InviteRateLimiter(settings.invitesPerSecond()), media, settings.maxCalls(), external, chosen);
             newDispatcher.attach(provider);
+            newDispatcher.recordingMediaTimeout(settings.recordingMediaTimeout());
             if (!settings.credentials().isEmpty()) {
                 newDispatcher.authenticateUntrusted(digestAuthenticator());
             }
@@ -191,6 +192,7 @@ public class SipServer implements SmartLifecycle {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
         current.stop();
+        dispatcher.close();
         stack = null;
         RtpEngine engine = rtpEngine;
         if (engine != null) {

@@ -20,7 +20,7 @@ import java.util.Arrays;
  * frame, held between {@code minDepth} and {@code maxDepth} (60 ms during the first second, when
  * there is no history yet). Too shallow (a late packet raised the spread, or the sender's clock is
  * slow): a tick hands out a {@link Status#FILL} instead of advancing. Deeper than the target by
- * 1.5 frames (the spike aged out, or the sender's clock is fast): one frame is skipped.
+ * 2.5 frames (the spike aged out, or the sender's clock is fast): one frame is skipped.
  *
  * <p>Reordered packets land in place; duplicates and packets for frames already played are
  * dropped and counted; a payload timestamp jump beyond the ring (or three packets in a row far
@@ -266,7 +266,10 @@ public final class JitterBuffer {
         } else if (ahead < depth) {
             fillFrames++;
             return out.set(Status.FILL, -1, -1, 0);
-        } else if (ahead >= depth + frameUnits + frameUnits / 2) {
+        } else if (ahead >= depth + 2 * frameUnits + frameUnits / 2) {
+            // Two and a half frames of hysteresis: leaving the first second's 60 ms for a 40 ms
+            // target must not cost a frame of every call (a skip drops heard audio from the
+            // recording too); the buffer sits a little deeper instead, and still sheds a spike.
             release(nextFrame);
             nextFrame++;
             skippedFrames++;

@@ -148,6 +148,19 @@ class JitterBufferTest {
     }
 
     @Test
+    void aCleanStreamLosesNoFrameWhenTheFirstSecondsDepthGivesWayToTheTarget() {
+        // 60 ms in the first second, 40 ms after: whatever the phase of the clock against the
+        // packets, no frame of a clean stream is skipped for it (a skip is heard audio dropped from
+        // the recording too).
+        for (int phase = 0; phase < 20; phase += 3) {
+            Run run = new Run(stream(20, 5_000, i -> 5), phase * MS).until(5_000 * MS);
+            assertThat(run.buffer.skippedFrames()).as("phase %d ms", phase).isZero();
+            assertThat(run.buffer.lostFrames()).isZero();
+            assertThat(run.buffer.fillFrames()).isZero();
+        }
+    }
+
+    @Test
     void aStallOf100msBecomesCountedGapsThenTheBufferDeepensAndLaterShrinksBack() {
         // 20 ms packets, 5 ms transit; packets 150..154 (100 ms at 3 s) are held and arrive with 155.
         Run run = new Run(stream(20, 14_000, i -> i >= 150 && i < 155 ? 5 + (155 - i) * 20 : 5), 11 * MS)
@@ -159,10 +172,11 @@ class JitterBufferTest {
         assertThat(run.buffer.fillFrames()).as("silence inserted to deepen, not frames lost").isGreaterThan(0);
         long lostAtStall = run.buffer.lostFrames();
 
-        // The stall ages out of the 8 s window: back to 40 ms, by skipping frames.
+        // The stall ages out of the 8 s window: back towards 40 ms, by skipping frames (it stops within
+        // two and a half frames of the target).
         Run rest = run.until(14_000 * MS);
         assertThat(rest.buffer.depthMillis()).isEqualTo(40);
-        assertThat(rest.buffer.skippedFrames()).isGreaterThanOrEqualTo(3);
+        assertThat(rest.buffer.skippedFrames()).isGreaterThanOrEqualTo(2);
         assertThat(rest.buffer.lostFrames()).as("no more gaps after the stall").isEqualTo(lostAtStall);
         rest.assertEveryFrameAccountedFor();
     }

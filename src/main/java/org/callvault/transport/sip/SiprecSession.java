@@ -1,0 +1,476 @@
+package org.callvault.transport.sip;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.ServerTransaction;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+import org.callvault.call.CallException;
+import org.callvault.call.EndReason;
+import org.callvault.call.RecordedCall;
+import org.callvault.call.RecordingSessionFacts;
+import org.callvault.transport.sip.siprec.MultipartBody;
+import org.callvault.transport.sip.siprec.RecordingMetadata;
+import org.callvault.transport.sip.siprec.SdpStreams;
+import org.callvault.transport.sip.siprec.SiprecAnswer;
+import org.callvault.transport.sip.siprec.SiprecException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+
+/**
+ * A SIPREC recording session (RFC 7866): a session recording client (an SBC or PBX) forks a call
+ * it carries to CallVault as one {@code sendonly} RTP stream per participant, with metadata saying
+ * who is who (RFC 7865). CallVault answers one {@code recvonly} stream per offered one, records the
+ * first two recordable streams as a stereo file (one participant per channel, in the offer's
+ * order), and keeps the session's facts on the call.
+ *
+ * <p>The streams are record-only {@link SipMediaLeg}s on the tracks of a {@link RecordedCall}'s
+ * bridge, so the recorder treats them exactly like the legs of a carried call. A re-INVITE that
+ * sets every stream {@code inactive} pauses the recording (silence, the interval kept); one that
+ * sets them back resumes it. A metadata update ({@code datamode} partial) is merged. The session
+ * ends on the client's BYE, or, when no packet arrived on any stream for the media timeout while
+ * not paused, with a BYE from CallVault.
+ */
+final class SiprecSession implements SipSession {
+
+    private static final Logger log = LoggerFactory.getLogger(SiprecSession.class);
+    /** Streams CallVault decodes today; others (G.722, Opus) are refused per stream with port 0. */
+    static final EnumSet<SdpStreams.Encoding> DECODED = EnumSet.of(SdpStreams.Encoding.PCMU, SdpStreams.Encoding.PCMA);
+    /** Tracks of a recording: left and right. */
+    private static final int TRACKS = 2;
+
+    private final SipDispatcher sip;
+    private final ServerTransaction invite;
+    private final Request request;
+    private final String sipCallId;
+    private final String sourceAddress;
+    private final String toTag = Long.toHexString(ThreadLocalRandom.current().nextLong());
+    private final long sdpSession;
+    private final SerialQueue work;
+    private final Duration mediaTimeout;
+    /** One entry per offered m-line: its leg, or null when refused. */
+    private final List<SipMediaLeg> legs;
+    private final SdpStreams offer;
+    private final String answerSdp;
+
+    private RecordingMetadata metadata;
+    private RecordedCall recorded;
+    private int sdpVersion;
+    private boolean finalSent;
+    private boolean byeSent;
+    private boolean released;
+    private java.util.concurrent.ScheduledFuture<?> watchdog;
+    private long lastDatagrams = -1;
+    private long quietSinceNanos;
+
+    private SiprecSession(SipDispatcher sip, ServerTransaction invite, String sourceAddress, SdpStreams offer,
+            List<SipMediaLeg> legs, String answerSdp, RecordingMetadata metadata, long sdpSession,
+            Duration mediaTimeout) {
+        this.sdpSession = sdpSession;
+        this.sip = sip;
+        this.invite = invite;
+        this.request = invite.getRequest();
+        this.sipCallId = SipDispatcher.callIdOf(request);
+        this.sourceAddress = sourceAddress;
+        this.offer = offer;
+        this.legs = legs;
+        this.answerSdp = answerSdp;
+        this.metadata = metadata;
+        this.mediaTimeout = mediaTimeout;
+        this.work = new SerialQueue(sip.pool());
+    }
+
+    /** Whether an INVITE is a recording session: a multipart body (with metadata) or {@code Require: siprec}. */
+    static boolean isRecordingSession(Request request) {
+        ContentTypeHeader type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
+        boolean multipart = type != null && "multipart".equalsIgnoreCase(type.getContentType())
+                && "mixed".equalsIgnoreCase(type.getContentSubType());
+        var require = request.getHeaders(javax.sip.header.RequireHeader.NAME);
+        while (require != null && require.hasNext()) {
+            if ("siprec".equalsIgnoreCase(((javax.sip.header.RequireHeader) require.next()).getOptionTag())) {
+                return true;
+            }
+        }
+        return multipart;
+    }
+
+    /**
+     * Reads a recording INVITE and opens its streams' ports. Throws with the status to answer when
+     * the body cannot be recorded (400 malformed, 415 no SDP, 488 no stream we can take); a
+     * metadata part that cannot be understood does not stop the session (it is kept raw).
+     */
+    static Opened open(SipDispatcher sip, Request request, RtpSessions media) throws SiprecException {
+        ContentTypeHeader type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
+        byte[] raw = request.getRawContent();
+        String contentType = type == null ? "" : type.toString().substring(type.toString().indexOf(':') + 1).strip();
+        String sdp;
+        RecordingMetadata metadata;
+        if (type != null && "multipart".equalsIgnoreCase(type.getContentType())) {
+            MultipartBody body = MultipartBody.parse(contentType, raw == null ? new byte[0] : raw);
+            sdp = body.sdp();
+            metadata = body.hasMetadata() ? RecordingMetadata.parse(body.metadata())
+                    : RecordingMetadata.unparsed(null, "no recording metadata part");
+        }
+        else {
+            sdp = raw == null ? null : new String(raw, StandardCharsets.UTF_8);
+            metadata = RecordingMetadata.unparsed(null, "no recording metadata part");
+        }
+        if (sdp == null || sdp.isBlank()) {
+            throw new SiprecException(415, "A recording session needs an application/sdp part");
+        }
+        SdpStreams streams = SdpStreams.parse(sdp);
+        List<SipMediaLeg> legs = new ArrayList<>();
+        List<Integer> ports = new ArrayList<>();
+        int opened = 0;
+        try {
+            for (SdpStreams.MediaStream stream : streams.streams()) {
+                SdpOffer leg = opened < TRACKS ? legOffer(stream) : null;
+                SipMediaLeg opening = leg == null ? null : media.open(leg, true);
+                legs.add(opening);
+                ports.add(opening == null ? 0 : opening.localPort());
+                if (opening != null) {
+                    opened++;
+                }
+            }
+            if (opened == 0) {
+                throw new SiprecException(488, "No stream CallVault can record (PCMU or PCMA over RTP/AVP)");
+            }
+            long sdpSession = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2);
+            SiprecAnswer answer = SiprecAnswer.build(streams, sip.externalAddress(), ports, sdpSession, 0, DECODED);
+            return new Opened(streams, legs, answer.sdp(), metadata, sdpSession);
+        }
+        catch (SiprecException | RuntimeException e) {
+            legs.stream().filter(l -> l != null).forEach(media::close);
+            throw e;
+        }
+    }
+
+    /** What {@link #open} found and holds, for {@link #start}. */
+    record Opened(SdpStreams streams, List<SipMediaLeg> legs, String answerSdp, RecordingMetadata metadata,
+            long sdpSession) {
+
+        List<SipMediaLeg> held() {
+            return legs.stream().filter(l -> l != null).toList();
+        }
+    }
+
+    /** The session of an opened INVITE; {@link #begin()} it once the dispatcher knows it by Call-ID. */
+    static SiprecSession create(SipDispatcher sip, ServerTransaction invite, String sourceAddress, Opened opened,
+            Duration mediaTimeout) {
+        return new SiprecSession(sip, invite, sourceAddress, opened.streams(), opened.legs(), opened.answerSdp(),
+                opened.metadata(), opened.sdpSession(), mediaTimeout);
+    }
+
+    /** Queues the start (the call row, the recording, then the 200 OK); false when the pool is saturated. */
+    boolean start() {
+        return work.submit(this::begin);
+    }
+
+    private void begin() {
+        synchronized (this) {
+            if (finalSent) {
+                release(); // cancelled before it began
+                return;
+            }
+        }
+        List<RecordingSessionFacts.Participant> participants = participants();
+        String name = participants.isEmpty() ? "Recorded call" : displayName(participants);
+        String number = participants.isEmpty() ? null : numberOf(participants.get(0).aor());
+        try {
+            recorded = sip.calls().startRecordedCall(name, number, sourceAddress, "siprec", held().size() == TRACKS);
+        }
+        catch (CallException e) {
+            finish(Response.SERVICE_UNAVAILABLE, e.getMessage());
+            return;
+        }
+        int track = 0;
+        for (SipMediaLeg leg : legs) {
+            if (leg != null) {
+                recorded.bridge().attach(track, leg);
+                leg.attach(recorded.bridge(), track);
+                track++;
+            }
+        }
+        recorded.describe(facts());
+        recorded.paused(allInactive());
+        synchronized (this) {
+            if (finalSent) {
+                recorded.end(EndReason.SESSION_ENDED); // CANCEL crossed the start
+                release();
+                return;
+            }
+            sip.sendOn(invite, sip.dialogResponse(Response.OK, request, toTag, answerSdp));
+            finalSent = true;
+        }
+        quietSinceNanos = System.nanoTime();
+        watchdog = sip.timers().scheduleWithFixedDelay(() -> work.submit(this::checkMedia), 1, 1,
+                java.util.concurrent.TimeUnit.SECONDS);
+        log.info("SIPREC session {} from {}: call {}, {} stream(s) recorded of {}, metadata {}", sipCallId,
+                sourceAddress, recorded.callId(), held().size(), legs.size(),
+                metadata.parsed() ? "parsed" : "not understood (" + metadata.reason() + ")");
+    }
+
+    /** A re-INVITE: pause or resume (directions), a new address, a metadata update. Same ports. */
+    @Override
+    public synchronized String reoffer(Request reInvite) throws SdpException {
+        try {
+            Opened update = parseUpdate(reInvite);
+            if (update.streams().streams().size() != legs.size()) {
+                throw new SdpException(488, "A re-INVITE must keep the session's " + legs.size() + " stream(s)");
+            }
+            for (int i = 0; i < legs.size(); i++) {
+                SipMediaLeg leg = legs.get(i);
+                SdpOffer streamOffer = legOffer(update.streams().streams().get(i));
+                if (leg != null && streamOffer != null) {
+                    leg.renegotiate(streamOffer);
+                }
+            }
+            if (update.metadata().parsed()) {
+                metadata = metadata.merge(update.metadata());
+            }
+            RecordedCall current = recorded;
+            if (current != null) {
+                current.describe(facts());
+                current.paused(allInactive(update.streams()));
+            }
+            List<Integer> ports = legs.stream().map(l -> l == null ? 0 : l.localPort()).toList();
+            return SiprecAnswer.build(update.streams(), sip.externalAddress(), ports, sdpSession, ++sdpVersion, DECODED)
+                    .sdp();
+        }
+        catch (SiprecException e) {
+            throw new SdpException(e.status(), e.getMessage());
+        }
+    }
+
+    private static Opened parseUpdate(Request reInvite) throws SiprecException {
+        ContentTypeHeader type = (ContentTypeHeader) reInvite.getHeader(ContentTypeHeader.NAME);
+        byte[] raw = reInvite.getRawContent();
+        if (type != null && "multipart".equalsIgnoreCase(type.getContentType())) {
+            String contentType = type.toString().substring(type.toString().indexOf(':') + 1).strip();
+            MultipartBody body = MultipartBody.parse(contentType, raw == null ? new byte[0] : raw);
+            RecordingMetadata update = body.hasMetadata() ? RecordingMetadata.parse(body.metadata())
+                    : RecordingMetadata.unparsed(null, "no metadata in the update");
+            return new Opened(SdpStreams.parse(body.sdp()), List.of(), null, update, 0);
+        }
+        // SBCs also re-INVITE with a plain SDP (and sometimes sendrecv instead of sendonly).
+        String sdp = raw == null ? "" : new String(raw, StandardCharsets.UTF_8);
+        return new Opened(SdpStreams.parse(sdp), List.of(), null, RecordingMetadata.unparsed(null, "no metadata"), 0);
+    }
+
+    @Override
+    public String sipCallId() {
+        return sipCallId;
+    }
+
+    @Override
+    public void cancelled() {
+        synchronized (this) {
+            if (finalSent) {
+                return;
+            }
+            sip.sendOn(invite, sip.dialogResponse(Response.REQUEST_TERMINATED, request, toTag, null));
+            finalSent = true;
+        }
+        work.submit(() -> end(EndReason.SESSION_ENDED));
+    }
+
+    @Override
+    public void byeReceived() {
+        work.submit(() -> end(EndReason.SESSION_ENDED));
+    }
+
+    @Override
+    public void dialogTerminated() {
+        work.submit(() -> end(EndReason.SESSION_ENDED));
+    }
+
+    /** Every second: a session whose streams all went quiet (and not paused) ends after the media timeout. */
+    private void checkMedia() {
+        RecordedCall current = recorded;
+        if (current == null || current.ended()) {
+            return;
+        }
+        long datagrams = held().stream().mapToLong(SipMediaLeg::datagrams).sum();
+        long now = System.nanoTime();
+        if (datagrams != lastDatagrams || allInactive()) {
+            lastDatagrams = datagrams;
+            quietSinceNanos = now;
+            return;
+        }
+        if (now - quietSinceNanos >= mediaTimeout.toNanos()) {
+            log.warn("SIPREC session {}: no media for {} s, ended", sipCallId, mediaTimeout.toSeconds());
+            synchronized (this) {
+                sendBye();
+            }
+            end(EndReason.MEDIA_TIMEOUT);
+        }
+    }
+
+    private void end(EndReason reason) {
+        RecordedCall current = recorded;
+        if (current != null) {
+            current.end(reason);
+        }
+        release();
+    }
+
+    private void finish(int status, String reason) {
+        synchronized (this) {
+            if (!finalSent) {
+                Response response = sip.response(status, request);
+                SipDispatcher.reason(response, reason);
+                sip.sendOn(invite, response);
+                finalSent = true;
+            }
+        }
+        release();
+    }
+
+    private void sendBye() {
+        if (byeSent) {
+            return;
+        }
+        try {
+            Dialog dialog = invite.getDialog();
+            Request bye = dialog.createRequest(Request.BYE);
+            ClientTransaction transaction = sip.provider().getNewClientTransaction(bye);
+            dialog.sendRequest(transaction);
+            byeSent = true;
+        }
+        catch (Exception e) {
+            log.warn("SIPREC session {}: BYE could not be sent ({})", sipCallId, e.toString());
+        }
+    }
+
+    private void release() {
+        synchronized (this) {
+            if (released) {
+                return;
+            }
+            released = true;
+        }
+        if (watchdog != null) {
+            watchdog.cancel(false);
+        }
+        sip.released(this, held());
+    }
+
+    private List<SipMediaLeg> held() {
+        return legs.stream().filter(l -> l != null).toList();
+    }
+
+    private boolean allInactive() {
+        return held().stream().allMatch(SipMediaLeg::held);
+    }
+
+    private boolean allInactive(SdpStreams streams) {
+        for (int i = 0; i < legs.size(); i++) {
+            if (legs.get(i) != null && i < streams.streams().size()
+                    && streams.streams().get(i).direction() != SdpStreams.Direction.INACTIVE) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The participants in channel order where the metadata says who sends which stream, then the others. */
+    private List<RecordingSessionFacts.Participant> participants() {
+        List<RecordingSessionFacts.Participant> ordered = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
+        for (String label : recordedLabels()) {
+            metadata.participantSending(label).ifPresent(p -> {
+                if (!seen.contains(p.id())) {
+                    seen.add(p.id());
+                    ordered.add(new RecordingSessionFacts.Participant(p.name(), p.aor(), p.sendLabels()));
+                }
+            });
+        }
+        for (RecordingMetadata.Participant p : metadata.participants()) {
+            if (!seen.contains(p.id())) {
+                seen.add(p.id());
+                ordered.add(new RecordingSessionFacts.Participant(p.name(), p.aor(), p.sendLabels()));
+            }
+        }
+        return ordered;
+    }
+
+    private List<String> recordedLabels() {
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < legs.size(); i++) {
+            if (legs.get(i) != null) {
+                String label = offer.streams().get(i).label();
+                labels.add(label == null ? String.valueOf(i + 1) : label);
+            }
+        }
+        return labels;
+    }
+
+    private RecordingSessionFacts facts() {
+        return new RecordingSessionFacts(metadata.sessionId(), sipCallId, sourceAddress, participants(),
+                recordedLabels(), metadata.parsed(), metadata.reason(), metadata.rawXml());
+    }
+
+    private static String displayName(List<RecordingSessionFacts.Participant> participants) {
+        StringBuilder name = new StringBuilder();
+        for (RecordingSessionFacts.Participant p : participants.subList(0, Math.min(2, participants.size()))) {
+            String shown = p.name() != null && !p.name().isBlank() ? p.name() : numberOf(p.aor());
+            if (shown == null) {
+                continue;
+            }
+            name.append(name.isEmpty() ? "" : " ↔ ").append(shown);
+        }
+        String result = name.isEmpty() ? "Recorded call" : name.toString();
+        return result.codePointCount(0, result.length()) > 100 ? result.substring(0, result.offsetByCodePoints(0, 99))
+                : result;
+    }
+
+    /** The user part of a SIP or tel AoR ({@code sip:+15551234@sbc} → {@code +15551234}), max 40 characters. */
+    static String numberOf(String aor) {
+        if (aor == null || aor.isBlank()) {
+            return null;
+        }
+        String value = aor.strip();
+        int colon = value.indexOf(':');
+        if (colon >= 0 && colon < 5) {
+            value = value.substring(colon + 1);
+        }
+        int at = value.indexOf('@');
+        if (at >= 0) {
+            value = value.substring(0, at);
+        }
+        int semicolon = value.indexOf(';');
+        if (semicolon >= 0) {
+            value = value.substring(0, semicolon);
+        }
+        return value.isEmpty() ? null : value.length() > 40 ? value.substring(0, 40) : value;
+    }
+
+    /** One stream as a single-stream offer for its leg, or null when CallVault cannot decode it. */
+    private static SdpOffer legOffer(SdpStreams.MediaStream stream) {
+        if (!stream.isAudio() || stream.port() == 0 || !"RTP/AVP".equalsIgnoreCase(stream.protocol())) {
+            return null;
+        }
+        SdpStreams.Format codec = stream.payloads().stream()
+                .filter(f -> DECODED.contains(f.encoding()) && f.clockRate() == 8_000).findFirst().orElse(null);
+        if (codec == null) {
+            return null;
+        }
+        int events = stream.telephoneEvent(8_000).map(SdpStreams.Format::payload).orElse(-1);
+        SdpOffer.Direction direction = stream.direction() == null ? SdpOffer.Direction.SENDONLY
+                : SdpOffer.Direction.valueOf(stream.direction().name());
+        return new SdpOffer(stream.connectionAddress(), stream.port(),
+                List.of(new SdpOffer.MediaLine("audio", stream.port(), stream.protocol(), stream.formats())), 0,
+                codec.encoding() == SdpStreams.Encoding.PCMA ? SdpOffer.Codec.PCMA : SdpOffer.Codec.PCMU,
+                codec.payload(), events, stream.ptimeMillis() > 0 ? stream.ptimeMillis() : 20, direction);
+    }
+}
