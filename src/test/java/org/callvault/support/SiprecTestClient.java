@@ -85,7 +85,11 @@ public final class SiprecTestClient implements AutoCloseable {
 
     /** Sends the fixture's INVITE, rewritten for this client; returns the final response (ACKed if 2xx). */
     public String invite(Path fixture) throws Exception {
-        String message = Files.readString(fixture, StandardCharsets.UTF_8);
+        return invite(Files.readString(fixture, StandardCharsets.UTF_8));
+    }
+
+    /** As {@link #invite(Path)}, for a whole INVITE the test made (e.g. a fixture with a hostile part). */
+    public String invite(String message) throws Exception {
         int split = message.indexOf("\r\n\r\n");
         headersTemplate = message.substring(0, split);
         body = rewriteBody(message.substring(split + 4));

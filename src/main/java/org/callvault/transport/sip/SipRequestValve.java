@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * state). Each refusal is the answer RFC 4475 expects:
  * <ul>
  * <li>a Request-URI scheme other than sip, sips or tel: 416 (unkscm, novelsc);</li>
- * <li>a Require option tag: 420 with Unsupported (bext01); CallVault supports no extension;</li>
- * <li>an INVITE whose body is not application/sdp: 415 with Accept (invut);</li>
+ * <li>a Require option tag other than {@code siprec} (RFC 7866, the recording server's): 420 with
+ * Unsupported (bext01);</li>
+ * <li>an INVITE whose body is neither application/sdp nor multipart/mixed (a SIPREC offer): 415 with
+ * Accept (invut);</li>
  * <li>an INVITE whose Accept rules out application/sdp, the only body we answer with: 406 (sdp01);</li>
  * <li>a request SipMessageGuard marked (a duplicate header: 400; a SIP version other than 2.0: 505);</li>
  * <li>an ACK without a branch (RFC 2543): dropped, because the RI's lookup of the transaction it
@@ -45,6 +47,18 @@ public final class SipRequestValve implements SIPMessageValve {
     private static final Logger log = LoggerFactory.getLogger(SipRequestValve.class);
 
     private static final Set<String> SCHEMES = Set.of("sip", "sips", "tel");
+    /** The one option tag CallVault supports: it is a SIPREC recording server (RFC 7866). */
+    private static final String SUPPORTED_OPTION = "siprec";
+
+    private static boolean isSdp(ContentTypeHeader type) {
+        return type != null && "application".equalsIgnoreCase(type.getContentType())
+                && "sdp".equalsIgnoreCase(type.getContentSubType());
+    }
+
+    private static boolean isMultipartMixed(ContentTypeHeader type) {
+        return type != null && "multipart".equalsIgnoreCase(type.getContentType())
+                && "mixed".equalsIgnoreCase(type.getContentSubType());
+    }
 
     public SipRequestValve() {
     }
@@ -70,6 +84,7 @@ public final class SipRequestValve implements SIPMessageValve {
         }
         if (!Request.CANCEL.equals(method)) {
             List<String> required = optionTags(request);
+            required.removeIf(tag -> tag.equalsIgnoreCase(SUPPORTED_OPTION));
             if (!required.isEmpty()) {
                 return refuse(request, channel, Response.BAD_EXTENSION, response -> {
                     for (String tag : required) {
@@ -80,9 +95,8 @@ public final class SipRequestValve implements SIPMessageValve {
         }
         if (Request.INVITE.equals(method)) {
             ContentTypeHeader type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
-            if (request.getRawContent() != null && request.getRawContent().length > 0 && (type == null
-                    || !"application".equalsIgnoreCase(type.getContentType())
-                    || !"sdp".equalsIgnoreCase(type.getContentSubType()))) {
+            if (request.getRawContent() != null && request.getRawContent().length > 0 && !isSdp(type)
+                    && !isMultipartMixed(type)) {
                 return refuse(request, channel, Response.UNSUPPORTED_MEDIA_TYPE, response -> response.addHeader(sdp()));
             }
             if (!acceptsSdp(request)) {

@@ -115,4 +115,51 @@ class SiprecSessionsIT extends IntegrationTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> sip.rtpPortsInUse() == 0 && sip.activeCalls() == 0);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void brokenMultipartBodiesAreRefusedWithAReasonAndHoldNothing() throws Exception {
+        for (String fixture : new String[] { "broken-boundary.sip", "missing-boundary.sip" }) {
+            try (SiprecTestClient src = new SiprecTestClient(sip.port(), false, 1)) {
+                String answer = src.invite(Path.of("src/test/resources/siprec", fixture));
+                assertThat(answer).as(fixture).startsWith("SIP/2.0 400 ");
+            }
+        }
+        assertThat(sip.rtpPortsInUse()).isZero();
+        assertThat(sip.activeCalls()).isZero();
+    }
+
+    @org.junit.jupiter.api.Test
+    void metadataWithAnExternalEntityIsNeverResolvedAndTheAudioIsStillRecorded() throws Exception {
+        Path secret = java.nio.file.Files.createTempFile("callvault-secret", ".txt");
+        java.nio.file.Files.writeString(secret, "TOP-SECRET-VALUE");
+        String cisco = java.nio.file.Files.readString(Path.of("src/test/resources/siprec/cisco-cube.sip"));
+        String xxe = java.nio.file.Files.readString(Path.of("src/test/resources/siprec/xxe-file.xml"))
+                .replace("@SECRET_FILE@", secret.toString());
+        int from = cisco.indexOf("<?xml");
+        int to = cisco.indexOf("</recording>") + "</recording>".length();
+        String hostile = cisco.substring(0, from) + xxe.strip() + cisco.substring(to);
+        WebClientSession admin = signedInAdmin();
+        try (SiprecTestClient src = new SiprecTestClient(sip.port(), false, 2)) {
+            assertThat(src.invite(hostile)).startsWith("SIP/2.0 200");
+            src.streamTones(440, 880);
+            src.awaitPacketsSent(100);
+            src.stopStreaming();
+            assertThat(src.bye()).startsWith("SIP/2.0 200");
+            String callId = await().atMost(Duration.ofSeconds(5)).until(() -> jdbc
+                    .sql("SELECT call_id FROM recording_sessions WHERE sip_call_id = :id").param("id", src.callId())
+                    .query(String.class).optional().orElse(null), id -> id != null);
+            Recordings.awaitComplete(recordings, callId);
+            await().atMost(Duration.ofSeconds(5)).until(() -> admin.get("/api/calls/" + callId).body()
+                    .contains("\"state\":\"ended\""));
+            String body = admin.get("/api/calls/" + callId).body();
+            JsonNode session = JsonMapper.builder().build().readTree(body).path("session");
+            assertThat(session.path("metadataParsed").asBoolean()).isFalse();
+            assertThat(session.path("metadataProblem").asString()).containsIgnoringCase("DOCTYPE");
+            assertThat(body).doesNotContain("TOP-SECRET-VALUE");
+            assertThat(admin.get("/api/calls/" + callId + "/metadata").body()).doesNotContain("TOP-SECRET-VALUE");
+        }
+        finally {
+            java.nio.file.Files.deleteIfExists(secret);
+        }
+    }
 }
