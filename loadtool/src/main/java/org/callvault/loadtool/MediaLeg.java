@@ -13,7 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * Both legs of a call live on the same event loop, so the peer's send-time ring is read without
  * synchronisation.
  */
-final class MediaLeg implements WsClient.Listener {
+final class MediaLeg implements WsClient.Listener, Pacer.Paced {
 
     /** Send times kept for the last 512 frames (10 s at 20 ms). */
     static final int RING = 512;
@@ -53,6 +53,17 @@ final class MediaLeg implements WsClient.Listener {
     long badFrameReplies;
     long otherText;
 
+    // listening to a SIP caller (the frames are CallVault's, decoded from its RTP: no byte-exact check)
+    /** Every SIP_DECIMATION-th sample is enough to find the caller's tone (below 800 Hz) in a frame. */
+    static final int SIP_DECIMATION = 4;
+    private final boolean sipPeer;
+    private final double sipCoeff;
+    /** Frames that carry the SIP caller's tone, and the quiet ones between two of them (a lost packet). */
+    long sipToneFrames;
+    long sipHoles;
+    long sipQuietFrames;
+    private long sipPendingQuiet;
+
     // life cycle
     long openNanos;
     int closeCode;
@@ -70,6 +81,9 @@ final class MediaLeg implements WsClient.Listener {
         this.isCaller = isCaller;
         this.tone = tone;
         this.media = run.media;
+        this.sipPeer = attempt.phone != null && !isCaller;
+        this.sipCoeff = sipPeer
+                ? Goertzel.coefficient(attempt.callerFrequency, media.sampleRate() / (double) SIP_DECIMATION) : 0;
     }
 
     String name() {
@@ -94,8 +108,14 @@ final class MediaLeg implements WsClient.Listener {
         attempt.onLegOpen(this);
     }
 
+    @Override
+    public boolean pacing() {
+        return pacing;
+    }
+
     /** Sends every frame due by {@code now} (plus {@code earlyNanos} of tolerance), then flushes once. */
-    void sendDue(long now, long earlyNanos) {
+    @Override
+    public void sendDue(long now, long earlyNanos) {
         long frameNanos = media.frameNanos();
         long elapsed = now - startNanos + earlyNanos;
         if (elapsed < 0) {
@@ -155,6 +175,10 @@ final class MediaLeg implements WsClient.Listener {
             malformedRx++;
             return;
         }
+        if (sipPeer) {
+            onSipFrame(frame, now);
+            return;
+        }
         long seq = Frame.sequence(frame);
         SeqTracker.Result r = rx.receive(seq);
         if (r == SeqTracker.Result.DUPLICATE || r == SeqTracker.Result.TOO_OLD) {
@@ -187,6 +211,58 @@ final class MediaLeg implements WsClient.Listener {
         } else {
             unmatched++;
         }
+    }
+
+    /**
+     * A frame of the SIP caller, as CallVault decoded and resampled it on its own clock: one per 20 ms
+     * from its first packet on, a lost or late packet becoming a frame of silence. Counted by
+     * sequence (gaps are frames lost on the way to this socket) and checked for the caller's tone
+     * (a quiet frame between two tone frames is a packet lost before the server's jitter buffer).
+     */
+    private void onSipFrame(ByteBuf frame, long now) {
+        SeqTracker.Result r = rx.receive(Frame.sequence(frame));
+        if (r == SeqTracker.Result.DUPLICATE || r == SeqTracker.Result.TOO_OLD) {
+            return;
+        }
+        if (run.inSteady(now)) {
+            steadyReceived++;
+        }
+        int base = frame.readerIndex() + Frame.HEADER_BYTES;
+        int n = (frame.readableBytes() - Frame.HEADER_BYTES) / 2 / SIP_DECIMATION;
+        double e = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double k = sipCoeff;
+        for (int i = 0; i < n; i++) {
+            double x = frame.getShortLE(base + 2 * i * SIP_DECIMATION);
+            e += x * x;
+            double s0 = x + k * s1 - s2;
+            s2 = s1;
+            s1 = s0;
+        }
+        boolean tone = n > 0 && e / n >= SipPhone.MIN_MEAN_SQUARE
+                && (s1 * s1 + s2 * s2 - k * s1 * s2) / (e * n / 2.0) >= SipPhone.TONE_SHARE;
+        if (tone) {
+            if (sipToneFrames > 0) {
+                sipHoles += sipPendingQuiet;
+            }
+            sipPendingQuiet = 0;
+            sipToneFrames++;
+        } else {
+            sipQuietFrames++;
+            if (sipToneFrames > 0) {
+                sipPendingQuiet++;
+            }
+        }
+    }
+
+    /** When this leg sent its frame {@code seq}; 0 when not sent (yet) or no longer kept. */
+    long sendNanosOf(long seq) {
+        long[] times = sendNanos;
+        if (times == null || seq < 0 || seq >= sent || sent - seq > RING) {
+            return 0;
+        }
+        return times[(int) seq & RING_MASK];
     }
 
     @Override
