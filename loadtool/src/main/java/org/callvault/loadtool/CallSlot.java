@@ -314,7 +314,8 @@ final class CallSlot {
         if (end != Long.MAX_VALUE && System.nanoTime() + minCall > end) {
             return; // too close to the end of the window for another call
         }
-        Attempt a = new Attempt(this, attempts.size(), Tone.callerFrequency(index), Tone.agentFrequency(index));
+        Attempt a = new Attempt(this, attempts.size(), sip ? Tone.sipCallerFrequency(index) : Tone.callerFrequency(index),
+                Tone.agentFrequency(index));
         ls.event(Timeline.Event.DIAL);
         attempts.add(a);
         current = a;

@@ -392,6 +392,9 @@ public final class LoadTool {
                 if (a.agent != null) {
                     m = Math.max(m, a.agent.sendLagMaxSteadyNs);
                 }
+                if (a.phone != null) {
+                    m = Math.max(m, a.phone.sendLagMaxSteadyNs);
+                }
             }
         }
         return m;
@@ -449,8 +452,8 @@ public final class LoadTool {
         Metrics.Direction d = t.both();
         d.add(t.faultCallerToAgent);
         d.add(t.faultAgentToCaller);
-        String sip = o.sipServer == null ? "" : String.format(" sip(rtp sent=%d recv=%d holes=%d gaps=%d)",
-                t.sip.rtpSent, t.sip.rtpReceived, t.sip.holes, t.sip.agentFrameGaps + t.sip.rtpGaps);
+        String sip = o.sipServer == null ? "" : String.format(" sip(rtp sent=%d recv=%d notPlayed=%d fills=%d)",
+                t.sip.rtpSent, t.sip.rtpReceived, t.sip.holes, t.sip.fills);
         err.printf("t=%ds %s calls=%d/%d agents=%d sent=%d recv=%d lost=%d dup=%d p50=%sms p99=%sms max=%sms cpu(tool)=%s%%%s%n",
                 elapsedS(), phase, t.callsUp, o.calls, run.agentsReady.get(), d.sent, d.received, d.missing, d.duplicates,
                 Report.fixed(Metrics.ms(h.getValueAtPercentile(50)), 2), Report.fixed(Metrics.ms(h.getValueAtPercentile(99)), 2),

@@ -131,9 +131,10 @@ final class Metrics {
     /**
      * SIP calls, both directions. The SIP phone's packets are not relayed one to one: CallVault plays
      * them out of a jitter buffer on its own 20 ms clock, a lost packet becoming a quiet frame. So the
-     * phone-to-agent loss is the quiet frames between two frames of the phone's tone ({@code holes})
-     * plus the frames missing in the relay's sequence; agent to phone, each agent frame is one RTP
-     * packet, and the loss is frames sent minus packets received.
+     * phone-to-agent loss is the packets missing between two frames of the phone's tone, read from
+     * the tone's phase ({@code holes}; quiet frames the buffer inserted without losing a packet are
+     * {@code fills}), plus the frames missing in the relay's sequence; agent to phone, each agent
+     * frame is one RTP packet, and the loss is frames sent minus packets received.
      */
     static final class Sip {
         long calls;
@@ -147,6 +148,7 @@ final class Metrics {
         long toneFrames;
         long quietFrames;
         long holes;
+        long fills;
         long agentSent;
         long steadyAgentSent;
         long rtpReceived;
@@ -169,8 +171,8 @@ final class Metrics {
             steadyRtpSent += p.steadySent;
             rtpReceived += p.rx.distinct();
             steadyRtpReceived += p.steadyReceived;
-            rtpGaps += p.rx.gaps();
-            rtpMissing += p.rx.missing();
+            rtpGaps += p.rtpGaps();
+            rtpMissing += p.rtpMissing();
             rtpDuplicates += p.rx.duplicates();
             rtpLate += p.rx.late();
             rtpTone += p.toneOk;
@@ -183,12 +185,14 @@ final class Metrics {
                 steadyAgentSent += agent.steadySent;
                 agentFramesReceived += agent.rx.distinct();
                 steadyAgentFramesReceived += agent.steadyReceived;
-                agentFrameGaps += agent.rx.gaps();
-                agentFramesMissing += agent.rx.missing();
+                // the relay's sequence may start above 0 (frames before this socket opened): not a gap
+                agentFrameGaps += agent.rx.gaps() - (agent.rx.first() > 0 ? 1 : 0);
+                agentFramesMissing += agent.rx.missing() - Math.max(0, agent.rx.first());
                 agentFrameDuplicates += agent.rx.duplicates();
                 toneFrames += agent.sipToneFrames;
                 quietFrames += agent.sipQuietFrames;
-                holes += agent.sipHoles;
+                holes += agent.sipLost;
+                fills += agent.sipFills;
             }
         }
 
@@ -204,6 +208,7 @@ final class Metrics {
             toneFrames += o.toneFrames;
             quietFrames += o.quietFrames;
             holes += o.holes;
+            fills += o.fills;
             agentSent += o.agentSent;
             steadyAgentSent += o.steadyAgentSent;
             rtpReceived += o.rtpReceived;
@@ -240,7 +245,8 @@ final class Metrics {
             m.put("toneFrames", toneFrames);
             m.put("quietFrames", quietFrames);
             m.put("lost", lostToAgent());
-            m.put("holes", holes);
+            m.put("packetsNotPlayed", holes);
+            m.put("fills", fills);
             m.put("gaps", agentFrameGaps);
             m.put("missingInGaps", agentFramesMissing);
             m.put("duplicates", agentFrameDuplicates);

@@ -162,9 +162,9 @@ final class Report {
             }
             Map<String, Object> pa = (Map<String, Object>) sip.get("phoneToAgent");
             Map<String, Object> ap = (Map<String, Object>) sip.get("agentToPhone");
-            b.append(String.format("  phone->ag: rtp sent %s, frames received %s (%s with the tone, %s quiet), lost %s (%s holes in the tone, %s missing in %s gaps), duplicates %s%n",
+            b.append(String.format("  phone->ag: rtp sent %s, frames received %s (%s with the tone, %s quiet), lost %s (%s packets not played, %s frames missing in %s gaps), %s quiet frames inserted by the jitter buffer, duplicates %s%n",
                     pa.get("rtpSent"), pa.get("framesReceived"), pa.get("toneFrames"), pa.get("quietFrames"), pa.get("lost"),
-                    pa.get("holes"), pa.get("missingInGaps"), pa.get("gaps"), pa.get("duplicates")));
+                    pa.get("packetsNotPlayed"), pa.get("missingInGaps"), pa.get("gaps"), pa.get("fills"), pa.get("duplicates")));
             b.append(String.format("  ag->phone: sent %s, rtp received %s, lost %s (gaps %s), duplicates %s, late %s, without the agent's tone %s, foreign datagrams %s%n",
                     ap.get("sent"), ap.get("rtpReceived"), ap.get("lost"), ap.get("gaps"), ap.get("duplicates"), ap.get("late"),
                     ap.get("notTone"), ap.get("foreign")));

@@ -87,6 +87,8 @@ final class SipPhone implements Pacer.Paced {
     private long startNanos;
     long sent;
     long steadySent;
+    /** Longest delay of a packet behind its due time, steady window (the tool's lateness, not the server's). */
+    long sendLagMaxSteadyNs;
     private final int ssrc = ThreadLocalRandom.current().nextInt();
     private final int seqBase = ThreadLocalRandom.current().nextInt(1 << 16);
     private final long tsBase = ThreadLocalRandom.current().nextInt() & 0xFFFF_FFFFL;
@@ -370,6 +372,15 @@ final class SipPhone implements Pacer.Paced {
         attempt.fail("sip: " + why);
     }
 
+    /** Jumps in CallVault's RTP sequence (the first packet is not one, whatever its number). */
+    long rtpGaps() {
+        return rx.gaps() - (rx.first() > 0 ? 1 : 0);
+    }
+
+    long rtpMissing() {
+        return rx.missing() - Math.max(0, rx.first());
+    }
+
     /** Closes both sockets once the call is over (the counters stay). */
     void release() {
         pacing = false;
@@ -408,8 +419,13 @@ final class SipPhone implements Pacer.Paced {
             ByteBuf b = rtp.alloc().directBuffer(Rtp.HEADER_BYTES + SAMPLES);
             writePacket(b, sent);
             rtp.write(new DatagramPacket(b, remoteRtp));
-            if (steadyKnown && run.inSteady(System.nanoTime())) {
+            long t = System.nanoTime();
+            if (steadyKnown && run.inSteady(t)) {
                 steadySent++;
+                long lag = t - (startNanos + sent * FRAME_NANOS);
+                if (lag > sendLagMaxSteadyNs) {
+                    sendLagMaxSteadyNs = lag;
+                }
             }
             sent++;
         }
