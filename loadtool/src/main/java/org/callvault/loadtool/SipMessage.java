@@ -81,10 +81,14 @@ final class SipMessage {
         for (int i = 1; i < lines.length; i++) {
             String line = lines[i];
             int colon = line.indexOf(':');
-            if (colon <= 0) {
-                return null; // no folded lines: RFC 3261 senders (and CallVault's JAIN-SIP) never fold
+            if (colon <= 0 || line.charAt(0) == ' ' || line.charAt(0) == '\t') {
+                return null; // no folded lines: CallVault's JAIN-SIP never folds
             }
-            String name = expand(line.substring(0, colon).trim().toLowerCase(Locale.ROOT));
+            String raw = line.substring(0, colon).trim();
+            if (raw.isEmpty() || !raw.chars().allMatch(SipMessage::isTokenChar)) {
+                return null;
+            }
+            String name = expand(raw.toLowerCase(Locale.ROOT));
             String value = line.substring(colon + 1).trim();
             List<String> values = headers.computeIfAbsent(name, k -> new ArrayList<>(1));
             if (name.equals("via")) {
@@ -116,6 +120,11 @@ final class SipMessage {
             return null;
         }
         return m;
+    }
+
+    /** RFC 3261 token characters (header names). */
+    private static boolean isTokenChar(int c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-.!%*_+`'~".indexOf(c) >= 0;
     }
 
     private static String expand(String name) {

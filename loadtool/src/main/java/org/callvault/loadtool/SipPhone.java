@@ -50,11 +50,10 @@ final class SipPhone implements Pacer.Paced {
     final Attempt attempt;
     private final InetSocketAddress server;
     private final String localHost;
-    private final byte[] tone;
-    private final int tonePeriod;
+    private final RtpStream stream;
     private final double agentCoeff;
     private final short[] decoded = new short[SAMPLES * 4];
-    private final byte[] headerScratch = new byte[Rtp.HEADER_BYTES];
+    private final byte[] packetScratch = new byte[RtpStream.PACKET_BYTES];
 
     State state = State.BINDING;
     private Channel sip;
@@ -89,9 +88,6 @@ final class SipPhone implements Pacer.Paced {
     long steadySent;
     /** Longest delay of a packet behind its due time, steady window (the tool's lateness, not the server's). */
     long sendLagMaxSteadyNs;
-    private final int ssrc = ThreadLocalRandom.current().nextInt();
-    private final int seqBase = ThreadLocalRandom.current().nextInt(1 << 16);
-    private final long tsBase = ThreadLocalRandom.current().nextInt() & 0xFFFF_FFFFL;
 
     // receiving
     final SeqTracker rx = new SeqTracker();
@@ -109,12 +105,8 @@ final class SipPhone implements Pacer.Paced {
         this.attempt = attempt;
         this.server = server;
         this.localHost = localHost;
-        Tone t = Tone.of(attempt.callerFrequency, RATE, SAMPLES);
-        this.tonePeriod = t.periodSamples;
-        this.tone = new byte[t.periodSamples + SAMPLES];
-        for (int i = 0; i < tone.length; i++) {
-            tone[i] = Ulaw.encode((short) ((t.pcm[2 * i] & 0xFF) | (t.pcm[2 * i + 1] << 8)));
-        }
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        this.stream = new RtpStream(attempt.callerFrequency, rnd.nextInt(), rnd.nextInt(1 << 16), rnd.nextInt());
         this.agentCoeff = Goertzel.coefficient(attempt.agentFrequency, RATE);
     }
 
@@ -416,8 +408,9 @@ final class SipPhone implements Pacer.Paced {
         }
         boolean steadyKnown = run.steadyStart != Long.MAX_VALUE;
         for (long k = 0; k < n; k++) {
-            ByteBuf b = rtp.alloc().directBuffer(Rtp.HEADER_BYTES + SAMPLES);
-            writePacket(b, sent);
+            ByteBuf b = rtp.alloc().directBuffer(RtpStream.PACKET_BYTES);
+            stream.write(packetScratch, 0, sent);
+            b.writeBytes(packetScratch);
             rtp.write(new DatagramPacket(b, remoteRtp));
             long t = System.nanoTime();
             if (steadyKnown && run.inSteady(t)) {
@@ -430,15 +423,6 @@ final class SipPhone implements Pacer.Paced {
             sent++;
         }
         rtp.flush();
-    }
-
-    /** Packet {@code index} of the stream: header and 20 ms of the caller's tone in PCMU. */
-    void writePacket(ByteBuf b, long index) {
-        byte[] header = headerScratch;
-        Rtp.writeHeader(header, 0, index == 0, Rtp.PCMU, (int) ((seqBase + index) & 0xFFFF),
-                (tsBase + index * SAMPLES) & 0xFFFF_FFFFL, ssrc);
-        b.writeBytes(header);
-        b.writeBytes(tone, (int) ((index * SAMPLES) % tonePeriod), SAMPLES);
     }
 
     private void onRtp(byte[] data, int len, InetSocketAddress from, long now) {
