@@ -982,7 +982,9 @@ public final class LoadTool {
             kv.put("sipFailed", sk.get("failed"));
             kv.put("sipSetupP99Ms", sk.get("setupP99Ms"));
             kv.put("sipRtpSent", totals.sip.rtpSent);
+            kv.put("sipRtpSentLate", totals.sip.rtpSentLate);
             kv.put("sipLostToAgent", totals.sip.lostToAgent());
+            kv.put("sipNotPlayedSteady", totals.sip.holesSteady);
             kv.put("sipLostToPhone", totals.sip.lostToPhone());
             kv.put("sipLostPct", sipSection.get("lostPct"));
             kv.put("sipGaps", totals.sip.agentFrameGaps + totals.sip.rtpGaps);

@@ -68,6 +68,8 @@ final class MediaLeg implements WsClient.Listener, Pacer.Paced {
     long sipQuietFrames;
     /** Packets missing between two tone frames (lost, too late, or skipped by the jitter buffer). */
     long sipLost;
+    /** Part of {@link #sipLost} found in the steady window (no call set-up in it with whole-run calls). */
+    long sipLostSteady;
     /** Quiet frames the jitter buffer inserted between two consecutive packets (it deepened): no audio lost. */
     long sipFills;
     private long sipPendingQuiet;
@@ -272,6 +274,9 @@ final class MediaLeg implements WsClient.Listener, Pacer.Paced {
             long before = sipLost;
             sipOffsetSteps += stepsBeyondOne(phase - sipLastPhase, sipPendingQuiet);
             sipLost = Math.max(0, Math.round(sipOffsetSteps));
+            if (sipLost > before && run.inSteady(now)) {
+                sipLostSteady += sipLost - before;
+            }
             sipFills += Math.max(0, sipPendingQuiet - Math.max(0, sipLost - before));
         }
         sipLastPhase = phase;

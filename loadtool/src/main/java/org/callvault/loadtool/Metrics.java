@@ -139,6 +139,7 @@ final class Metrics {
     static final class Sip {
         long calls;
         long rtpSent;
+        long rtpSentLate;
         long steadyRtpSent;
         long agentFramesReceived;
         long steadyAgentFramesReceived;
@@ -148,6 +149,7 @@ final class Metrics {
         long toneFrames;
         long quietFrames;
         long holes;
+        long holesSteady;
         long fills;
         long agentSent;
         long steadyAgentSent;
@@ -168,6 +170,7 @@ final class Metrics {
             MediaLeg agent = a.agent;
             calls++;
             rtpSent += p.sent;
+            rtpSentLate += p.sentLate;
             steadyRtpSent += p.steadySent;
             rtpReceived += p.rx.distinct();
             steadyRtpReceived += p.steadyReceived;
@@ -192,6 +195,7 @@ final class Metrics {
                 toneFrames += agent.sipToneFrames;
                 quietFrames += agent.sipQuietFrames;
                 holes += agent.sipLost;
+                holesSteady += agent.sipLostSteady;
                 fills += agent.sipFills;
             }
         }
@@ -199,6 +203,7 @@ final class Metrics {
         void add(Sip o) {
             calls += o.calls;
             rtpSent += o.rtpSent;
+            rtpSentLate += o.rtpSentLate;
             steadyRtpSent += o.steadyRtpSent;
             agentFramesReceived += o.agentFramesReceived;
             steadyAgentFramesReceived += o.steadyAgentFramesReceived;
@@ -208,6 +213,7 @@ final class Metrics {
             toneFrames += o.toneFrames;
             quietFrames += o.quietFrames;
             holes += o.holes;
+            holesSteady += o.holesSteady;
             fills += o.fills;
             agentSent += o.agentSent;
             steadyAgentSent += o.steadyAgentSent;
@@ -241,11 +247,13 @@ final class Metrics {
         Map<String, Object> phoneToAgent() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("rtpSent", rtpSent);
+            m.put("rtpSentOver20msLate", rtpSentLate);
             m.put("framesReceived", agentFramesReceived);
             m.put("toneFrames", toneFrames);
             m.put("quietFrames", quietFrames);
             m.put("lost", lostToAgent());
             m.put("packetsNotPlayed", holes);
+            m.put("packetsNotPlayedSteady", holesSteady);
             m.put("fills", fills);
             m.put("gaps", agentFrameGaps);
             m.put("missingInGaps", agentFramesMissing);

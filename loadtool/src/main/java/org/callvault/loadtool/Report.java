@@ -162,9 +162,9 @@ final class Report {
             }
             Map<String, Object> pa = (Map<String, Object>) sip.get("phoneToAgent");
             Map<String, Object> ap = (Map<String, Object>) sip.get("agentToPhone");
-            b.append(String.format("  phone->ag: rtp sent %s, frames received %s (%s with the tone, %s quiet), lost %s (%s packets not played, %s frames missing in %s gaps), %s quiet frames inserted by the jitter buffer, duplicates %s%n",
-                    pa.get("rtpSent"), pa.get("framesReceived"), pa.get("toneFrames"), pa.get("quietFrames"), pa.get("lost"),
-                    pa.get("packetsNotPlayed"), pa.get("missingInGaps"), pa.get("gaps"), pa.get("fills"), pa.get("duplicates")));
+            b.append(String.format("  phone->ag: rtp sent %s (%s of them over 20 ms late: the tool's lateness), frames received %s (%s with the tone, %s quiet), lost %s (%s packets not played, %s of them in the steady window; %s frames missing in %s gaps), %s quiet frames inserted by the jitter buffer, duplicates %s%n",
+                    pa.get("rtpSent"), pa.get("rtpSentOver20msLate"), pa.get("framesReceived"), pa.get("toneFrames"), pa.get("quietFrames"), pa.get("lost"),
+                    pa.get("packetsNotPlayed"), pa.get("packetsNotPlayedSteady"), pa.get("missingInGaps"), pa.get("gaps"), pa.get("fills"), pa.get("duplicates")));
             b.append(String.format("  ag->phone: sent %s, rtp received %s, lost %s (gaps %s), duplicates %s, late %s, without the agent's tone %s, foreign datagrams %s%n",
                     ap.get("sent"), ap.get("rtpReceived"), ap.get("lost"), ap.get("gaps"), ap.get("duplicates"), ap.get("late"),
                     ap.get("notTone"), ap.get("foreign")));

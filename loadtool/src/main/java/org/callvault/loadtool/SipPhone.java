@@ -86,6 +86,12 @@ final class SipPhone implements Pacer.Paced {
     private long startNanos;
     long sent;
     long steadySent;
+    /**
+     * Packets this tool sent more than {@link #LATE_NANOS} behind their due time: a jitter buffer
+     * may rightly play them as lost, so loss next to them is the tool's, not the server's.
+     */
+    long sentLate;
+    static final long LATE_NANOS = 20_000_000L;
     /** Longest delay of a packet behind its due time, steady window (the tool's lateness, not the server's). */
     long sendLagMaxSteadyNs;
 
@@ -413,9 +419,12 @@ final class SipPhone implements Pacer.Paced {
             b.writeBytes(packetScratch);
             rtp.write(new DatagramPacket(b, remoteRtp));
             long t = System.nanoTime();
+            long lag = t - (startNanos + sent * FRAME_NANOS);
+            if (lag > LATE_NANOS) {
+                sentLate++;
+            }
             if (steadyKnown && run.inSteady(t)) {
                 steadySent++;
-                long lag = t - (startNanos + sent * FRAME_NANOS);
                 if (lag > sendLagMaxSteadyNs) {
                     sendLagMaxSteadyNs = lag;
                 }
