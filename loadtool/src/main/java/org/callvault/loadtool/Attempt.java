@@ -34,6 +34,8 @@ final class Attempt {
 
     MediaLeg caller;
     MediaLeg agent;
+    /** The caller of a SIP slot's call (then {@link #caller} stays null). */
+    SipPhone phone;
     boolean answerSent;
     boolean endRequested;
     boolean hangupSent;
@@ -65,12 +67,21 @@ final class Attempt {
         m.put("media req written(caller)", since(caller == null || caller.conn == null ? 0 : caller.conn.requestWrittenNanos));
         m.put("media open(caller)", since(caller == null ? 0 : caller.openNanos));
         m.put("media open(agent)", since(agent == null ? 0 : agent.openNanos));
+        if (phone != null) {
+            m.put("sip first response", since(phone.firstResponseNanos));
+            m.put("sip 180", since(phone.ringingNanos));
+            m.put("sip 200", since(phone.okNanos));
+        }
         m.put("both open", since(mediaUpNanos));
         return m;
     }
 
     private double since(long t) {
         return t > 0 && dialNanos > 0 ? (t - dialNanos) / 1e6 : Double.NaN;
+    }
+
+    boolean sip() {
+        return phone != null;
     }
 
     boolean dropFault() {

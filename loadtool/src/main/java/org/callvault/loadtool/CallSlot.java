@@ -24,6 +24,8 @@ final class CallSlot {
     final LoopState ls;
     final int index;
     final String tag;
+    /** This slot's caller is a SIP phone ({@code --sip-share}), not a browser phone. */
+    final boolean sip;
     private final String marker;
     final List<Attempt> attempts = new ArrayList<>();
     Attempt current;
@@ -50,6 +52,7 @@ final class CallSlot {
         this.index = index;
         this.tag = "load-" + run.runId + "-" + index;
         this.marker = "\"" + tag + "\"";
+        this.sip = run.options.isSipSlot(index);
     }
 
     long agentMessages() {
@@ -114,6 +117,14 @@ final class CallSlot {
                     }
                     answer(c.path("id").asString(null));
                 }
+                if (sip) {
+                    // no caller event socket: the agent's events carry the call's states and its end
+                    Attempt a = current;
+                    String id = c.path("id").asString(null);
+                    if (a != null && id != null && id.equals(a.callId)) {
+                        onCallerCall(a, c);
+                    }
+                }
             }
             case "media" -> openMedia(false, msg);
             case "leg", "pong" -> {
@@ -150,6 +161,10 @@ final class CallSlot {
         if (agentGone || !agentReady) {
             run.count("slot.no_agent");
             settle();
+            return;
+        }
+        if (sip) {
+            dial();
             return;
         }
         callerEv = new EventChannel(run, "caller", new EventChannel.Handler() {
@@ -271,7 +286,8 @@ final class CallSlot {
                 // the close handshakes (or the server's own close, 2 s after the end) take a moment
                 ls.loop.schedule(() -> {
                     if (!a.done) {
-                        a.fail("media socket still open 5 s after the call " + a.state);
+                        a.fail((a.phone != null && !a.phone.closed ? "SIP dialog" : "media socket")
+                                + " still open 5 s after the call " + a.state);
                         forceDone(a);
                     }
                 }, 5, TimeUnit.SECONDS);
@@ -298,19 +314,27 @@ final class CallSlot {
         if (end != Long.MAX_VALUE && System.nanoTime() + minCall > end) {
             return; // too close to the end of the window for another call
         }
-        Attempt a = new Attempt(this, attempts.size(), Tone.callerFrequency(index), Tone.agentFrequency(index));
+        Attempt a = new Attempt(this, attempts.size(), sip ? Tone.sipCallerFrequency(index) : Tone.callerFrequency(index),
+                Tone.agentFrequency(index));
         ls.event(Timeline.Event.DIAL);
         attempts.add(a);
         current = a;
         run.attemptsOpen.incrementAndGet();
         a.dialNanos = System.nanoTime();
-        callerEv.send("{\"type\":\"dial\",\"callerName\":" + EventChannel.quote(tag)
-                + ",\"callerNumber\":\"+1 555 " + String.format("%07d", index) + "\"}");
+        if (sip) {
+            a.phone = new SipPhone(run, ls, a, run.sipServer, run.options.sipLocalHost);
+            a.phone.start();
+        } else {
+            callerEv.send("{\"type\":\"dial\",\"callerName\":" + EventChannel.quote(tag)
+                    + ",\"callerNumber\":\"+1 555 " + String.format("%07d", index) + "\"}");
+        }
         long timeout = (long) (run.options.answerTimeoutSeconds * 1e9);
         ls.loop.schedule(() -> {
             if (a.mediaUpNanos == 0 && !a.done && !a.endRequested) {
                 a.fail("not connected within " + Report.num(run.options.answerTimeoutSeconds) + " s (state " + a.state
-                        + (a.caller == null ? ", no caller media" : "") + (a.agent == null ? ", no agent media" : "") + ")");
+                        + (a.phone != null ? (a.phone.okNanos == 0 ? ", no 200 to the INVITE" : "")
+                                : a.caller == null ? ", no caller media" : "")
+                        + (a.agent == null ? ", no agent media" : "") + ")");
                 endCall(a);
             }
         }, timeout, TimeUnit.NANOSECONDS);
@@ -362,7 +386,9 @@ final class CallSlot {
     }
 
     void onLegOpen(Attempt a, MediaLeg leg) {
-        if (a.mediaUpNanos != 0 || a.caller == null || a.agent == null || a.caller.openNanos == 0 || a.agent.openNanos == 0) {
+        boolean callerUp = a.phone != null ? a.phone.okNanos > 0 && a.phone.pacing
+                : a.caller != null && a.caller.openNanos != 0;
+        if (a.mediaUpNanos != 0 || !callerUp || a.agent == null || a.agent.openNanos == 0) {
             return;
         }
         a.mediaUpNanos = System.nanoTime();
@@ -383,6 +409,52 @@ final class CallSlot {
         if (!leg.dropped && !a.endRequested && !a.terminal && !(leg.peer != null && leg.peer.dropped)) {
             a.fail(leg.name() + " media " + (leg.refused != null ? "refused: " + leg.refused : "closed " + leg.closeCode)
                     + " during the call");
+        }
+        checkDone(a);
+    }
+
+    // ---------------------------------------------------------------- SIP phone
+
+    void onSipRinging(Attempt a) {
+        if (a.ringingNanos == 0) {
+            a.ringingNanos = a.phone.ringingNanos;
+        }
+    }
+
+    /** The 200 is in and ACKed, the phone talks: the call is up once the agent's media socket is open too. */
+    void onSipAnswered(Attempt a) {
+        if (a.done || a.endRequested) {
+            return;
+        }
+        onLegOpen(a, null);
+    }
+
+    /** CallVault hung up (BYE): expected only when the agent hangs up; {@link #classify} judges. */
+    void onSipByeFromServer(Attempt a) {
+        stopTalking(a);
+    }
+
+    /** The phone's dialog is over (BYE or CANCEL done, an error, or a BYE from the server). */
+    void onSipGone(Attempt a) {
+        if (a.done) {
+            return;
+        }
+        if (!a.terminal) {
+            if (a.callId == null) {
+                // CallVault never showed the call to the agents (refused at once): nothing more will come
+                a.terminal = true;
+                a.endedNanos = System.nanoTime();
+                a.state = "sip " + a.phone.finalStatus;
+                a.fail("sip: the call never rang (INVITE answered " + a.phone.finalStatus + ")");
+                closeLegs(a);
+            } else {
+                ls.loop.schedule(() -> {
+                    if (!a.done && !a.terminal) {
+                        a.fail("no final call event within 5 s of the end of the SIP dialog");
+                        forceDone(a);
+                    }
+                }, 5, TimeUnit.SECONDS);
+            }
         }
         checkDone(a);
     }
@@ -440,6 +512,9 @@ final class CallSlot {
         if (a.caller != null) {
             a.caller.pacing = false;
         }
+        if (a.phone != null) {
+            a.phone.pacing = false;
+        }
         if (a.agent != null) {
             a.agent.pacing = false;
         }
@@ -472,8 +547,15 @@ final class CallSlot {
         if (a.done) {
             return;
         }
-        boolean drained = a.dropFault() || a.caller == null || a.agent == null
-                || (a.agent.rx.distinct() >= a.caller.sent && a.caller.rx.distinct() >= a.agent.sent);
+        boolean drained;
+        if (a.phone != null) {
+            // CallVault relays each agent frame as one RTP packet; the other way its jitter buffer
+            // plays out on its own clock, and the quiet tail is not counted as lost
+            drained = a.agent == null || a.phone.rx.distinct() >= a.agent.sent;
+        } else {
+            drained = a.dropFault() || a.caller == null || a.agent == null
+                    || (a.agent.rx.distinct() >= a.caller.sent && a.caller.rx.distinct() >= a.agent.sent);
+        }
         if (drained || System.nanoTime() >= deadline) {
             hangup(a);
         } else {
@@ -491,7 +573,11 @@ final class CallSlot {
             return;
         }
         EventChannel party = a.agentHangsUp ? agentEv : callerEv;
-        if (a.callId != null && party != null && party.isOpen()) {
+        if (a.phone != null && !a.agentHangsUp) {
+            a.hangupSent = true;
+            a.hangupNanos = System.nanoTime();
+            a.phone.hangUp(); // BYE, or CANCEL if it was not answered yet
+        } else if (a.callId != null && party != null && party.isOpen()) {
             a.hangupSent = true;
             a.hangupNanos = System.nanoTime();
             party.send("{\"type\":\"hangup\",\"callId\":" + EventChannel.quote(a.callId) + "}");
@@ -517,7 +603,8 @@ final class CallSlot {
         if (a.done || !a.terminal) {
             return;
         }
-        if ((a.caller != null && !a.caller.closed) || (a.agent != null && !a.agent.closed)) {
+        if ((a.caller != null && !a.caller.closed) || (a.agent != null && !a.agent.closed)
+                || (a.phone != null && !a.phone.closed)) {
             return;
         }
         markDone(a);
@@ -539,6 +626,9 @@ final class CallSlot {
         }
         if (a.agent != null) {
             a.agent.release();
+        }
+        if (a.phone != null) {
+            a.phone.release();
         }
         if (a.failure == null) {
             classify(a);
@@ -583,6 +673,11 @@ final class CallSlot {
     /** Closes both event sockets (close handshake 1000). */
     void closeSockets() {
         closing = true;
+        for (Attempt a : attempts) {
+            if (a.phone != null && !a.done) {
+                a.phone.release();
+            }
+        }
         if (callerEv != null) {
             callerEv.close();
         }

@@ -65,4 +65,40 @@ final class Goertzel {
             return blockSamples;
         }
     }
+
+    /**
+     * Share of the energy of one block ({@code n} samples at {@code data[offset + i * stride]}) that
+     * lies at the frequency of {@code coeff} ({@link #coefficient}); 0 for silence. For per-packet
+     * checks, where a {@link Meter} per packet would allocate.
+     */
+    static double blockRelative(short[] data, int offset, int stride, int n, double coeff) {
+        double e = 0;
+        double s1 = 0;
+        double s2 = 0;
+        for (int i = 0; i < n; i++) {
+            double x = data[offset + i * stride];
+            e += x * x;
+            double s0 = x + coeff * s1 - s2;
+            s2 = s1;
+            s1 = s0;
+        }
+        if (e == 0) {
+            return 0;
+        }
+        return (s1 * s1 + s2 * s2 - coeff * s1 * s2) / (e * n / 2.0);
+    }
+
+    /** Mean power of one block, for telling silence from sound. */
+    static double meanSquare(short[] data, int offset, int stride, int n) {
+        double e = 0;
+        for (int i = 0; i < n; i++) {
+            double x = data[offset + i * stride];
+            e += x * x;
+        }
+        return n == 0 ? 0 : e / n;
+    }
+
+    static double coefficient(int frequency, double sampleRate) {
+        return 2 * Math.cos(2 * Math.PI * frequency / sampleRate);
+    }
 }

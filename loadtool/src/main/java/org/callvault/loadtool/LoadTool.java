@@ -31,6 +31,8 @@ public final class LoadTool {
     private final Options o;
     /** Steady-window relay delay of the calls with no fault planned (set when the run ends). */
     private Histogram steadyDelayNoFault = Metrics.newHistogram();
+    /** SIP calls: agent frame sent to its RTP packet at the phone, steady window. */
+    private Histogram sipDelay = Metrics.newHistogram();
     private final PrintStream out;
     private final PrintStream err;
     private final long t0 = System.nanoTime();
@@ -313,12 +315,14 @@ public final class LoadTool {
         List<CallRecord> records = collectRecords();
         Histogram steadyDelay = Metrics.newHistogram();
         steadyDelayNoFault = Metrics.newHistogram();
+        sipDelay = Metrics.newHistogram();
         long tickLagSteady = 0;
         long sendLagSteady = 0;
         long tickLagAll = 0;
         for (LoopState ls : run.loops) {
             steadyDelay.add(ls.steadyDelayUs.getIntervalHistogram());
             steadyDelayNoFault.add(ls.steadyDelayNoFaultUs.getIntervalHistogram());
+            sipDelay.add(ls.sipDelayUs.getIntervalHistogram());
             long[] lags = onLoop(ls, () -> new long[] {ls.pacer.tickLagMaxSteadyNs, sendLagMax(ls), ls.pacer.tickLagMaxNs},
                     new long[3]);
             tickLagSteady = Math.max(tickLagSteady, lags[0]);
@@ -338,7 +342,8 @@ public final class LoadTool {
             List<RecordingChecker.Expected> expected = new ArrayList<>();
             for (CallRecord r : records) {
                 if (r.answered && r.callId != null) {
-                    expected.add(new RecordingChecker.Expected(r.callId, r.durationMs, r.callerFrequency, r.agentFrequency, r.label));
+                    expected.add(new RecordingChecker.Expected(r.callId, r.durationMs, r.callerFrequency, r.agentFrequency,
+                            r.sip ? r.label + " [sip]" : r.label));
                 }
             }
             recResults = new RecordingChecker(o.recordingsDir, run.media.sampleRate()).check(expected, o.recordingWaitSeconds);
@@ -386,6 +391,9 @@ public final class LoadTool {
                 }
                 if (a.agent != null) {
                     m = Math.max(m, a.agent.sendLagMaxSteadyNs);
+                }
+                if (a.phone != null) {
+                    m = Math.max(m, a.phone.sendLagMaxSteadyNs);
                 }
             }
         }
@@ -444,10 +452,12 @@ public final class LoadTool {
         Metrics.Direction d = t.both();
         d.add(t.faultCallerToAgent);
         d.add(t.faultAgentToCaller);
-        err.printf("t=%ds %s calls=%d/%d agents=%d sent=%d recv=%d lost=%d dup=%d p50=%sms p99=%sms max=%sms cpu(tool)=%s%%%n",
+        String sip = o.sipServer == null ? "" : String.format(" sip(rtp sent=%d recv=%d notPlayed=%d fills=%d)",
+                t.sip.rtpSent, t.sip.rtpReceived, t.sip.holes, t.sip.fills);
+        err.printf("t=%ds %s calls=%d/%d agents=%d sent=%d recv=%d lost=%d dup=%d p50=%sms p99=%sms max=%sms cpu(tool)=%s%%%s%n",
                 elapsedS(), phase, t.callsUp, o.calls, run.agentsReady.get(), d.sent, d.received, d.missing, d.duplicates,
                 Report.fixed(Metrics.ms(h.getValueAtPercentile(50)), 2), Report.fixed(Metrics.ms(h.getValueAtPercentile(99)), 2),
-                Report.fixed(Metrics.ms(h.getMaxValue()), 1), Report.fixed(cpuPct, 1));
+                Report.fixed(Metrics.ms(h.getMaxValue()), 1), Report.fixed(cpuPct, 1), sip);
     }
 
     /** Sums the loops' totals, each collected on its own loop. */
@@ -487,7 +497,7 @@ public final class LoadTool {
                       long durationMs, boolean answered, boolean up, double setupMs, String failure,
                       boolean dropFault, boolean garbageFault, int callerFrequency, int agentFrequency,
                       int callerClose, int agentClose, double ringingMs, double answeredMs,
-                      Map<String, Double> timeline, double dropToEndMs, boolean earlyHangup) {
+                      Map<String, Double> timeline, double dropToEndMs, boolean earlyHangup, boolean sip) {
     }
 
     private List<CallRecord> collectRecords() {
@@ -508,7 +518,7 @@ public final class LoadTool {
                                 a.answeredNanos > 0 ? (a.answeredNanos - a.dialNanos) / 1e6 : Double.NaN,
                                 a.timeline(),
                                 a.dropNanos > 0 && a.endedNanos > a.dropNanos ? (a.endedNanos - a.dropNanos) / 1e6 : Double.NaN,
-                                a.earlyHangup));
+                                a.earlyHangup, a.sip()));
                     }
                 }
                 return l;
@@ -517,6 +527,91 @@ public final class LoadTool {
         }
         all.sort((x, y) -> x.slot != y.slot ? Integer.compare(x.slot, y.slot) : Integer.compare(x.number, y.number));
         return all;
+    }
+
+    /**
+     * With {@code --sip}: the SIP calls' own figures (both directions, signalling, delay agent to
+     * phone) and every call figure split by kind, SIP against browser.
+     */
+    private Map<String, Object> sipSection(List<CallRecord> records, List<RecordingChecker.Result> rec,
+                                           Metrics.Sip sip, double steadyS) {
+        Map<String, Object> m = Report.map();
+        m.put("target", o.sipServer.getHostString() + ":" + o.sipServer.getPort());
+        m.put("sharePct", o.sipShare);
+        m.put("slots", o.sipSlots());
+        m.put("phoneToAgent", sip.phoneToAgent());
+        m.put("agentToPhone", sip.agentToPhone());
+        long offered = sip.rtpSent + sip.agentSent;
+        m.put("lost", sip.lost());
+        m.put("lostPct", offered == 0 ? null : Report.round(sip.lost() * 100.0 / offered, 4));
+        m.put("relayDelayMsAgentToPhone", Metrics.percentiles(sipDelay));
+        m.put("retransmissions", sip.retransmissions);
+        m.put("byeFromServer", sip.byeFromServer);
+        Map<String, Object> kinds = Report.map();
+        for (boolean isSip : new boolean[] {false, true}) {
+            Map<String, Object> k = Report.map();
+            Histogram setup = Metrics.newHistogram();
+            int attempted = 0;
+            int answered = 0;
+            int connected = 0;
+            int failed = 0;
+            Map<String, Integer> failures = new TreeMap<>();
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (CallRecord c : records) {
+                if (c.sip != isSip) {
+                    continue;
+                }
+                attempted++;
+                if (c.answered) {
+                    answered++;
+                }
+                if (c.up) {
+                    connected++;
+                    setup.recordValue(us(c.setupMs));
+                }
+                if (c.failure != null) {
+                    failed++;
+                    failures.merge(c.failure.replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "<id>"), 1, Integer::sum);
+                }
+                if (c.callId != null) {
+                    ids.add(c.callId);
+                }
+            }
+            k.put("slots", isSip ? o.sipSlots() : o.calls - o.sipSlots());
+            k.put("attempted", attempted);
+            k.put("answered", answered);
+            k.put("connected", connected);
+            k.put("failed", failed);
+            k.put("failures", failures);
+            k.put("setupMs", Metrics.percentiles(setup));
+            k.put("setupP99Ms", Report.fixed(Metrics.ms(setup.getValueAtPercentile(99)), 1));
+            if (rec != null) {
+                int ok = 0;
+                int bad = 0;
+                int missing = 0;
+                double errMax = 0;
+                for (RecordingChecker.Result x : rec) {
+                    if (!ids.contains(x.expected.callId())) {
+                        continue;
+                    }
+                    switch (x.status) {
+                        case "ok" -> ok++;
+                        case "bad" -> bad++;
+                        default -> missing++;
+                    }
+                    if (!Double.isNaN(x.durationErrorMs)) {
+                        errMax = Math.max(errMax, Math.abs(x.durationErrorMs));
+                    }
+                }
+                k.put("recOk", ok);
+                k.put("recBad", bad);
+                k.put("recMissing", missing);
+                k.put("durationErrorMaxMs", Report.round(errMax, 1));
+            }
+            kinds.put(isSip ? "sip" : "browser", k);
+        }
+        m.put("byKind", kinds);
+        return m;
     }
 
     private Map<String, Object> buildReport(String transport, long rampMs, long start, long end, int callsAtStart,
@@ -546,6 +641,11 @@ public final class LoadTool {
         opts.put("tickMs", o.tickMillis);
         opts.put("seed", o.seed);
         opts.put("user", o.user);
+        if (o.sipServer != null) {
+            opts.put("sip", o.sipServer.getHostString() + ":" + o.sipServer.getPort());
+            opts.put("sipShare", o.sipShare);
+            opts.put("sipLocal", o.sipLocalHost);
+        }
         r.put("options", opts);
         r.put("warmUp", warmUpOutcome);
         r.put("media", run.media == null ? null : Map.of("sampleRate", run.media.sampleRate(),
@@ -774,6 +874,11 @@ public final class LoadTool {
             rm.put("problems", problems);
             r.put("recordings", rm);
         }
+        Map<String, Object> sipSection = null;
+        if (o.sipServer != null) {
+            sipSection = sipSection(records, rec, totals.sip, steadyS);
+            r.put("sip", sipSection);
+        }
         r.put("events", run.counters());
         r.put("notes", run.notes());
 
@@ -798,7 +903,9 @@ public final class LoadTool {
         r.put("mediaSockets", media);
         boolean clean = failed == 0 && both.lost() == 0 && both.duplicates == 0 && both.corrupt == 0
                 && both.headerMismatch == 0 && badCloses == 0
-                && (rec == null || (recBad == 0 && recMissing == 0));
+                && (rec == null || (recBad == 0 && recMissing == 0))
+                && (sipSection == null || (totals.sip.lost() == 0 && totals.sip.agentFrameDuplicates == 0
+                        && totals.sip.rtpDuplicates == 0 && totals.sip.rtpNotTone == 0));
         r.put("clean", clean);
 
         // the one-line result, keys shared with the floor's line first
@@ -861,6 +968,38 @@ public final class LoadTool {
             kv.put("durErrMaxMs", Report.fixed(errMax, 1));
             kv.put("durErrMeanMs", Report.fixed(errN == 0 ? Double.NaN : errSum / errN, 1));
             kv.put("durErrOver20ms", beyond);
+        }
+        if (sipSection != null) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> kinds = (Map<String, Object>) sipSection.get("byKind");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> sk = (Map<String, Object>) kinds.get("sip");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> bk = (Map<String, Object>) kinds.get("browser");
+            kv.put("sipShare", o.sipShare);
+            kv.put("sipCalls", o.sipSlots());
+            kv.put("sipAttempted", sk.get("attempted"));
+            kv.put("sipFailed", sk.get("failed"));
+            kv.put("sipSetupP99Ms", sk.get("setupP99Ms"));
+            kv.put("sipRtpSent", totals.sip.rtpSent);
+            kv.put("sipRtpSentLate", totals.sip.rtpSentLate);
+            kv.put("sipLostToAgent", totals.sip.lostToAgent());
+            kv.put("sipNotPlayedSteady", totals.sip.holesSteady);
+            kv.put("sipLostToPhone", totals.sip.lostToPhone());
+            kv.put("sipLostPct", sipSection.get("lostPct"));
+            kv.put("sipGaps", totals.sip.agentFrameGaps + totals.sip.rtpGaps);
+            kv.put("sipNotTone", totals.sip.rtpNotTone);
+            kv.put("sipP99", Report.fixed(Metrics.ms(sipDelay.getValueAtPercentile(99)), 3));
+            kv.put("browserFailed", bk.get("failed"));
+            kv.put("browserSetupP99Ms", bk.get("setupP99Ms"));
+            if (rec != null) {
+                kv.put("sipRecOk", sk.get("recOk"));
+                kv.put("sipRecBad", sk.get("recBad"));
+                kv.put("sipRecMissing", sk.get("recMissing"));
+                kv.put("browserRecOk", bk.get("recOk"));
+                kv.put("browserRecBad", bk.get("recBad"));
+                kv.put("browserRecMissing", bk.get("recMissing"));
+            }
         }
         kv.put("clean", clean ? "yes" : "no");
         r.put("resultLine", kv);

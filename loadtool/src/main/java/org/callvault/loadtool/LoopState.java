@@ -17,6 +17,8 @@ final class LoopState {
     final SingleWriterRecorder steadyDelayUs = Metrics.newRecorder();
     /** Steady-window deliveries on calls that have no fault planned: "the other calls" of a fault run. */
     final SingleWriterRecorder steadyDelayNoFaultUs = Metrics.newRecorder();
+    /** SIP calls, agent to SIP phone: agent frame sent to its RTP packet received, steady window. */
+    final SingleWriterRecorder sipDelayUs = Metrics.newRecorder();
     /** The steady window slot by slot (see {@link Timeline}). */
     final Timeline timeline;
     private final Run run;
@@ -42,6 +44,12 @@ final class LoopState {
                 steadyDelayNoFaultUs.recordValue(us);
                 timeline.frame(now, run.steadyStart, nanos);
             }
+        }
+    }
+
+    void recordSipDelay(long now, long nanos, boolean steady) {
+        if (steady) {
+            sipDelayUs.recordValue(Math.max(1, Math.min(Metrics.MAX_US, nanos / 1000)));
         }
     }
 

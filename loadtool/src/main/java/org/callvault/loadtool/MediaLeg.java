@@ -13,7 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * Both legs of a call live on the same event loop, so the peer's send-time ring is read without
  * synchronisation.
  */
-final class MediaLeg implements WsClient.Listener {
+final class MediaLeg implements WsClient.Listener, Pacer.Paced {
 
     /** Send times kept for the last 512 frames (10 s at 20 ms). */
     static final int RING = 512;
@@ -53,6 +53,30 @@ final class MediaLeg implements WsClient.Listener {
     long badFrameReplies;
     long otherText;
 
+    // listening to a SIP caller (the frames are CallVault's, decoded from its RTP: no byte-exact check)
+    /** Every SIP_DECIMATION-th sample is enough to find the caller's tone (below 1.3 kHz) in a frame. */
+    static final int SIP_DECIMATION = 4;
+    /** A frame plays a whole packet of the caller's tone when its mean square is at least this (the tone's is 3.2e7). */
+    static final double SIP_FULL_MEAN_SQUARE = 2.4e7;
+    /** The phase steps of up to this many missing packets in a row are told apart; longer runs by the quiet frames. */
+    static final int SIP_PHASE_MOD = (int) Math.round(1 / Tone.SIP_STEP_CYCLES);
+    private final boolean sipPeer;
+    private final double[] sipCos;
+    private final double[] sipSin;
+    /** Frames that carry a whole packet of the SIP caller's tone, and the quiet frames. */
+    long sipToneFrames;
+    long sipQuietFrames;
+    /** Packets missing between two tone frames (lost, too late, or skipped by the jitter buffer). */
+    long sipLost;
+    /** Part of {@link #sipLost} found in the steady window (no call set-up in it with whole-run calls). */
+    long sipLostSteady;
+    /** Quiet frames the jitter buffer inserted between two consecutive packets (it deepened): no audio lost. */
+    long sipFills;
+    private long sipPendingQuiet;
+    private double sipLastPhase;
+    /** Running sum of the phase steps beyond one packet per tone frame, in packets. */
+    private double sipOffsetSteps;
+
     // life cycle
     long openNanos;
     int closeCode;
@@ -70,6 +94,15 @@ final class MediaLeg implements WsClient.Listener {
         this.isCaller = isCaller;
         this.tone = tone;
         this.media = run.media;
+        this.sipPeer = attempt.phone != null && !isCaller;
+        int n = sipPeer ? media.samplesPerFrame() / SIP_DECIMATION : 0;
+        this.sipCos = new double[n];
+        this.sipSin = new double[n];
+        double w = 2 * Math.PI * attempt.callerFrequency * SIP_DECIMATION / media.sampleRate();
+        for (int i = 0; i < n; i++) {
+            sipCos[i] = Math.cos(w * i);
+            sipSin[i] = Math.sin(w * i);
+        }
     }
 
     String name() {
@@ -94,8 +127,14 @@ final class MediaLeg implements WsClient.Listener {
         attempt.onLegOpen(this);
     }
 
+    @Override
+    public boolean pacing() {
+        return pacing;
+    }
+
     /** Sends every frame due by {@code now} (plus {@code earlyNanos} of tolerance), then flushes once. */
-    void sendDue(long now, long earlyNanos) {
+    @Override
+    public void sendDue(long now, long earlyNanos) {
         long frameNanos = media.frameNanos();
         long elapsed = now - startNanos + earlyNanos;
         if (elapsed < 0) {
@@ -155,6 +194,10 @@ final class MediaLeg implements WsClient.Listener {
             malformedRx++;
             return;
         }
+        if (sipPeer) {
+            onSipFrame(frame, now);
+            return;
+        }
         long seq = Frame.sequence(frame);
         SeqTracker.Result r = rx.receive(seq);
         if (r == SeqTracker.Result.DUPLICATE || r == SeqTracker.Result.TOO_OLD) {
@@ -187,6 +230,82 @@ final class MediaLeg implements WsClient.Listener {
         } else {
             unmatched++;
         }
+    }
+
+    /**
+     * A frame of the SIP caller, as CallVault decoded and resampled it on its own clock: one per 20 ms
+     * from its first packet on, out of its jitter buffer, which plays a lost or late packet as a quiet
+     * frame, may insert a quiet frame to deepen (no packet lost) and may skip a packet to get
+     * shallower (one lost). Frames are counted by sequence (gaps: lost on the way to this socket).
+     * Which packets made it is read from the tone's phase: each packet advances it by
+     * {@link Tone#SIP_STEP_CYCLES}, so between two tone frames the phase step says how many packets
+     * are missing (modulo {@link #SIP_PHASE_MOD}; longer runs are resolved by the quiet frames).
+     */
+    private void onSipFrame(ByteBuf frame, long now) {
+        SeqTracker.Result r = rx.receive(Frame.sequence(frame));
+        if (r == SeqTracker.Result.DUPLICATE || r == SeqTracker.Result.TOO_OLD) {
+            return;
+        }
+        if (run.inSteady(now)) {
+            steadyReceived++;
+        }
+        int base = frame.readerIndex() + Frame.HEADER_BYTES;
+        int n = Math.min((frame.readableBytes() - Frame.HEADER_BYTES) / 2 / SIP_DECIMATION, sipCos.length);
+        double e = 0;
+        double c = 0;
+        double sn = 0;
+        for (int i = 0; i < n; i++) {
+            double x = frame.getShortLE(base + 2 * i * SIP_DECIMATION);
+            e += x * x;
+            c += x * sipCos[i];
+            sn += x * sipSin[i];
+        }
+        // |X|^2 against the energy: 1 for the pure tone (as Goertzel.Meter's relative power)
+        boolean tone = n > 0 && e / n >= SIP_FULL_MEAN_SQUARE && (c * c + sn * sn) / (e * n / 2.0) >= SipPhone.TONE_SHARE;
+        if (!tone) {
+            sipQuietFrames++;
+            if (sipToneFrames > 0) {
+                sipPendingQuiet++;
+            }
+            return;
+        }
+        double phase = Math.atan2(-sn, c) / (2 * Math.PI);
+        if (sipToneFrames > 0) {
+            long before = sipLost;
+            sipOffsetSteps += stepsBeyondOne(phase - sipLastPhase, sipPendingQuiet);
+            sipLost = Math.max(0, Math.round(sipOffsetSteps));
+            if (sipLost > before && run.inSteady(now)) {
+                sipLostSteady += sipLost - before;
+            }
+            sipFills += Math.max(0, sipPendingQuiet - Math.max(0, sipLost - before));
+        }
+        sipLastPhase = phase;
+        sipPendingQuiet = 0;
+        sipToneFrames++;
+    }
+
+    /**
+     * How many packet steps beyond one the phase moved between two tone frames ({@code deltaCycles})
+     * with {@code quiet} frames between them: the phase gives it modulo {@link #SIP_PHASE_MOD}, the
+     * quiet frames pick the multiple (a long loss is as many quiet frames). Not rounded: the
+     * resampler's filter spans a frame boundary, so the frame after a skipped packet holds a little
+     * of the packet before it and moves part of the way; the sum over the call is exact, so the lost
+     * packets are the rounded running sum, not a sum of rounded steps.
+     */
+    static double stepsBeyondOne(double deltaCycles, long quiet) {
+        double d = deltaCycles - Tone.SIP_STEP_CYCLES;
+        d -= Math.floor(d + 0.5);
+        double steps = d / Tone.SIP_STEP_CYCLES;
+        return steps + SIP_PHASE_MOD * Math.max(0, Math.round((quiet - steps) / SIP_PHASE_MOD));
+    }
+
+    /** When this leg sent its frame {@code seq}; 0 when not sent (yet) or no longer kept. */
+    long sendNanosOf(long seq) {
+        long[] times = sendNanos;
+        if (times == null || seq < 0 || seq >= sent || sent - seq > RING) {
+            return 0;
+        }
+        return times[(int) seq & RING_MASK];
     }
 
     @Override

@@ -128,6 +128,159 @@ final class Metrics {
         }
     }
 
+    /**
+     * SIP calls, both directions. The SIP phone's packets are not relayed one to one: CallVault plays
+     * them out of a jitter buffer on its own 20 ms clock, a lost packet becoming a quiet frame. So the
+     * phone-to-agent loss is the packets missing between two frames of the phone's tone, read from
+     * the tone's phase ({@code holes}; quiet frames the buffer inserted without losing a packet are
+     * {@code fills}), plus the frames missing in the relay's sequence; agent to phone, each agent
+     * frame is one RTP packet, and the loss is frames sent minus packets received.
+     */
+    static final class Sip {
+        long calls;
+        long rtpSent;
+        long rtpSentLate;
+        long steadyRtpSent;
+        long agentFramesReceived;
+        long steadyAgentFramesReceived;
+        long agentFrameGaps;
+        long agentFramesMissing;
+        long agentFrameDuplicates;
+        long toneFrames;
+        long quietFrames;
+        long holes;
+        long holesSteady;
+        long fills;
+        long agentSent;
+        long steadyAgentSent;
+        long rtpReceived;
+        long steadyRtpReceived;
+        long rtpGaps;
+        long rtpMissing;
+        long rtpDuplicates;
+        long rtpLate;
+        long rtpTone;
+        long rtpNotTone;
+        long rtpForeign;
+        long retransmissions;
+        long byeFromServer;
+
+        void add(Attempt a) {
+            SipPhone p = a.phone;
+            MediaLeg agent = a.agent;
+            calls++;
+            rtpSent += p.sent;
+            rtpSentLate += p.sentLate;
+            steadyRtpSent += p.steadySent;
+            rtpReceived += p.rx.distinct();
+            steadyRtpReceived += p.steadyReceived;
+            rtpGaps += p.rtpGaps();
+            rtpMissing += p.rtpMissing();
+            rtpDuplicates += p.rx.duplicates();
+            rtpLate += p.rx.late();
+            rtpTone += p.toneOk;
+            rtpNotTone += p.notTone;
+            rtpForeign += p.foreign;
+            retransmissions += p.retransmissions;
+            byeFromServer += p.byeFromServer ? 1 : 0;
+            if (agent != null) {
+                agentSent += agent.sent;
+                steadyAgentSent += agent.steadySent;
+                agentFramesReceived += agent.rx.distinct();
+                steadyAgentFramesReceived += agent.steadyReceived;
+                // the relay's sequence may start above 0 (frames before this socket opened): not a gap
+                agentFrameGaps += agent.rx.gaps() - (agent.rx.first() > 0 ? 1 : 0);
+                agentFramesMissing += agent.rx.missing() - Math.max(0, agent.rx.first());
+                agentFrameDuplicates += agent.rx.duplicates();
+                toneFrames += agent.sipToneFrames;
+                quietFrames += agent.sipQuietFrames;
+                holes += agent.sipLost;
+                holesSteady += agent.sipLostSteady;
+                fills += agent.sipFills;
+            }
+        }
+
+        void add(Sip o) {
+            calls += o.calls;
+            rtpSent += o.rtpSent;
+            rtpSentLate += o.rtpSentLate;
+            steadyRtpSent += o.steadyRtpSent;
+            agentFramesReceived += o.agentFramesReceived;
+            steadyAgentFramesReceived += o.steadyAgentFramesReceived;
+            agentFrameGaps += o.agentFrameGaps;
+            agentFramesMissing += o.agentFramesMissing;
+            agentFrameDuplicates += o.agentFrameDuplicates;
+            toneFrames += o.toneFrames;
+            quietFrames += o.quietFrames;
+            holes += o.holes;
+            holesSteady += o.holesSteady;
+            fills += o.fills;
+            agentSent += o.agentSent;
+            steadyAgentSent += o.steadyAgentSent;
+            rtpReceived += o.rtpReceived;
+            steadyRtpReceived += o.steadyRtpReceived;
+            rtpGaps += o.rtpGaps;
+            rtpMissing += o.rtpMissing;
+            rtpDuplicates += o.rtpDuplicates;
+            rtpLate += o.rtpLate;
+            rtpTone += o.rtpTone;
+            rtpNotTone += o.rtpNotTone;
+            rtpForeign += o.rtpForeign;
+            retransmissions += o.retransmissions;
+            byeFromServer += o.byeFromServer;
+        }
+
+        /** Phone to agent: quiet frames inside the tone plus frames missing in the relay's sequence. */
+        long lostToAgent() {
+            return holes + agentFramesMissing;
+        }
+
+        /** Agent to phone: agent frames that never arrived as RTP packets (final after the drain). */
+        long lostToPhone() {
+            return Math.max(0, agentSent - rtpReceived);
+        }
+
+        long lost() {
+            return lostToAgent() + lostToPhone();
+        }
+
+        Map<String, Object> phoneToAgent() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("rtpSent", rtpSent);
+            m.put("rtpSentOver20msLate", rtpSentLate);
+            m.put("framesReceived", agentFramesReceived);
+            m.put("toneFrames", toneFrames);
+            m.put("quietFrames", quietFrames);
+            m.put("lost", lostToAgent());
+            m.put("packetsNotPlayed", holes);
+            m.put("packetsNotPlayedSteady", holesSteady);
+            m.put("fills", fills);
+            m.put("gaps", agentFrameGaps);
+            m.put("missingInGaps", agentFramesMissing);
+            m.put("duplicates", agentFrameDuplicates);
+            m.put("steadySent", steadyRtpSent);
+            m.put("steadyReceived", steadyAgentFramesReceived);
+            return m;
+        }
+
+        Map<String, Object> agentToPhone() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("sent", agentSent);
+            m.put("rtpReceived", rtpReceived);
+            m.put("lost", lostToPhone());
+            m.put("gaps", rtpGaps);
+            m.put("missingInGaps", rtpMissing);
+            m.put("duplicates", rtpDuplicates);
+            m.put("late", rtpLate);
+            m.put("toneOk", rtpTone);
+            m.put("notTone", rtpNotTone);
+            m.put("foreign", rtpForeign);
+            m.put("steadySent", steadyAgentSent);
+            m.put("steadyReceived", steadyRtpReceived);
+            return m;
+        }
+    }
+
     /** Sums of one moment, built on each loop and merged. */
     static final class Totals {
         final Direction callerToAgent = new Direction();
@@ -135,6 +288,7 @@ final class Metrics {
         /** Calls that had a leg dropped on purpose: kept apart, their loss is expected. */
         final Direction faultCallerToAgent = new Direction();
         final Direction faultAgentToCaller = new Direction();
+        final Sip sip = new Sip();
         int callsUp;
         int legsPacing;
         long agentMessages;
@@ -148,6 +302,7 @@ final class Metrics {
             agentToCaller.add(t.agentToCaller);
             faultCallerToAgent.add(t.faultCallerToAgent);
             faultAgentToCaller.add(t.faultAgentToCaller);
+            sip.add(t.sip);
             callsUp += t.callsUp;
             legsPacing += t.legsPacing;
             agentMessages += t.agentMessages;
@@ -172,8 +327,12 @@ final class Metrics {
                 t.agentMessagesSkipped += slot.agentMessagesSkipped();
                 for (Attempt a : slot.attempts) {
                     boolean fault = a.dropFault();
-                    (fault ? t.faultCallerToAgent : t.callerToAgent).add(a.caller, a.agent);
-                    (fault ? t.faultAgentToCaller : t.agentToCaller).add(a.agent, a.caller);
+                    if (a.phone != null) {
+                        t.sip.add(a);
+                    } else {
+                        (fault ? t.faultCallerToAgent : t.callerToAgent).add(a.caller, a.agent);
+                        (fault ? t.faultAgentToCaller : t.agentToCaller).add(a.agent, a.caller);
+                    }
                     if (a.mediaUpNanos > 0 && !a.done) {
                         t.callsUp++;
                     }

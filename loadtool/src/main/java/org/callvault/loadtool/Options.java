@@ -143,6 +143,25 @@ final class Options implements Cloneable {
     /** Seconds of unmeasured load (same calls and faults) before the measured run; 0: none. */
     double warmUpSeconds;
     boolean help;
+    /** CallVault's SIP endpoint ({@code --sip host:port}); null: browser calls only. */
+    java.net.InetSocketAddress sipServer;
+    /** Percent of the slots whose caller is a SIP phone (with {@code --sip}; default 100). */
+    int sipShare;
+    /** Address the SIP phones bind and announce in SDP and Contact. */
+    String sipLocalHost = "127.0.0.1";
+
+    /**
+     * Whether slot {@code i} calls over SIP: the SIP slots are spread evenly over the slots (with 50,
+     * every second one), so they are spread over the event loops and the ramp too.
+     */
+    boolean isSipSlot(int i) {
+        return sipServer != null && (long) (i + 1) * sipShare / 100 > (long) i * sipShare / 100;
+    }
+
+    /** How many of the {@code --calls} slots are SIP slots. */
+    int sipSlots() {
+        return sipServer == null ? 0 : (int) ((long) calls * sipShare / 100);
+    }
 
     /**
      * The unmeasured run before the measured one: the same calls, ramp and faults, but short calls
@@ -174,6 +193,8 @@ final class Options implements Cloneable {
     static Options parse(String[] args, Map<String, String> env) throws UsageException {
         Options o = new Options();
         o.password = env.get("CALLVAULT_LOADTOOL_PASSWORD");
+        int sipShare = -1;
+        String sipLocal = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
@@ -226,11 +247,35 @@ final class Options implements Cloneable {
                 case "--fault-rounds" -> o.faultRounds = intIn(name, value, 1, 10);
                 case "--fault-timing" -> o.faultTiming = FaultTiming.parse(value);
                 case "--warm-up" -> o.warmUpSeconds = warmUp(value);
+                case "--sip" -> o.sipServer = parseSip(value);
+                case "--sip-share" -> sipShare = intIn(name, value, 0, 100);
+                case "--sip-local" -> sipLocal = nonBlank(name, value);
                 default -> throw new UsageException("unknown option " + name + " (see --help)");
             }
         }
         if (o.help) {
             return o;
+        }
+        if (o.sipServer == null && (sipShare >= 0 || sipLocal != null)) {
+            throw new UsageException("--sip-share and --sip-local need --sip host:port");
+        }
+        if (o.sipServer != null) {
+            o.sipShare = sipShare < 0 ? 100 : sipShare;
+            if (sipLocal != null) {
+                if (!isIpLiteral(sipLocal)) {
+                    throw new UsageException("--sip-local must be an IP address (it goes into SDP and Contact), got '" + sipLocal + "'");
+                }
+                o.sipLocalHost = sipLocal.startsWith("[") ? sipLocal.substring(1, sipLocal.length() - 1) : sipLocal;
+            } else if (o.sipServer.getHostString().contains(":")) {
+                o.sipLocalHost = "::1";
+            }
+            if (o.sipShare > 0 && o.faults.any()) {
+                throw new UsageException("--faults are for browser calls only: not with SIP slots (--sip-share > 0)");
+            }
+            if (!o.allowRemote && !isLoopback(o.sipServer.getHostString())) {
+                throw new UsageException("--sip " + o.sipServer.getHostString() + " is not a loopback address;"
+                        + " the tool only loads servers on this machine unless --allow-remote is given");
+            }
         }
         if (o.password == null || o.password.isEmpty()) {
             throw new UsageException("no password: give --password or set CALLVAULT_LOADTOOL_PASSWORD");
@@ -275,6 +320,45 @@ final class Options implements Cloneable {
         }
         String[] parts = h.split("\\.", -1);
         if (parts.length != 4 || !parts[0].equals("127")) {
+            return false;
+        }
+        for (String p : parts) {
+            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit) || Integer.parseInt(p) > 255) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code host:port} ({@code [v6]:port}), host a literal address or localhost; nothing is resolved. */
+    static java.net.InetSocketAddress parseSip(String v) throws UsageException {
+        int colon = v.lastIndexOf(':');
+        if (colon <= 0 || colon == v.length() - 1) {
+            throw new UsageException("--sip must be host:port, got '" + v + "'");
+        }
+        String host = v.substring(0, colon);
+        int port = intIn("--sip port", v.substring(colon + 1), 1, 65535);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.contains(":")) {
+            throw new UsageException("--sip: write an IPv6 address in brackets, [::1]:5060");
+        }
+        if (host.equalsIgnoreCase("localhost")) {
+            host = "127.0.0.1";
+        }
+        if (!isIpLiteral(host)) {
+            throw new UsageException("--sip host must be an IP address or localhost, got '" + host + "'");
+        }
+        return java.net.InetSocketAddress.createUnresolved(host, port);
+    }
+
+    private static boolean isIpLiteral(String h) {
+        String x = h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
+        if (x.contains(":")) {
+            return x.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.') && x.length() <= 45;
+        }
+        String[] parts = x.split("\\.", -1);
+        if (parts.length != 4) {
             return false;
         }
         for (String p : parts) {
@@ -381,6 +465,11 @@ final class Options implements Cloneable {
               --warm-up S           first run S seconds (5..600) of the same load and faults with
                                     2 s calls, unmeasured, so both JVMs are warm (default 0: none)
               --seed N              seed for choosing fault legs and their moments (default 1)
+              --sip HOST:PORT       CallVault's SIP endpoint (UDP): some or all callers are SIP
+                                    phones (INVITE with PCMU, RTP both ways) instead of browser phones
+              --sip-share P         percent of the calls that come in over SIP (0..100, default 100
+                                    with --sip); spread evenly over the calls
+              --sip-local ADDR      address the SIP phones bind and put in SDP/Contact (default 127.0.0.1)
             """.formatted(MAX_CALLS, MAX_RUN_SECONDS);
     }
 }

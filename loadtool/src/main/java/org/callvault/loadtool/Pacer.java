@@ -14,6 +14,15 @@ import java.util.concurrent.TimeUnit;
  */
 final class Pacer implements Runnable {
 
+    /** Something that sends a stream on this clock: a media socket leg, or a SIP phone's RTP. */
+    interface Paced {
+        /** False once it stopped talking; the pacer then forgets it. */
+        boolean pacing();
+
+        /** Sends every packet due by {@code now} (plus {@code earlyNanos} of tolerance). */
+        void sendDue(long now, long earlyNanos);
+    }
+
     /** At most one second of frames per leg and tick. */
     static final int MAX_CATCH_UP = 50;
 
@@ -21,7 +30,7 @@ final class Pacer implements Runnable {
     private final EventLoop loop;
     private final long tickNanos;
     private final Timeline timeline;
-    private final ArrayList<MediaLeg> legs = new ArrayList<>();
+    private final ArrayList<Paced> legs = new ArrayList<>();
     private long t0;
     private long ticks;
     private long lastRunNanos;
@@ -61,7 +70,7 @@ final class Pacer implements Runnable {
     }
 
     /** Registers a leg; call on this loop. */
-    void add(MediaLeg leg) {
+    void add(Paced leg) {
         legs.add(leg);
     }
 
@@ -82,8 +91,8 @@ final class Pacer implements Runnable {
         int w = 0;
         int n = legs.size();
         for (int r = 0; r < n; r++) {
-            MediaLeg leg = legs.get(r);
-            if (!leg.pacing) {
+            Paced leg = legs.get(r);
+            if (!leg.pacing()) {
                 continue;
             }
             legs.set(w++, leg);

@@ -143,6 +143,36 @@ final class Report {
                 }
             }
         }
+        Map<String, Object> sip = (Map<String, Object>) r.get("sip");
+        if (sip != null) {
+            b.append(String.format("sip       : %s of %s calls over SIP to %s; the lines above count browser calls' frames%n",
+                    sip.get("slots"), calls.get("concurrent"), sip.get("target")));
+            Map<String, Object> kinds = (Map<String, Object>) sip.get("byKind");
+            for (String kind : new String[] {"sip", "browser"}) {
+                Map<String, Object> k = (Map<String, Object>) kinds.get(kind);
+                Map<String, Object> st = (Map<String, Object>) k.get("setupMs");
+                b.append(String.format("  %-8s: %s attempted, %s answered, %s connected, %s failed; setup p50 %s ms, p99 %s ms, max %s ms%s%n",
+                        kind, k.get("attempted"), k.get("answered"), k.get("connected"), k.get("failed"), st.get("p50"),
+                        st.get("p99"), st.get("max"), k.containsKey("recOk") ? String.format("; recordings %s ok, %s bad, %s missing, duration error max %s ms",
+                                k.get("recOk"), k.get("recBad"), k.get("recMissing"), k.get("durationErrorMaxMs")) : ""));
+                Map<String, Object> f = (Map<String, Object>) k.get("failures");
+                if (f != null) {
+                    f.forEach((why, n) -> b.append("            failed ").append(n).append("x: ").append(why).append('\n'));
+                }
+            }
+            Map<String, Object> pa = (Map<String, Object>) sip.get("phoneToAgent");
+            Map<String, Object> ap = (Map<String, Object>) sip.get("agentToPhone");
+            b.append(String.format("  phone->ag: rtp sent %s (%s of them over 20 ms late: the tool's lateness), frames received %s (%s with the tone, %s quiet), lost %s (%s packets not played, %s of them in the steady window; %s frames missing in %s gaps), %s quiet frames inserted by the jitter buffer, duplicates %s%n",
+                    pa.get("rtpSent"), pa.get("rtpSentOver20msLate"), pa.get("framesReceived"), pa.get("toneFrames"), pa.get("quietFrames"), pa.get("lost"),
+                    pa.get("packetsNotPlayed"), pa.get("packetsNotPlayedSteady"), pa.get("missingInGaps"), pa.get("gaps"), pa.get("fills"), pa.get("duplicates")));
+            b.append(String.format("  ag->phone: sent %s, rtp received %s, lost %s (gaps %s), duplicates %s, late %s, without the agent's tone %s, foreign datagrams %s%n",
+                    ap.get("sent"), ap.get("rtpReceived"), ap.get("lost"), ap.get("gaps"), ap.get("duplicates"), ap.get("late"),
+                    ap.get("notTone"), ap.get("foreign")));
+            Map<String, Object> sd = (Map<String, Object>) sip.get("relayDelayMsAgentToPhone");
+            b.append(String.format("  sip      : lost %s (%s %%), agent->phone delay p50 %s ms, p99 %s ms, max %s ms; SIP retransmissions %s, BYEs from the server %s%n",
+                    sip.get("lost"), sip.get("lostPct"), sd.get("p50"), sd.get("p99"), sd.get("max"), sip.get("retransmissions"),
+                    sip.get("byeFromServer")));
+        }
         Map<String, Object> counters = (Map<String, Object>) r.get("events");
         if (counters != null && !counters.isEmpty()) {
             b.append("events    : ").append(counters).append('\n');

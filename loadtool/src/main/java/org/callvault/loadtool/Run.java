@@ -51,6 +51,8 @@ final class Run {
     final String cookie;
     final String runId;
     final List<LoopState> loops = new ArrayList<>();
+    /** {@link Options#sipServer} as a socket address (an IP literal: nothing is looked up); null without SIP. */
+    final java.net.InetSocketAddress sipServer;
 
     volatile MediaConfig media;
 
@@ -77,6 +79,8 @@ final class Run {
         this.client = client;
         this.cookie = cookie;
         this.runId = runId;
+        this.sipServer = options.sipServer == null ? null
+                : new java.net.InetSocketAddress(options.sipServer.getHostString(), options.sipServer.getPort());
         int tickNs = options.tickMillis * 1_000_000;
         for (EventLoop l : client.loops()) {
             loops.add(new LoopState(this, l, tickNs));

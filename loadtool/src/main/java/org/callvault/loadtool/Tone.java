@@ -83,4 +83,17 @@ final class Tone {
     static int agentFrequency(int callIndex) {
         return 2000 + (callIndex % 50) * 10;
     }
+
+    /**
+     * SIP caller of call {@code i}: 302 Hz + (i mod 20) * 50 Hz (302..1252 Hz, below G.711's 3.4 kHz
+     * and apart from the agents' tones). Each of them advances by {@link #SIP_STEP_CYCLES} of a cycle
+     * (mod 1) per 20 ms packet, so the phase of a packet's audio tells how many packets are missing
+     * before it (see {@link MediaLeg}).
+     */
+    static int sipCallerFrequency(int callIndex) {
+        return 302 + (callIndex % 20) * 50;
+    }
+
+    /** Phase advance of a SIP caller tone per 20 ms, in cycles mod 1: 302 Hz * 0.02 s = 6.04. */
+    static final double SIP_STEP_CYCLES = 0.04;
 }

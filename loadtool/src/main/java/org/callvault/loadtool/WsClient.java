@@ -71,6 +71,7 @@ final class WsClient implements AutoCloseable {
     private final MultiThreadIoEventLoopGroup group;
     private final List<EventLoop> loops = new ArrayList<>();
     private final Class<? extends SocketChannel> channelClass;
+    private final Class<? extends io.netty.channel.socket.DatagramChannel> udpClass;
     private final InetSocketAddress server;
     private final String wsBase;
     final String transport;
@@ -80,10 +81,12 @@ final class WsClient implements AutoCloseable {
         if (Epoll.isAvailable()) {
             factory = EpollIoHandler.newFactory();
             channelClass = EpollSocketChannel.class;
+            udpClass = io.netty.channel.epoll.EpollDatagramChannel.class;
             transport = "epoll";
         } else {
             factory = NioIoHandler.newFactory();
             channelClass = NioSocketChannel.class;
+            udpClass = io.netty.channel.socket.nio.NioDatagramChannel.class;
             transport = "nio";
         }
         group = new MultiThreadIoEventLoopGroup(threads, r -> {
@@ -129,6 +132,18 @@ final class WsClient implements AutoCloseable {
             }
         });
         return conn;
+    }
+
+    /**
+     * Binds a UDP socket on {@code host}, a free port, served by {@code loop} (the SIP phone's
+     * signalling and RTP sockets share their call's thread, as its WebSocket legs do).
+     */
+    io.netty.channel.ChannelFuture bindUdp(EventLoop loop, String host, io.netty.channel.ChannelHandler handler) {
+        return new Bootstrap()
+                .group(loop)
+                .channel(udpClass)
+                .handler(handler)
+                .bind(host, 0);
     }
 
     /** RFC 6455 client handshake: masking on, no extensions, no Origin header, optional Cookie. */
