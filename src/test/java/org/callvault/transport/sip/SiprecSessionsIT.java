@@ -29,6 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
  * library are checked.
  */
 @DatabaseIndependent
+@org.springframework.test.context.TestPropertySource(properties = "callvault.sip.recording-media-timeout=3s")
 class SiprecSessionsIT extends IntegrationTest {
 
     private static final int RATE = 44_100;
@@ -160,6 +161,22 @@ class SiprecSessionsIT extends IntegrationTest {
         }
         finally {
             java.nio.file.Files.deleteIfExists(secret);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aSessionWhoseMediaNeverComesIsEndedAfterTheMediaTimeoutWithWhatItHas() throws Exception {
+        try (SiprecTestClient src = new SiprecTestClient(sip.port(), false, 2)) {
+            assertThat(src.invite(Path.of("src/test/resources/siprec/cisco-cube.sip"))).startsWith("SIP/2.0 200");
+            // No RTP at all: after 3 s (callvault.sip.recording-media-timeout in this class) CallVault says BYE.
+            assertThat(src.awaitServerRequest(Duration.ofSeconds(10))).startsWith("BYE ");
+            String callId = jdbc.sql("SELECT call_id FROM recording_sessions WHERE sip_call_id = :id")
+                    .param("id", src.callId()).query(String.class).single();
+            WavFile wav = WavFile.read(store.resolve(Recordings.awaitComplete(recordings, callId).path()));
+            assertThat(wav.durationMs()).isBetween(2_900.0, 6_000.0);
+            await().atMost(Duration.ofSeconds(5)).until(() -> jdbc.sql("SELECT end_reason FROM calls WHERE id = :id")
+                    .param("id", callId).query(String.class).single().equals("MEDIA_TIMEOUT"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> sip.rtpPortsInUse() == 0 && sip.activeCalls() == 0);
         }
     }
 }
