@@ -321,6 +321,19 @@ public class CallService {
             }
 
             @Override
+            public void dtmf(char digit) {
+                synchronized (call) {
+                    if (call.state.isTerminal() || call.dtmf.size() >= DtmfDigit.MAX_PER_CALL) {
+                        return;
+                    }
+                    long atMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.answeredNanos);
+                    call.dtmf.add(new DtmfDigit(digit, Math.max(0, atMs)));
+                    CallView view = call.view();
+                    writes.submit("call " + call.id, () -> repository.update(view));
+                }
+            }
+
+            @Override
             public void end(EndReason reason) {
                 synchronized (call) {
                     if (!call.state.isTerminal()) {

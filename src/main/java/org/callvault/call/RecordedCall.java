@@ -23,6 +23,9 @@ public interface RecordedCall {
      */
     void paused(boolean paused);
 
+    /** A key pressed on one of the recorded streams (RFC 4733), placed on the call's timeline. */
+    void dtmf(char digit);
+
     /** The session is over: the recording is finished at this moment and the row closed. Idempotent. */
     void end(EndReason reason);
 

@@ -53,6 +53,10 @@ public final class SiprecTestClient implements AutoCloseable {
     private final ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
     private final String callId = UUID.randomUUID() + "@siprec.test";
     private final AtomicLong packetsSent = new AtomicLong();
+    /** Per stream: 20 ms frames sent (the RTP clock) and RTP sequence numbers, shared by audio and DTMF. */
+    private final List<AtomicLong> frames = List.of(new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong());
+    private final List<AtomicLong> sequences = List.of(new AtomicLong(), new AtomicLong(), new AtomicLong(),
+            new AtomicLong());
     private String fromTag = "src" + Long.toHexString(System.nanoTime());
     private String toTag;
     private String headersTemplate;
@@ -116,13 +120,14 @@ public final class SiprecTestClient implements AutoCloseable {
             DatagramSocket socket = rtp.get(i);
             G711 law = G711.forPayloadType(answeredPayloads.get(i));
             ToneGenerator tone = new ToneGenerator(8_000, frequencies[i], 8_000);
-            AtomicLong n = new AtomicLong();
+            AtomicLong n = frames.get(i);
+            AtomicLong sequence = sequences.get(i);
             int ssrc = 0x51c0_0000 + i;
             pacer.scheduleAtFixedRate(() -> {
                 long k = n.getAndIncrement();
                 byte[] packet = new byte[12 + 160];
-                ByteBuffer.wrap(packet).put((byte) 0x80).put((byte) law.payloadType()).putShort((short) k)
-                        .putInt((int) (k * 160)).putInt(ssrc);
+                ByteBuffer.wrap(packet).put((byte) 0x80).put((byte) law.payloadType())
+                        .putShort((short) sequence.getAndIncrement()).putInt((int) (k * 160)).putInt(ssrc);
                 law.encode(tone.generate(k * 160, 160), 0, 160, packet, 12);
                 try {
                     socket.send(new DatagramPacket(packet, packet.length, new InetSocketAddress(LOOPBACK, port)));
@@ -132,6 +137,24 @@ public final class SiprecTestClient implements AutoCloseable {
                     // closing
                 }
             }, 0, 20, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Sends an RFC 4733 event for {@code digit} (0-9) on stream {@code stream} (payload 101, as the
+     * fixtures offer): three updates and the end packet three times, at the stream's current time.
+     */
+    public void sendDigit(int stream, int digit) throws IOException {
+        long start = frames.get(stream).get() * 160;
+        for (int i = 1; i <= 6; i++) {
+            int duration = Math.min(i, 4) * 160;
+            byte[] packet = new byte[16];
+            ByteBuffer.wrap(packet).put((byte) 0x80).put((byte) ((i == 1 ? 0x80 : 0) | 101))
+                    .putShort((short) sequences.get(stream).getAndIncrement()).putInt((int) start)
+                    .putInt(0x51c0_0000 + stream).put((byte) digit).put((byte) ((i >= 4 ? 0x80 : 0) | 10))
+                    .putShort((short) duration);
+            rtp.get(stream).send(new DatagramPacket(packet, packet.length,
+                    new InetSocketAddress(LOOPBACK, answeredPorts.get(stream))));
         }
     }
 

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * ends on the client's BYE, or, when no packet arrived on any stream for the media timeout while
  * not paused, with a BYE from CallVault.
  */
-final class SiprecSession implements SipSession {
+final class SiprecSession implements SipSession, SipMediaLeg.Listener {
 
     private static final Logger log = LoggerFactory.getLogger(SiprecSession.class);
     /** Streams CallVault decodes today; others (G.722, Opus) are refused per stream with port 0. */
@@ -198,6 +198,7 @@ final class SiprecSession implements SipSession {
             if (leg != null) {
                 recorded.bridge().attach(track, leg);
                 leg.attach(recorded.bridge(), track);
+                leg.listen(this); // DTMF; a paused (inactive) stream's events are dropped with its audio
                 track++;
             }
         }
@@ -265,6 +266,15 @@ final class SiprecSession implements SipSession {
         // SBCs also re-INVITE with a plain SDP (and sometimes sendrecv instead of sendonly).
         String sdp = raw == null ? "" : new String(raw, StandardCharsets.UTF_8);
         return new Opened(SdpStreams.parse(sdp), List.of(), null, RecordingMetadata.unparsed(null, "no metadata"), 0);
+    }
+
+    /** A key pressed on a recorded stream: onto the call's timeline. */
+    @Override
+    public void digit(org.callvault.transport.sip.rtp.TelephoneEvents.Digit digit) {
+        RecordedCall current = recorded;
+        if (current != null) {
+            work.submit(() -> current.dtmf(digit.digit()));
+        }
     }
 
     @Override

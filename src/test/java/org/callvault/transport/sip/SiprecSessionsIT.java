@@ -73,6 +73,10 @@ class SiprecSessionsIT extends IntegrationTest {
                 assertThat(resumed).startsWith("SIP/2.0 200").contains("a=recvonly");
             }
             src.streamTones(440, 880);
+            src.awaitPacketsSent(100);
+            if (answer.contains("telephone-event")) {
+                src.sendDigit(0, 7); // a key pressed on the first participant's stream
+            }
             src.awaitPacketsSent(150);
             src.stopStreaming();
             assertThat(src.bye()).startsWith("SIP/2.0 200");
@@ -99,6 +103,9 @@ class SiprecSessionsIT extends IntegrationTest {
             assertThat(call.path("source").asString()).isEqualTo("siprec");
             assertThat(call.path("endReason").asString()).isEqualTo("session_ended");
             assertThat(Math.abs(wav.durationMs() - call.path("durationMs").asLong())).isLessThanOrEqualTo(20.0);
+            if (answer.contains("telephone-event")) {
+                assertThat(call.path("dtmf").toString()).as(fixture).contains("\"digit\":\"7\"");
+            }
             JsonNode session = call.path("session");
             assertThat(session.path("sipCallId").asString()).isEqualTo(src.callId());
             assertThat(session.path("srcAddress").asString()).isEqualTo("127.0.0.1");
