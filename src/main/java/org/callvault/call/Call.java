@@ -52,6 +52,11 @@ final class Call {
         this.createdAt = createdAt;
     }
 
+    /** Milliseconds since the answer by the server's monotonic clock (the recording's), never negative. */
+    long millisSinceAnswer() {
+        return Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - answeredNanos));
+    }
+
     /** The pauses as stored: {@code 1200-5400;9000-9800}, an open one ending in {@code -}. */
     String pausesText() {
         StringBuilder text = new StringBuilder();

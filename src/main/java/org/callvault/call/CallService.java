@@ -235,14 +235,18 @@ public class CallService {
             if (call.state != CallState.ANSWERED || call.caller.party != party) {
                 return;
             }
-            if (call.dtmf.size() >= DtmfDigit.MAX_PER_CALL) {
-                log.debug("Call {}: DTMF digit {} not kept, {} already", call.id, digit, DtmfDigit.MAX_PER_CALL);
-                return;
-            }
-            long atMs = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.answeredNanos);
-            call.dtmf.add(new DtmfDigit(digit, Math.max(0, atMs)));
-            publishUpdate(call);
+            placeDigit(call, digit);
         }
+    }
+
+    /** Puts a digit on the call's timeline and tells everyone concerned. Under the call's monitor. */
+    private void placeDigit(Call call, char digit) {
+        if (call.dtmf.size() >= DtmfDigit.MAX_PER_CALL) {
+            log.debug("Call {}: DTMF digit {} not kept, {} already", call.id, digit, DtmfDigit.MAX_PER_CALL);
+            return;
+        }
+        call.dtmf.add(new DtmfDigit(digit, call.millisSinceAnswer()));
+        publishUpdate(call); // a recorded-only call: its row, no console
     }
 
     /** The row is rewritten and every party told (a transition, or a change within a state). */
@@ -308,7 +312,7 @@ public class CallService {
                     if (call.state.isTerminal() || call.pausedSince >= 0 == paused) {
                         return;
                     }
-                    long atMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.answeredNanos);
+                    long atMs = call.millisSinceAnswer();
                     if (paused) {
                         call.pausedSince = atMs;
                     }
@@ -323,13 +327,9 @@ public class CallService {
             @Override
             public void dtmf(char digit) {
                 synchronized (call) {
-                    if (call.state.isTerminal() || call.dtmf.size() >= DtmfDigit.MAX_PER_CALL) {
-                        return;
+                    if (!call.state.isTerminal()) {
+                        placeDigit(call, digit);
                     }
-                    long atMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.answeredNanos);
-                    call.dtmf.add(new DtmfDigit(digit, Math.max(0, atMs)));
-                    CallView view = call.view();
-                    writes.submit("call " + call.id, () -> repository.update(view));
                 }
             }
 
@@ -338,7 +338,7 @@ public class CallService {
                 synchronized (call) {
                     if (!call.state.isTerminal()) {
                         if (call.pausedSince >= 0) {
-                            long atMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.answeredNanos);
+                            long atMs = call.millisSinceAnswer();
                             call.pauses.add(new long[] { call.pausedSince, atMs });
                             call.pausedSince = -1;
                             savePauses(call);

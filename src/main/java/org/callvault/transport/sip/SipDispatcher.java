@@ -204,19 +204,10 @@ final class SipDispatcher implements SipListener {
             serviceUnavailable(request, "No RTP port free");
             return;
         }
-        ServerTransaction transaction;
-        try {
-            transaction = provider.getNewServerTransaction(request);
-        }
-        catch (TransactionAlreadyExistsException e) {
-            released(null, List.of(leg));
+        ServerTransaction transaction = trying(request, List.of(leg));
+        if (transaction == null) {
             return;
         }
-        catch (Exception e) {
-            released(null, List.of(leg));
-            throw new IllegalStateException("No server transaction for INVITE " + callId, e);
-        }
-        sendOn(transaction, response(Response.TRYING, request));
         SipCall call = new SipCall(this, transaction, offer, leg, source.getHostAddress());
         active.put(callId, call);
         if (!call.start(CallerIdentity.of(request))) {
@@ -241,19 +232,10 @@ final class SipDispatcher implements SipListener {
             stateless(request, e.status(), e.getMessage());
             return;
         }
-        ServerTransaction transaction;
-        try {
-            transaction = provider.getNewServerTransaction(request);
-        }
-        catch (TransactionAlreadyExistsException e) {
-            released(null, opened.held());
+        ServerTransaction transaction = trying(request, opened.held());
+        if (transaction == null) {
             return;
         }
-        catch (Exception e) {
-            released(null, opened.held());
-            throw new IllegalStateException("No server transaction for INVITE " + callIdOf(request), e);
-        }
-        sendOn(transaction, response(Response.TRYING, request));
         SiprecSession session = SiprecSession.create(this, transaction, source.getHostAddress(), opened,
                 recordingMediaTimeout);
         active.put(session.sipCallId(), session);
@@ -261,6 +243,27 @@ final class SipDispatcher implements SipListener {
             sendOn(transaction, response(Response.SERVICE_UNAVAILABLE, request));
             released(session, opened.held());
         }
+    }
+
+    /**
+     * The new INVITE's server transaction, answered 100 Trying; null for a retransmission the stack
+     * already holds. Either way out but success gives the legs opened for it back.
+     */
+    private ServerTransaction trying(Request request, List<SipMediaLeg> legs) {
+        ServerTransaction transaction;
+        try {
+            transaction = provider.getNewServerTransaction(request);
+        }
+        catch (TransactionAlreadyExistsException e) {
+            released(null, legs);
+            return null;
+        }
+        catch (Exception e) {
+            released(null, legs);
+            throw new IllegalStateException("No server transaction for INVITE " + callIdOf(request), e);
+        }
+        sendOn(transaction, response(Response.TRYING, request));
+        return transaction;
     }
 
     /** A re-INVITE (hold, resume, new address): the same port, the mirrored direction; 481 when unknown. */

@@ -1,6 +1,5 @@
 package org.callvault.transport.sip;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -18,11 +17,11 @@ import org.callvault.call.CallException;
 import org.callvault.call.EndReason;
 import org.callvault.call.RecordedCall;
 import org.callvault.call.RecordingSessionFacts;
-import org.callvault.transport.sip.siprec.MultipartBody;
 import org.callvault.transport.sip.siprec.RecordingMetadata;
 import org.callvault.transport.sip.siprec.SdpStreams;
 import org.callvault.transport.sip.siprec.SiprecAnswer;
 import org.callvault.transport.sip.siprec.SiprecException;
+import org.callvault.transport.sip.siprec.SiprecOffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,25 +109,9 @@ final class SiprecSession implements SipSession, SipMediaLeg.Listener {
      * metadata part that cannot be understood does not stop the session (it is kept raw).
      */
     static Opened open(SipDispatcher sip, Request request, RtpSessions media) throws SiprecException {
-        ContentTypeHeader type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
-        byte[] raw = request.getRawContent();
-        String contentType = type == null ? "" : type.toString().substring(type.toString().indexOf(':') + 1).strip();
-        String sdp;
-        RecordingMetadata metadata;
-        if (type != null && "multipart".equalsIgnoreCase(type.getContentType())) {
-            MultipartBody body = MultipartBody.parse(contentType, raw == null ? new byte[0] : raw);
-            sdp = body.sdp();
-            metadata = body.hasMetadata() ? RecordingMetadata.parse(body.metadata())
-                    : RecordingMetadata.unparsed(null, "no recording metadata part");
-        }
-        else {
-            sdp = raw == null ? null : new String(raw, StandardCharsets.UTF_8);
-            metadata = RecordingMetadata.unparsed(null, "no recording metadata part");
-        }
-        if (sdp == null || sdp.isBlank()) {
-            throw new SiprecException(415, "A recording session needs an application/sdp part");
-        }
-        SdpStreams streams = SdpStreams.parse(sdp);
+        SiprecOffer offer = parseBody(request);
+        SdpStreams streams = offer.streams();
+        RecordingMetadata metadata = offer.metadata();
         List<SipMediaLeg> legs = new ArrayList<>();
         List<Integer> ports = new ArrayList<>();
         int opened = 0;
@@ -225,7 +208,7 @@ final class SiprecSession implements SipSession, SipMediaLeg.Listener {
     @Override
     public synchronized String reoffer(Request reInvite) throws SdpException {
         try {
-            Opened update = parseUpdate(reInvite);
+            SiprecOffer update = parseBody(reInvite);
             if (update.streams().streams().size() != legs.size()) {
                 throw new SdpException(488, "A re-INVITE must keep the session's " + legs.size() + " stream(s)");
             }
@@ -253,19 +236,15 @@ final class SiprecSession implements SipSession, SipMediaLeg.Listener {
         }
     }
 
-    private static Opened parseUpdate(Request reInvite) throws SiprecException {
-        ContentTypeHeader type = (ContentTypeHeader) reInvite.getHeader(ContentTypeHeader.NAME);
-        byte[] raw = reInvite.getRawContent();
-        if (type != null && "multipart".equalsIgnoreCase(type.getContentType())) {
-            String contentType = type.toString().substring(type.toString().indexOf(':') + 1).strip();
-            MultipartBody body = MultipartBody.parse(contentType, raw == null ? new byte[0] : raw);
-            RecordingMetadata update = body.hasMetadata() ? RecordingMetadata.parse(body.metadata())
-                    : RecordingMetadata.unparsed(null, "no metadata in the update");
-            return new Opened(SdpStreams.parse(body.sdp()), List.of(), null, update, 0);
-        }
-        // SBCs also re-INVITE with a plain SDP (and sometimes sendrecv instead of sendonly).
-        String sdp = raw == null ? "" : new String(raw, StandardCharsets.UTF_8);
-        return new Opened(SdpStreams.parse(sdp), List.of(), null, RecordingMetadata.unparsed(null, "no metadata"), 0);
+    /**
+     * The body of a recording INVITE or re-INVITE: multipart (SDP and metadata) or, as SBCs also
+     * re-INVITE, plain SDP; sizes, boundaries and parts are checked by {@link SiprecOffer}.
+     */
+    private static SiprecOffer parseBody(Request request) throws SiprecException {
+        ContentTypeHeader type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
+        String header = type == null ? "" : type.toString();
+        String contentType = header.substring(header.indexOf(':') + 1).strip();
+        return SiprecOffer.parse(contentType, request.getRawContent());
     }
 
     /** A key pressed on a recorded stream: onto the call's timeline. */
