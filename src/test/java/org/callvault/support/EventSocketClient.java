@@ -119,6 +119,13 @@ public class EventSocketClient implements WebSocket.Listener, AutoCloseable {
                 && state.equals(m.path("call").path("state").asString()));
     }
 
+    /** The {@code call} of the first event that shows a SIP call in {@code state}. */
+    public JsonNode awaitSipCall(String state) {
+        return awaitMessage(m -> "call".equals(m.path("type").asString())
+                && "sip".equals(m.path("call").path("source").asString())
+                && state.equals(m.path("call").path("state").asString())).path("call");
+    }
+
     public JsonNode awaitError(String code) {
         return awaitMessage(m -> "error".equals(m.path("type").asString()) && code.equals(m.path("code").asString()));
     }

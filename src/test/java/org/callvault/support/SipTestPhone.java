@@ -69,8 +69,8 @@ public final class SipTestPhone implements AutoCloseable {
         this.serverSipPort = serverSipPort;
         this.sip = new DatagramSocket(0, LOOPBACK);
         this.rtp = new DatagramSocket(0, LOOPBACK);
-        this.sipReader = daemon("test-phone-sip", this::readSip);
-        this.rtpReader = daemon("test-phone-rtp", this::readRtp);
+        this.sipReader = SipTestMessages.daemon("test-phone-sip", this::readSip);
+        this.rtpReader = SipTestMessages.daemon("test-phone-rtp", this::readRtp);
     }
 
     public int rtpPort() {
@@ -222,12 +222,6 @@ public final class SipTestPhone implements AutoCloseable {
         rtp.close();
     }
 
-    private static Thread daemon(String name, Runnable body) {
-        Thread thread = new Thread(body, name);
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
-    }
 
     private static void header(byte[] packet, int payloadType, boolean marker, int sequence, long timestamp) {
         ByteBuffer b = ByteBuffer.wrap(packet);
@@ -284,7 +278,8 @@ public final class SipTestPhone implements AutoCloseable {
                     responses.add(text);
                 }
                 else if (!text.startsWith("ACK ")) {
-                    sip.send(new DatagramPacket(ok(text), ok(text).length, packet.getSocketAddress()));
+                    byte[] ok = SipTestMessages.ok(text).getBytes(StandardCharsets.UTF_8);
+                    sip.send(new DatagramPacket(ok, ok.length, packet.getSocketAddress()));
                     requests.add(text);
                 }
             }
@@ -294,18 +289,6 @@ public final class SipTestPhone implements AutoCloseable {
         }
     }
 
-    /** 200 OK to a request: its Via, From, To, Call-ID and CSeq copied. */
-    private static byte[] ok(String request) {
-        StringBuilder response = new StringBuilder("SIP/2.0 200 OK\r\n");
-        for (String line : request.split("\r\n")) {
-            String lower = line.toLowerCase(java.util.Locale.ROOT);
-            if (lower.startsWith("via:") || lower.startsWith("from:") || lower.startsWith("to:")
-                    || lower.startsWith("call-id:") || lower.startsWith("cseq:")) {
-                response.append(line).append("\r\n");
-            }
-        }
-        return response.append("Content-Length: 0\r\n\r\n").toString().getBytes(StandardCharsets.UTF_8);
-    }
 
     private void readRtp() {
         byte[] buffer = new byte[2048];

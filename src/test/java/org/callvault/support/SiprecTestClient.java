@@ -71,12 +71,12 @@ public final class SiprecTestClient implements AutoCloseable {
         if (tcp) {
             this.stream = new Socket(LOOPBACK, serverPort);
             this.udp = null;
-            daemon("siprec-tcp", this::readTcp);
+            SipTestMessages.daemon("siprec-tcp", this::readTcp);
         }
         else {
             this.udp = new DatagramSocket(0, LOOPBACK);
             this.stream = null;
-            daemon("siprec-udp", this::readUdp);
+            SipTestMessages.daemon("siprec-udp", this::readUdp);
         }
         for (int i = 0; i < streams; i++) {
             rtp.add(new DatagramSocket(0, LOOPBACK));
@@ -339,7 +339,7 @@ public final class SiprecTestClient implements AutoCloseable {
     private void received(String message) {
         if (!message.startsWith("SIP/2.0") && !message.startsWith("ACK ")) {
             try {
-                send(ok(message));
+                send(SipTestMessages.ok(message));
             }
             catch (IOException e) {
                 // closing
@@ -348,23 +348,7 @@ public final class SiprecTestClient implements AutoCloseable {
         responses.add(message);
     }
 
-    private static String ok(String request) {
-        StringBuilder response = new StringBuilder("SIP/2.0 200 OK\r\n");
-        for (String line : request.split("\r\n")) {
-            String lower = line.toLowerCase(java.util.Locale.ROOT);
-            if (lower.startsWith("via:") || lower.startsWith("from:") || lower.startsWith("to:")
-                    || lower.startsWith("call-id:") || lower.startsWith("cseq:")) {
-                response.append(line).append("\r\n");
-            }
-        }
-        return response.append("Content-Length: 0\r\n\r\n").toString();
-    }
 
-    private static void daemon(String name, Runnable body) {
-        Thread thread = new Thread(body, name);
-        thread.setDaemon(true);
-        thread.start();
-    }
 
     /** Waits until {@code count} packets went out. */
     public void awaitPacketsSent(long count) {

@@ -55,7 +55,7 @@ class BaresipCallIT extends IntegrationTest {
         try (EventSocketClient agent = EventSocketClient.agent(port, signedInAdmin());
                 Baresip phone = Baresip.start(work)) {
             phone.dial("sip:agents@127.0.0.1:" + sip.port());
-            JsonNode ringing = awaitSipCall(agent, "ringing");
+            JsonNode ringing = agent.awaitSipCall("ringing");
             assertThat(ringing.path("callerName").asString()).isEqualTo(Baresip.CALLER_NAME);
             assertThat(ringing.path("callerNumber").asString()).isEqualTo(Baresip.CALLER_NUMBER);
             String callId = ringing.path("id").asString();
@@ -95,7 +95,7 @@ class BaresipCallIT extends IntegrationTest {
         try (EventSocketClient agent = EventSocketClient.agent(port, signedInAdmin());
                 Baresip phone = Baresip.start(work)) {
             phone.dial("sip:agents@127.0.0.1:" + sip.port());
-            String callId = awaitSipCall(agent, "ringing").path("id").asString();
+            String callId = agent.awaitSipCall("ringing").path("id").asString();
             agent.sendJson("type", "answer", "callId", callId);
             phone.awaitEstablished();
 
@@ -119,7 +119,7 @@ class BaresipCallIT extends IntegrationTest {
         try (EventSocketClient agent = EventSocketClient.agent(port, signedInAdmin());
                 Baresip phone = Baresip.start(work, 440)) {
             phone.dial("sip:agents@127.0.0.1:" + sip.port());
-            String callId = awaitSipCall(agent, "ringing").path("id").asString();
+            String callId = agent.awaitSipCall("ringing").path("id").asString();
             agent.sendJson("type", "answer", "callId", callId);
             String mediaUrl = agent.awaitType("media").path("url").asString();
             phone.awaitEstablished();
@@ -160,10 +160,4 @@ class BaresipCallIT extends IntegrationTest {
         return ToneDetector.relativePower(samples, samples.length / 4, samples.length / 2, frequency, sampleRate);
     }
 
-    /** The {@code call} of the first event that shows a SIP call in {@code state}. */
-    private static JsonNode awaitSipCall(EventSocketClient agent, String state) {
-        return agent.awaitMessage(m -> "call".equals(m.path("type").asString())
-                && "sip".equals(m.path("call").path("source").asString())
-                && state.equals(m.path("call").path("state").asString())).path("call");
-    }
 }

@@ -72,7 +72,7 @@ class SipCallsIT extends IntegrationTest {
 
     /** SIPp's call rings, the agent answers, SIPp hangs up: the call's id, once everything is released. */
     private String answeredThenCallerHangsUp(EventSocketClient agent, Sipp sipp) throws Exception {
-        JsonNode ringing = awaitSipCall(agent, "ringing");
+        JsonNode ringing = agent.awaitSipCall("ringing");
         assertThat(ringing.path("callerName").asString()).isEqualTo("Ada Lovelace");
         assertThat(ringing.path("callerNumber").asString()).isEqualTo("+15551234567");
         String callId = ringing.path("id").asString();
@@ -91,7 +91,7 @@ class SipCallsIT extends IntegrationTest {
     @Test
     void cancelWhileRingingGets487AndTheAgentsSeeItCancelled() throws Exception {
         try (EventSocketClient agent = agentConsole(); Sipp sipp = Sipp.call("invite-cancel.xml", sip.port())) {
-            String callId = awaitSipCall(agent, "ringing").path("id").asString();
+            String callId = agent.awaitSipCall("ringing").path("id").asString();
             assertThat(sipp.awaitExit()).as(sipp.logs()).isZero();
             JsonNode cancelled = agent.awaitCallState(callId, "cancelled").path("call");
             assertThat(cancelled.path("endReason").asString()).isEqualTo("caller_hangup");
@@ -102,7 +102,7 @@ class SipCallsIT extends IntegrationTest {
     @Test
     void declinedByTheAgentGets603() throws Exception {
         try (EventSocketClient agent = agentConsole(); Sipp sipp = Sipp.call("invite-declined.xml", sip.port())) {
-            String callId = awaitSipCall(agent, "ringing").path("id").asString();
+            String callId = agent.awaitSipCall("ringing").path("id").asString();
             agent.sendJson("type", "decline", "callId", callId);
             agent.awaitCallState(callId, "rejected");
             assertThat(sipp.awaitExit()).as(sipp.logs()).isZero();
@@ -113,7 +113,7 @@ class SipCallsIT extends IntegrationTest {
     @Test
     void agentHangingUpSendsByeToTheSipSide() throws Exception {
         try (EventSocketClient agent = agentConsole(); Sipp sipp = Sipp.call("invite-agent-hangs-up.xml", sip.port())) {
-            String callId = awaitSipCall(agent, "ringing").path("id").asString();
+            String callId = agent.awaitSipCall("ringing").path("id").asString();
             agent.sendJson("type", "answer", "callId", callId);
             agent.awaitCallState(callId, "answered");
             agent.sendJson("type", "hangup", "callId", callId);
@@ -127,7 +127,7 @@ class SipCallsIT extends IntegrationTest {
     @Test
     void holdReInviteIsAnsweredRecvonlyAndTheCallGoesOn() throws Exception {
         try (EventSocketClient agent = agentConsole(); Sipp sipp = Sipp.call("invite-hold.xml", sip.port())) {
-            String callId = awaitSipCall(agent, "ringing").path("id").asString();
+            String callId = agent.awaitSipCall("ringing").path("id").asString();
             agent.sendJson("type", "answer", "callId", callId);
             JsonNode ended = agent.awaitCallState(callId, "ended").path("call");
             assertThat(ended.path("endReason").asString()).isEqualTo("caller_hangup"); // the BYE after the hold
@@ -138,7 +138,7 @@ class SipCallsIT extends IntegrationTest {
     @Test
     void ringTimeoutGets480NoAnswer() throws Exception {
         try (EventSocketClient agent = agentConsole(); Sipp sipp = Sipp.call("invite-ring-timeout.xml", sip.port())) {
-            String callId = awaitSipCall(agent, "ringing").path("id").asString();
+            String callId = agent.awaitSipCall("ringing").path("id").asString();
             agent.awaitCallState(callId, "missed"); // callvault.calls.ring-timeout=3s in the tests
             assertThat(sipp.awaitExit()).as(sipp.logs()).isZero();
         }
@@ -214,10 +214,4 @@ class SipCallsIT extends IntegrationTest {
         return EventSocketClient.agent(port, login);
     }
 
-    /** The {@code call} of the first event that shows a SIP call in {@code state}. */
-    private static JsonNode awaitSipCall(EventSocketClient agent, String state) {
-        return agent.awaitMessage(m -> "call".equals(m.path("type").asString())
-                && "sip".equals(m.path("call").path("source").asString())
-                && state.equals(m.path("call").path("state").asString())).path("call");
-    }
 }

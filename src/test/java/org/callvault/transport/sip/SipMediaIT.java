@@ -61,7 +61,7 @@ class SipMediaIT extends IntegrationTest {
     private void talkAndCheck(String codec) throws Exception {
         try (EventSocketClient agent = agentConsole(); SipTestPhone phone = new SipTestPhone(sip.port())) {
             phone.invite("Grace Hopper", "+15550001111", codec);
-            String callId = awaitSipCall(agent, "ringing").path("id").asString();
+            String callId = agent.awaitSipCall("ringing").path("id").asString();
             agent.sendJson("type", "answer", "callId", callId);
             assertThat(phone.awaitFinal(Duration.ofSeconds(5))).startsWith("SIP/2.0 200");
             try (MediaSocketClient agentMedia = MediaSocketClient.open(port,
@@ -109,7 +109,7 @@ class SipMediaIT extends IntegrationTest {
         try (EventSocketClient agent = agentConsole(); SipTestPhone phone = new SipTestPhone(sip.port());
                 java.net.DatagramSocket stranger = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
             phone.invite("Alan Turing", "+15550002222", "PCMU");
-            String callId = awaitSipCall(agent, "ringing").path("id").asString();
+            String callId = agent.awaitSipCall("ringing").path("id").asString();
             agent.sendJson("type", "answer", "callId", callId);
             assertThat(phone.awaitFinal(Duration.ofSeconds(5))).startsWith("SIP/2.0 200");
             try (MediaSocketClient agentMedia = MediaSocketClient.open(port,
@@ -201,9 +201,4 @@ class SipMediaIT extends IntegrationTest {
         return EventSocketClient.agent(port, login);
     }
 
-    private static JsonNode awaitSipCall(EventSocketClient agent, String state) {
-        return agent.awaitMessage(m -> "call".equals(m.path("type").asString())
-                && "sip".equals(m.path("call").path("source").asString())
-                && state.equals(m.path("call").path("state").asString())).path("call");
-    }
 }
