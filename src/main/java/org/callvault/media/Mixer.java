@@ -51,15 +51,17 @@ public final class Mixer {
 
     /**
      * The soft limiter on one sum of two samples (−65536 to 65534): unchanged up to {@link #KNEE},
-     * compressed above it, always strictly inside the 16-bit range. No branches (abs, max and
-     * float arithmetic), so the JIT can still vectorize the loop around it.
+     * compressed above it, always strictly inside the 16-bit range. Only abs, max, int/float
+     * conversions, one float division and sign arithmetic, no branch and no {@code Math.round}:
+     * operations C2 has vector forms of, so the loop around it can still be vectorized.
      */
     static int limit(int sum) {
         int magnitude = Math.abs(sum);
         float excess = Math.max(0, magnitude - KNEE);
-        // excess − r·x/(x+r) is what the limiter takes away; 0 below the knee.
-        int limited = magnitude - Math.round(excess - ROOM * excess / (excess + ROOM));
-        return sum < 0 ? -limited : limited;
+        // x − r·x/(x+r) = x²/(x+r) is what the limiter takes away: 0 below the knee; rounded half up.
+        int limited = magnitude - (int) (excess * excess / (excess + ROOM) + 0.5f);
+        int sign = sum >> 31; // 0 or −1: (v ^ sign) − sign is v or −v
+        return (limited ^ sign) - sign;
     }
 
     /**
