@@ -59,9 +59,13 @@ public class CallService {
     /** Calls in RINGING, reserved before the row is written so concurrent dials cannot overshoot. */
     private final AtomicInteger ringing = new AtomicInteger();
     private final int maxRinging;
+    private final CallMetrics metrics;
 
     public CallService(CallRepository repository, PersistenceQueue writes, DatabaseAvailability database,
-            RecordingService recordings, DialRateLimiter dialLimiter, Clock clock, CallVaultProperties properties) {
+            RecordingService recordings, DialRateLimiter dialLimiter, Clock clock, CallVaultProperties properties,
+            CallMetrics metrics) {
+        this.metrics = metrics;
+        metrics.watch(this::liveCallCount);
         this.repository = repository;
         this.writes = writes;
         this.database = database;
@@ -91,6 +95,11 @@ public class CallService {
 
     public int liveCallCount() {
         return live.size();
+    }
+
+    /** Calls in progress that came from {@code source} (recorded-only SIPREC sessions included). */
+    public long liveCallCount(String source) {
+        return live.values().stream().filter(call -> source.equals(call.source)).count();
     }
 
     public CallView dial(CallParty caller, String callerName, String callerNumber, String callerAddress) {
@@ -430,6 +439,7 @@ public class CallService {
             leg.mediaConnected = true;
             leg.generation++;
             call.bridge.attach(leg.role.track(), sink);
+            metrics.legJoined(call.source, leg.role);
             return new MediaAttachment(call.id, leg.role, call.bridge);
         }
     }
@@ -518,6 +528,7 @@ public class CallService {
             }
             mediaTickets.values().removeIf(ticket -> ticket.call() == call);
             live.remove(call.id);
+            metrics.ended(call.source, target);
         }
         return publishUpdate(call);
     }
