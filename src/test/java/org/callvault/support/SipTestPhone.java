@@ -26,6 +26,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.callvault.media.G711;
+import org.callvault.media.codec.G722Decoder;
+import org.callvault.media.codec.G722Encoder;
 import org.callvault.media.ToneGenerator;
 
 /**
@@ -60,6 +62,10 @@ public final class SipTestPhone implements AutoCloseable {
     /** CSeq of the last INVITE sent: responses to earlier ones (retransmitted 200s) are not its answer. */
     private volatile int inviteCseq;
     private G711 law = G711.PCMU;
+    /** G.722 instead of {@link #law}: wideband, 16 kHz audio on RTP's 8 kHz clock. */
+    private volatile boolean wideband;
+    private final G722Encoder g722Out = new G722Encoder();
+    private final G722Decoder g722In = new G722Decoder();
     private ScheduledFuture<?> streaming;
     private int sequence = 1000;
     private long timestamp = 160_000;
@@ -77,9 +83,10 @@ public final class SipTestPhone implements AutoCloseable {
         return rtp.getLocalPort();
     }
 
-    /** Sends an INVITE offering {@code codec} (PCMU or PCMA) and telephone-event/8000 as payload 101. */
+    /** Sends an INVITE offering {@code codec} (PCMU, PCMA or G722) and telephone-event/8000 as payload 101. */
     public void invite(String displayName, String number, String codec) throws IOException {
         this.law = codec.equals("PCMA") ? G711.PCMA : G711.PCMU;
+        this.wideband = codec.equals("G722");
         inviteCseq = cseq;
         send(request("INVITE", cseq++, sdp("sendrecv", 1), displayName, number));
     }
@@ -133,15 +140,19 @@ public final class SipTestPhone implements AutoCloseable {
      * are not sent (simulated loss). Sequence numbers and timestamps advance for dropped ones too.
      */
     public void streamTone(double frequency, LongPredicate dropPacket) {
-        ToneGenerator tone = new ToneGenerator(8_000, frequency, 8_000);
+        ToneGenerator tone = new ToneGenerator(heardRate(), frequency, 8_000);
         AtomicLong index = new AtomicLong();
         streaming = pacer.scheduleAtFixedRate(() -> {
             long n = index.getAndIncrement();
-            short[] samples = tone.generate(n * 160, 160);
             byte[] packet = new byte[12 + 160];
-            law.encode(samples, 0, 160, packet, 12);
+            if (wideband) {
+                g722Out.encode(tone.generate(n * 320, 320), 0, 320, packet, 12); // 320 samples, 160 bytes, 160 units
+            }
+            else {
+                law.encode(tone.generate(n * 160, 160), 0, 160, packet, 12);
+            }
             synchronized (this) {
-                header(packet, law.payloadType(), n == 0, sequence++, timestamp);
+                header(packet, wideband ? 9 : law.payloadType(), n == 0, sequence++, timestamp);
                 timestamp += 160;
             }
             if (!dropPacket.test(n)) {
@@ -202,6 +213,11 @@ public final class SipTestPhone implements AutoCloseable {
         return samples;
     }
 
+    /** The rate of {@link #heardSamples()} and of what {@link #streamTone} sends: 16 kHz with G.722. */
+    public int heardRate() {
+        return wideband ? 16_000 : 8_000;
+    }
+
     public long packetsHeard() {
         return packetsHeard.get();
     }
@@ -230,8 +246,8 @@ public final class SipTestPhone implements AutoCloseable {
     }
 
     private String sdp(String direction, int version) {
-        String codec = law == G711.PCMA ? "8 PCMA" : "0 PCMU";
-        int payload = law.payloadType();
+        String codec = wideband ? "9 G722" : law == G711.PCMA ? "8 PCMA" : "0 PCMU";
+        int payload = wideband ? 9 : law.payloadType();
         return "v=0\r\no=test 1 " + version + " IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
                 + "m=audio " + rtp.getLocalPort() + " RTP/AVP " + payload + " 101\r\n"
                 + "a=rtpmap:" + codec + "/8000\r\na=rtpmap:101 telephone-event/8000\r\n"
@@ -302,9 +318,15 @@ public final class SipTestPhone implements AutoCloseable {
                 }
                 int payloadType = buffer[1] & 0x7F;
                 lastPayloadType = payloadType;
-                G711 decoder = G711.forPayloadType(payloadType);
-                short[] samples = new short[length - 12];
-                decoder.decode(buffer, 12, length - 12, samples, 0);
+                short[] samples;
+                if (payloadType == 9) {
+                    samples = new short[2 * (length - 12)];
+                    g722In.decode(buffer, 12, length - 12, samples, 0);
+                }
+                else {
+                    samples = new short[length - 12];
+                    G711.forPayloadType(payloadType).decode(buffer, 12, length - 12, samples, 0);
+                }
                 byte[] pcm = new byte[samples.length * 2];
                 ByteBuffer.wrap(pcm).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().put(samples);
                 synchronized (heard) {

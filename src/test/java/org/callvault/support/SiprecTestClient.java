@@ -30,6 +30,9 @@ import java.util.regex.Pattern;
 
 import org.callvault.media.G711;
 import org.callvault.media.ToneGenerator;
+import org.callvault.media.codec.AudioEncoder;
+import org.callvault.media.codec.G722Encoder;
+import org.callvault.media.codec.OpusCodec;
 
 /**
  * A session recording client (the SBC side of SIPREC) for tests: replays a vendor-shaped INVITE
@@ -64,6 +67,7 @@ public final class SiprecTestClient implements AutoCloseable {
     private int cseq = 101;
     private List<Integer> answeredPorts = List.of();
     private List<Integer> answeredPayloads = List.of();
+    private String answeredSdp = "";
 
     public SiprecTestClient(int serverPort, boolean tcp, int streams) throws IOException {
         this.serverPort = serverPort;
@@ -118,17 +122,22 @@ public final class SiprecTestClient implements AutoCloseable {
                 continue;
             }
             DatagramSocket socket = rtp.get(i);
-            G711 law = G711.forPayloadType(answeredPayloads.get(i));
-            ToneGenerator tone = new ToneGenerator(8_000, frequencies[i], 8_000);
+            int payloadType = answeredPayloads.get(i);
+            StreamEncoder encoder = encoderFor(payloadType);
+            ToneGenerator tone = new ToneGenerator(encoder.sampleRate, frequencies[i], 8_000);
             AtomicLong n = frames.get(i);
             AtomicLong sequence = sequences.get(i);
             int ssrc = 0x51c0_0000 + i;
             pacer.scheduleAtFixedRate(() -> {
                 long k = n.getAndIncrement();
-                byte[] packet = new byte[12 + 160];
-                ByteBuffer.wrap(packet).put((byte) 0x80).put((byte) law.payloadType())
-                        .putShort((short) sequence.getAndIncrement()).putInt((int) (k * 160)).putInt(ssrc);
-                law.encode(tone.generate(k * 160, 160), 0, 160, packet, 12);
+                byte[] frame = new byte[OpusCodec.MAX_PACKET];
+                int samples = encoder.sampleRate / 50;
+                int length = encoder.encode(tone.generate(k * samples, samples), frame);
+                byte[] packet = new byte[12 + length];
+                ByteBuffer.wrap(packet).put((byte) 0x80).put((byte) payloadType)
+                        .putShort((short) sequence.getAndIncrement()).putInt((int) (k * encoder.unitsPerFrame))
+                        .putInt(ssrc);
+                System.arraycopy(frame, 0, packet, 12, length);
                 try {
                     socket.send(new DatagramPacket(packet, packet.length, new InetSocketAddress(LOOPBACK, port)));
                     packetsSent.incrementAndGet();
@@ -137,6 +146,41 @@ public final class SiprecTestClient implements AutoCloseable {
                     // closing
                 }
             }, 0, 20, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * What a stream is encoded with, from the answer's rtpmap for its payload: G.711, G.722 (16 kHz
+     * audio on an 8 kHz RTP clock) or Opus (48 kHz, with the library the server uses).
+     */
+    private StreamEncoder encoderFor(int payloadType) {
+        Matcher map = Pattern.compile("(?mi)^a=rtpmap:" + payloadType + " ([^/\\s]+)/").matcher(answeredSdp);
+        String name = map.find() ? map.group(1).toUpperCase(java.util.Locale.ROOT)
+                : payloadType == 9 ? "G722" : payloadType == 8 ? "PCMA" : "PCMU";
+        return switch (name) {
+            case "G722" -> {
+                G722Encoder g722 = new G722Encoder();
+                yield new StreamEncoder(16_000, 160, (pcm, out) -> g722.encode(pcm, 0, pcm.length, out, 0));
+            }
+            case "OPUS" -> {
+                AudioEncoder opus = OpusCodec.newEncoder(32_000);
+                yield new StreamEncoder(48_000, 960, (pcm, out) -> opus.encode(pcm, 0, pcm.length, out, 0));
+            }
+            default -> {
+                G711 law = name.equals("PCMA") ? G711.PCMA : G711.PCMU;
+                yield new StreamEncoder(8_000, 160, (pcm, out) -> {
+                    law.encode(pcm, 0, pcm.length, out, 0);
+                    return pcm.length;
+                });
+            }
+        };
+    }
+
+    /** One stream's encoder: 20 ms of PCM at {@code sampleRate} to one payload; the RTP clock moves {@code unitsPerFrame}. */
+    private record StreamEncoder(int sampleRate, int unitsPerFrame, java.util.function.ToIntBiFunction<short[], byte[]> encoder) {
+
+        int encode(short[] pcm, byte[] out) {
+            return encoder.applyAsInt(pcm, out);
         }
     }
 
@@ -220,6 +264,7 @@ public final class SiprecTestClient implements AutoCloseable {
             }
             answeredPorts = ports;
             answeredPayloads = payloads;
+            answeredSdp = response.substring(response.indexOf("\r\n\r\n"));
             send(request("ACK", number, null));
         }
         return response;

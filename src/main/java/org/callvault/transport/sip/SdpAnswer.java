@@ -1,7 +1,7 @@
 package org.callvault.transport.sip;
 
 /**
- * Builds the SDP answer to an {@link SdpOffer} (RFC 3264 §6): one G.711 payload (the one the offer
+ * Builds the SDP answer to an {@link SdpOffer} (RFC 3264 §6): one payload (the G.711 law or G.722 the offer
  * preferred, under the offer's payload number), telephone-event when offered, our RTP address and
  * port, 20 ms packets, the mirrored direction; {@code version} goes up with each new answer in a dialog; every other {@code m=} line refused with port 0.
  */
@@ -33,7 +33,7 @@ final class SdpAnswer {
                 sdp.append(' ').append(offer.telephoneEvent());
             }
             sdp.append("\r\n")
-                    .append("a=rtpmap:").append(payload).append(' ').append(offer.codec().name()).append("/8000\r\n");
+                    .append("a=rtpmap:").append(payload).append(' ').append(offer.codec().audio.rtpmap()).append("\r\n");
             if (offer.telephoneEvent() >= 0) {
                 sdp.append("a=rtpmap:").append(offer.telephoneEvent()).append(" telephone-event/8000\r\n")
                         .append("a=fmtp:").append(offer.telephoneEvent()).append(" 0-15\r\n");

@@ -7,15 +7,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import org.callvault.media.codec.AudioCodec;
+
 /**
  * The parts of an SDP offer (RFC 4566, RFC 3264) an audio endpoint needs: where the peer wants
- * RTP ({@code c=}, the first {@code m=audio}), which G.711 payload it prefers, whether it offers
+ * RTP ({@code c=}, the first {@code m=audio}), which payload it prefers (G.711 or G.722), whether it offers
  * RFC 4733 telephone-events, its ptime and direction. Hand-written: the grammar used here is a
  * few line types, and the RI's SDP classes (javax.sdp) accept far more than we answer.
  *
  * @param mediaLines every {@code m=} line in order (the answer must carry as many, RFC 3264 §6)
  * @param audioIndex which of them is the audio stream we answer
- * @param codec      payload we answer with: PCMU or PCMA, the first of the two in the offer's order
+ * @param codec      payload we answer with: PCMU, PCMA or G722, the first of them in the offer's order
  * @param codecPayload the payload number the offer gave that codec (0, 8, or a dynamic one)
  * @param telephoneEvent payload type of telephone-event/8000, or -1 when not offered
  */
@@ -31,14 +33,34 @@ record SdpOffer(String connectionAddress, int rtpPort, List<MediaLine> mediaLine
     /** A transport protocol: tokens joined by "/" (RTP/AVP, RTP/SAVPF, UDP/TLS/RTP/SAVPF). */
     private static final Pattern PROTOCOL = Pattern.compile("[!#$%&'*+\\-.0-9A-Z^_`a-z{|}~]+(/[!#$%&'*+\\-.0-9A-Z^_`a-z{|}~]+)*");
 
-    /** The G.711 laws CallVault answers with. */
+    /**
+     * The codecs CallVault answers a call with (G.711's two laws, G.722), and Opus, which only a
+     * recording session's stream is given ({@link SiprecSession}).
+     */
     enum Codec {
-        PCMU(0), PCMA(8);
+        PCMU(0, AudioCodec.PCMU), PCMA(8, AudioCodec.PCMA), G722(9, AudioCodec.G722), OPUS(-1, AudioCodec.OPUS);
 
         final int staticPayload;
+        final AudioCodec audio;
 
-        Codec(int staticPayload) {
+        Codec(int staticPayload, AudioCodec audio) {
             this.staticPayload = staticPayload;
+            this.audio = audio;
+        }
+
+        /** A call's codec from an rtpmap ({@code G722/8000}) or, without one, a static payload type. */
+        static Codec offered(int payload, String rtpmap) {
+            if (rtpmap == null) {
+                return payload == 0 ? PCMU : payload == 8 ? PCMA : payload == 9 ? G722 : null;
+            }
+            String encoding = rtpmap.toUpperCase(Locale.ROOT);
+            for (Codec codec : new Codec[] { PCMU, PCMA, G722 }) {
+                String name = codec.audio.rtpmap().toUpperCase(Locale.ROOT);
+                if (encoding.equals(name) || encoding.equals(name + "/1")) {
+                    return codec;
+                }
+            }
+            return null;
         }
     }
 
@@ -165,9 +187,8 @@ record SdpOffer(String connectionAddress, int rtpPort, List<MediaLine> mediaLine
             int payload = number(format, 0, 127, "payload type", -1);
             String map = rtpmaps.get(payload);
             String encoding = map == null ? null : map.toUpperCase(Locale.ROOT);
-            Codec offered = encoding != null ? (encoding.equals("PCMU/8000") || encoding.equals("PCMU/8000/1") ? Codec.PCMU
-                    : encoding.equals("PCMA/8000") || encoding.equals("PCMA/8000/1") ? Codec.PCMA : null)
-                    : payload == 0 ? Codec.PCMU : payload == 8 ? Codec.PCMA : null;
+            // The first one the peer lists: G.722 (wideband) when it prefers it, else its G.711 law.
+            Codec offered = Codec.offered(payload, map);
             if (codec == null && offered != null) {
                 codec = offered;
                 codecPayload = payload;
@@ -177,7 +198,7 @@ record SdpOffer(String connectionAddress, int rtpPort, List<MediaLine> mediaLine
             }
         }
         if (codec == null) {
-            throw new SdpException(488, "Neither PCMU nor PCMA offered (formats " + audio.formats() + ")");
+            throw new SdpException(488, "Neither PCMU, PCMA nor G722 offered (formats " + audio.formats() + ")");
         }
         int ptimeMillis = ptime == null ? 20 : ptime;
         if (ptimeMillis < 10 || ptimeMillis > 40) {

@@ -13,10 +13,13 @@ import java.util.concurrent.TimeUnit;
 import org.callvault.media.AudioFormat;
 import org.callvault.media.Bridge;
 import org.callvault.media.FrameSink;
-import org.callvault.media.G711;
 import org.callvault.media.MediaFrame;
 import org.callvault.media.Pcm16;
 import org.callvault.media.Resampler;
+import org.callvault.media.codec.AudioCodec;
+import org.callvault.media.codec.AudioDecoder;
+import org.callvault.media.codec.AudioEncoder;
+import org.callvault.media.codec.OpusCodec;
 import org.callvault.transport.sip.rtp.JitterBuffer;
 import org.callvault.transport.sip.rtp.Rtcp;
 import org.callvault.transport.sip.rtp.RtpPacket;
@@ -26,18 +29,24 @@ import org.callvault.transport.sip.rtp.TelephoneEvents;
 
 /**
  * The media of one SIP call's caller leg: its RTP and RTCP sockets on one side, its track of the
- * call's {@link Bridge} on the other. G.711 is converted here, at the edge, once per frame each way,
- * so the bridge and the recorder see the same frames as from a browser.
+ * call's {@link Bridge} on the other. The codec (G.711, G.722, or Opus on a recording session's
+ * stream) is converted here, at the edge, once per frame each way, so the bridge and the recorder
+ * see the same frames as from a browser and never learn which codec a leg used.
  *
  * <p><b>In</b> (the {@link RtpEngine} worker's thread, no lock): RTP → symmetric-RTP latch →
  * receiver statistics → jitter buffer (or telephone-events, for DTMF); on every 20 ms tick the
- * buffer hands out one frame (audio, or silence for a lost or late one), which is G.711-decoded,
- * resampled from 8 kHz to the call's rate and given to the bridge stamped with this leg's own
+ * buffer hands out one frame (audio, or silence for a lost or late one), which is decoded,
+ * resampled from the codec's rate (8 kHz G.711, 16 kHz G.722, 48 kHz Opus) to the call's rate and
+ * given to the bridge stamped with this leg's own
  * sample clock. The tick runs on the server clock, so the leg never drifts on the timeline; the
- * jitter buffer absorbs the sender's clock by filling or skipping.
+ * jitter buffer absorbs the sender's clock by filling or skipping. G.711 and G.722 payloads are one
+ * byte per RTP clock unit (G.722's clock is 8 kHz though it samples at 16), so the buffer holds
+ * them coded and cuts them on frame boundaries; Opus comes in whole frames that only its decoder
+ * can cut, so an Opus packet is decoded as it arrives and the buffer holds its 48 kHz PCM (two
+ * bytes per unit) instead: reordered Opus packets are decoded in arrival order, a loss is silence.
  *
  * <p><b>Out</b> (the thread that delivers the agent's frame, under {@link #outbound}): the bridge
- * offers a frame; it is resampled to 8 kHz, G.711-encoded and sent at once as one RTP packet to
+ * offers a frame; it is resampled to the codec's rate, encoded and sent at once as one RTP packet to
  * where the peer's packets come from (symmetric RTP, for NAT), else to its SDP address.
  *
  * <p><b>Hold.</b> An offer that stops the peer from receiving ({@code sendonly}, {@code inactive})
@@ -52,7 +61,6 @@ final class SipMediaLeg implements FrameSink {
         void digit(TelephoneEvents.Digit digit);
     }
 
-    private static final int NARROW_RATE = 8_000;
     private static final int COMFORT_NOISE = 13;
     private static final long REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final int MAX_DATAGRAM = 1500;
@@ -69,14 +77,21 @@ final class SipMediaLeg implements FrameSink {
     private final ByteBuffer received = ByteBuffer.allocate(MAX_DATAGRAM);
     private final RtpPacket packet = new RtpPacket();
     private final Rtcp.Compound control = new Rtcp.Compound();
-    private final RtpReceiverStats stats = new RtpReceiverStats(NARROW_RATE);
+    private final RtpReceiverStats stats;
     private final RtpReceiverStats.ReportBlock reportBlock = new RtpReceiverStats.ReportBlock();
-    private final JitterBuffer jitter = JitterBuffer.forG711();
-    private final JitterBuffer.Playout playout = new JitterBuffer.Playout(jitter);
     private final TelephoneEvents events;
-    private final Resampler up;
-    private final short[] narrowIn = new short[NARROW_RATE / 50];
-    private final short[] wideIn;
+    /** The receive chain of {@link #receiveCodec}: rebuilt when a re-INVITE changes the codec. */
+    private AudioCodec receiveCodec;
+    private AudioDecoder decoder;
+    private JitterBuffer jitter;
+    private JitterBuffer.Playout playout;
+    private Resampler up;
+    private short[] codecIn;
+    private short[] wideIn;
+    /** Opus only: one packet decoded on arrival, as samples and as the bytes the jitter buffer holds. */
+    private short[] decodedPacket;
+    private byte[] decodedBytes;
+    private long undecodable;
     private final byte[] reportBytes = new byte[256];
     private final ByteBuffer report = ByteBuffer.wrap(reportBytes);
     private final byte[] cname;
@@ -86,7 +101,6 @@ final class SipMediaLeg implements FrameSink {
     private InetSocketAddress controlPeer;
     private int audioPayload;
     private int eventPayload;
-    private G711 lawIn;
     private boolean started;
     private long frameSequence;
     private long mediaTimestamp;
@@ -107,10 +121,13 @@ final class SipMediaLeg implements FrameSink {
 
     // --- the outbound side: under its lock, on whichever thread delivers the agent's frames -----
     private final Object outbound = new Object();
-    private final Resampler down;
+    private AudioCodec sendCodec;
+    private AudioEncoder encoder;
+    private Resampler down;
     private short[] wideOut = new short[4 * 882];
-    private short[] narrowOut = new short[4 * 160 + 8];
-    private final byte[] packetOut = new byte[RtpPacket.HEADER_LENGTH + 4 * 160 + 8];
+    private short[] narrowOut;
+    /** Room for 80 ms of G.711 and for the largest Opus packet. */
+    private final byte[] packetOut = new byte[RtpPacket.HEADER_LENGTH + OpusCodec.MAX_PACKET];
     private final ByteBuffer sendBuffer = ByteBuffer.wrap(packetOut);
     private int sequenceOut = ThreadLocalRandom.current().nextInt(1 << 16);
     private long rtpTimestampOut = ThreadLocalRandom.current().nextInt() & 0xFFFF_FFFFL;
@@ -137,9 +154,7 @@ final class SipMediaLeg implements FrameSink {
         this.format = format;
         this.cname = Rtcp.cname(cname);
         this.offer = offer;
-        this.up = new Resampler(NARROW_RATE, format.sampleRate());
-        this.down = new Resampler(format.sampleRate(), NARROW_RATE);
-        this.wideIn = new short[up.maxOutputLength(narrowIn.length)];
+        this.stats = new RtpReceiverStats(offer.codec().audio.rtpClockRate());
         this.events = new TelephoneEvents(this::digit);
         apply(offer);
         this.sendTo = latch.remote();
@@ -204,6 +219,11 @@ final class SipMediaLeg implements FrameSink {
         bridge = null;
         closeQuietly(rtp);
         closeQuietly(rtcp);
+        // Native Opus state (libopus) is freed with the leg; a packet being decoded now gets nothing.
+        OpusCodec.release(decoder);
+        synchronized (outbound) {
+            OpusCodec.release(encoder);
+        }
     }
 
     // --- FrameSink: the agent's audio towards the SIP peer --------------------------------------
@@ -215,6 +235,11 @@ final class SipMediaLeg implements FrameSink {
             return;
         }
         synchronized (outbound) {
+            SdpOffer current = offer;
+            AudioCodec codec = current.codec().audio;
+            if (codec != sendCodec) {
+                sendWith(codec);
+            }
             int count = MediaFrame.sampleCount(frame);
             if (count > wideOut.length) {
                 wideOut = new short[count];
@@ -225,7 +250,7 @@ final class SipMediaLeg implements FrameSink {
                 long gap = timestamp - expectedMediaTimestamp;
                 if (gap > 0 && gap < 60L * format.sampleRate()) {
                     // The agent was silent for a while (or lost frames): RTP time moves on as much.
-                    rtpTimestampOut += gap * NARROW_RATE / format.sampleRate();
+                    rtpTimestampOut += gap * codec.rtpClockRate() / format.sampleRate();
                 }
                 markNext = true;
             }
@@ -235,17 +260,17 @@ final class SipMediaLeg implements FrameSink {
             if (narrow == 0) {
                 return;
             }
-            if (RtpPacket.HEADER_LENGTH + narrow > packetOut.length) {
-                narrow = packetOut.length - RtpPacket.HEADER_LENGTH; // over 80 ms in one frame: never from the bridge
+            int room = packetOut.length - RtpPacket.HEADER_LENGTH;
+            if (encoder.maxPayload(narrow) > room) {
+                narrow = narrow * room / encoder.maxPayload(narrow); // over 80 ms in one frame: never from the bridge
             }
-            SdpOffer current = offer;
             RtpPacket.writeHeader(packetOut, 0, markNext, current.codecPayload(), sequenceOut & 0xFFFF,
                     rtpTimestampOut & 0xFFFF_FFFFL, ssrc);
-            lawOf(current).encode(narrowOut, 0, narrow, packetOut, RtpPacket.HEADER_LENGTH);
+            int payload = encoder.encode(narrowOut, 0, narrow, packetOut, RtpPacket.HEADER_LENGTH);
             markNext = false;
             sequenceOut++;
-            rtpTimestampOut += narrow;
-            sendBuffer.clear().limit(RtpPacket.HEADER_LENGTH + narrow);
+            rtpTimestampOut += (long) narrow * codec.rtpClockRate() / codec.sampleRate();
+            sendBuffer.clear().limit(RtpPacket.HEADER_LENGTH + payload);
             try {
                 if (rtp.send(sendBuffer, to) == 0) {
                     sendsDropped++; // the socket's send buffer is full: drop, never wait
@@ -258,6 +283,15 @@ final class SipMediaLeg implements FrameSink {
                 sendsDropped++; // closed under us (the call ended), or the peer's host is unreachable
             }
         }
+    }
+
+    /** The send chain for a codec (under {@link #outbound}): the call's rate down to the codec's, its encoder. */
+    private void sendWith(AudioCodec codec) {
+        OpusCodec.release(encoder);
+        sendCodec = codec;
+        encoder = codec.newEncoder();
+        down = new Resampler(format.sampleRate(), codec.sampleRate());
+        narrowOut = new short[down.maxOutputLength(wideOut.length)];
     }
 
     // --- the worker's side -----------------------------------------------------------------------
@@ -304,7 +338,28 @@ final class SipMediaLeg implements FrameSink {
             events.offer(packet.timestamp(), data, packet.payloadOffset(), packet.payloadLength());
         }
         else if (type == audioPayload) {
-            jitter.offer(type, packet.timestamp(), data, packet.payloadOffset(), packet.payloadLength(), now);
+            if (receiveCodec.byteAligned()) {
+                jitter.offer(type, packet.timestamp(), data, packet.payloadOffset(), packet.payloadLength(), now);
+            }
+            else {
+                offerDecoded(type, packet.timestamp(), data, packet.payloadOffset(), packet.payloadLength(), now);
+            }
+        }
+    }
+
+    /** Opus: decoded now (only its decoder knows a packet's frames), buffered as PCM at 48 kHz. */
+    private void offerDecoded(int type, long timestamp, byte[] data, int offset, int length, long now) {
+        int samples;
+        try {
+            samples = decoder.decode(data, offset, length, decodedPacket, 0);
+        }
+        catch (IllegalArgumentException e) {
+            undecodable++; // a corrupt packet is a lost one
+            return;
+        }
+        if (samples > 0) {
+            Pcm16.encode(decodedPacket, 0, samples, decodedBytes, 0);
+            jitter.offer(type, timestamp, decodedBytes, 0, 2 * samples, now);
         }
     }
 
@@ -341,13 +396,18 @@ final class SipMediaLeg implements FrameSink {
             return; // nothing heard yet: the recorder writes this leg's silence by itself
         }
         if (status == JitterBuffer.Status.AUDIO) {
-            lawIn.decode(playout.payload(), 0, playout.length(), narrowIn, 0);
+            if (receiveCodec.byteAligned()) {
+                decoder.decode(playout.payload(), 0, playout.length(), codecIn, 0);
+            }
+            else {
+                Pcm16.decode(playout.payload(), 0, playout.length(), codecIn, 0);
+            }
             heardFrames++;
         }
         else {
-            Arrays.fill(narrowIn, (short) 0); // a lost or late frame, a fill, or hold: silence
+            Arrays.fill(codecIn, (short) 0); // a lost or late frame, a fill, or hold: silence
         }
-        int wide = up.process(narrowIn, 0, narrowIn.length, wideIn, 0);
+        int wide = up.process(codecIn, 0, codecIn.length, wideIn, 0);
         byte[] frame = new byte[MediaFrame.HEADER_BYTES + 2 * wide];
         Pcm16.encode(wideIn, 0, wide, frame, MediaFrame.HEADER_BYTES);
         MediaFrame.writeHeader(frame, frameSequence++, mediaTimestamp);
@@ -408,16 +468,34 @@ final class SipMediaLeg implements FrameSink {
         }
         audioPayload = current.codecPayload();
         eventPayload = current.telephoneEvent();
-        lawIn = lawOf(current);
+        if (current.codec().audio != receiveCodec) {
+            receiveWith(current.codec().audio);
+        }
         appliedOffer = current;
+    }
+
+    /**
+     * The receive chain for a codec (the worker's thread): a jitter buffer on the codec's RTP clock
+     * holding coded bytes (G.711, G.722) or decoded PCM (Opus), the decoder, and the resampler from
+     * the codec's rate to the call's. A change of codec mid-call starts the buffer afresh.
+     */
+    private void receiveWith(AudioCodec codec) {
+        OpusCodec.release(decoder);
+        receiveCodec = codec;
+        decoder = codec.newDecoder();
+        jitter = new JitterBuffer(codec.rtpClockRate(), 20, codec.byteAligned() ? 1 : 2, 40, 60, 200);
+        playout = new JitterBuffer.Playout(jitter);
+        up = new Resampler(codec.sampleRate(), format.sampleRate());
+        codecIn = new short[codec.sampleRate() / 50];
+        wideIn = new short[up.maxOutputLength(codecIn.length)];
+        if (!codec.byteAligned() && decodedPacket == null) {
+            decodedPacket = new short[OpusCodec.MAX_FRAME_SAMPLES];
+            decodedBytes = new byte[2 * OpusCodec.MAX_FRAME_SAMPLES];
+        }
     }
 
     private static InetSocketAddress addressOf(SdpOffer offer) {
         return new InetSocketAddress(offer.connectionAddress(), offer.rtpPort());
-    }
-
-    private static G711 lawOf(SdpOffer offer) {
-        return offer.codec() == SdpOffer.Codec.PCMA ? G711.PCMA : G711.PCMU;
     }
 
     /**
@@ -476,7 +554,8 @@ final class SipMediaLeg implements FrameSink {
                 + stats.duplicates() + " duplicated, " + jitter.latePackets() + " too late; " + jitter.audioFrames()
                 + " frames played, " + jitter.lostFrames() + " lost, " + jitter.fillFrames() + " filled, "
                 + jitter.skippedFrames() + " skipped, " + jitter.resyncs() + " resyncs, depth " + jitter.depthMillis()
-                + " ms; " + latch.ignoredPackets() + " from elsewhere ignored";
+                + " ms; " + latch.ignoredPackets() + " from elsewhere ignored"
+                + (undecodable > 0 ? ", " + undecodable + " undecodable" : "") + " (" + receiveCodec + ")";
     }
 
     long packetsIgnored() {

@@ -27,6 +27,7 @@ import gov.nist.javax.sip.message.MessageFactoryImpl;
 
 import org.callvault.call.CallService;
 import org.callvault.media.AudioFormat;
+import org.callvault.media.codec.OpusCodec;
 import org.callvault.system.CallVaultProperties;
 import org.callvault.system.TrustedProxies;
 import org.callvault.transport.ws.AgentPresence;
@@ -125,6 +126,9 @@ public class SipServer implements SmartLifecycle {
             log.info("SIP listening on {}:{} (UDP and TCP), announcing {}, RTP ports {} ({} calls at most)",
                     bind.getHostAddress(), chosen, external, settings.rtpPorts(),
                     Math.min(settings.maxCalls(), rtpPorts.capacity()));
+            log.info("Codecs: PCMU, PCMA, G.722; Opus (recording sessions) through {}",
+                    OpusCodec.implementation() == OpusCodec.Implementation.NATIVE
+                            ? "libopus" : "Concentus, pure Java (libopus: " + OpusCodec.nativeProblem() + ")");
         }
         catch (Exception e) {
             throw new IllegalStateException("SIP could not listen on " + settings.bind() + ":" + settings.port()

@@ -30,23 +30,30 @@ import org.slf4j.LoggerFactory;
  * A SIPREC recording session (RFC 7866): a session recording client (an SBC or PBX) forks a call
  * it carries to CallVault as one {@code sendonly} RTP stream per participant, with metadata saying
  * who is who (RFC 7865). CallVault answers one {@code recvonly} stream per offered one, records the
- * first two recordable streams as a stereo file (one participant per channel, in the offer's
- * order), and keeps the session's facts on the call.
+ * recordable streams two by two as stereo recordings (one participant per channel, in the offer's
+ * order: streams 1 and 2 are the session's first recording, 3 and 4 its second, a last odd one a
+ * mono recording; up to {@link #MAX_RECORDED_STREAMS}), and keeps the session's facts on each.
  *
- * <p>The streams are record-only {@link SipMediaLeg}s on the tracks of a {@link RecordedCall}'s
- * bridge, so the recorder treats them exactly like the legs of a carried call. A re-INVITE that
+ * <p>The streams are record-only {@link SipMediaLeg}s on the tracks of {@link RecordedCall}s'
+ * bridges, so the recorder treats them exactly like the legs of a carried call. A re-INVITE that
  * sets every stream {@code inactive} pauses the recording (silence, the interval kept); one that
  * sets them back resumes it. A metadata update ({@code datamode} partial) is merged. The session
  * ends on the client's BYE, or, when no packet arrived on any stream for the media timeout while
  * not paused, with a BYE from CallVault.
  */
-final class SiprecSession implements SipSession, SipMediaLeg.Listener {
+final class SiprecSession implements SipSession {
 
     private static final Logger log = LoggerFactory.getLogger(SiprecSession.class);
-    /** Streams CallVault decodes today; others (G.722, Opus) are refused per stream with port 0. */
-    static final EnumSet<SdpStreams.Encoding> DECODED = EnumSet.of(SdpStreams.Encoding.PCMU, SdpStreams.Encoding.PCMA);
+    /** Streams CallVault decodes (at the leg, media.codec); others (G.729) are refused per stream with port 0. */
+    static final EnumSet<SdpStreams.Encoding> DECODED = EnumSet.of(SdpStreams.Encoding.PCMU, SdpStreams.Encoding.PCMA,
+            SdpStreams.Encoding.G722, SdpStreams.Encoding.OPUS);
     /** Tracks of a recording: left and right. */
     private static final int TRACKS = 2;
+    /**
+     * Streams recorded per session (four stereo recordings); further ones are refused with port 0.
+     * A conference fork rarely has more; each stream costs a leg's RTP ports and a recorder track.
+     */
+    static final int MAX_RECORDED_STREAMS = 8;
 
     private final SipDispatcher sip;
     private final ServerTransaction invite;
@@ -63,7 +70,8 @@ final class SiprecSession implements SipSession, SipMediaLeg.Listener {
     private final String answerSdp;
 
     private RecordingMetadata metadata;
-    private RecordedCall recorded;
+    /** One per pair of recorded streams, in stream order; empty until {@link #begin()} started them. */
+    private volatile List<RecordedCall> recordings = List.of();
     private int sdpVersion;
     private boolean finalSent;
     private boolean byeSent;
@@ -117,7 +125,7 @@ final class SiprecSession implements SipSession, SipMediaLeg.Listener {
         int opened = 0;
         try {
             for (SdpStreams.MediaStream stream : streams.streams()) {
-                SdpOffer leg = opened < TRACKS ? legOffer(stream) : null;
+                SdpOffer leg = opened < MAX_RECORDED_STREAMS ? legOffer(stream) : null;
                 SipMediaLeg opening = leg == null ? null : media.open(leg, true);
                 legs.add(opening);
                 ports.add(opening == null ? 0 : opening.localPort());
@@ -126,7 +134,7 @@ final class SiprecSession implements SipSession, SipMediaLeg.Listener {
                 }
             }
             if (opened == 0) {
-                throw new SiprecException(488, "No stream CallVault can record (PCMU or PCMA over RTP/AVP)");
+                throw new SiprecException(488, "No stream CallVault can record (PCMU, PCMA, G722 or opus over RTP/AVP)");
             }
             long sdpSession = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2);
             SiprecAnswer answer = SiprecAnswer.build(streams, sip.externalAddress(), ports, sdpSession, 0, DECODED);
@@ -166,30 +174,37 @@ final class SiprecSession implements SipSession, SipMediaLeg.Listener {
                 return;
             }
         }
-        List<RecordingSessionFacts.Participant> participants = participants();
-        String name = participants.isEmpty() ? "Recorded call" : displayName(participants);
-        String number = participants.isEmpty() ? null : numberOf(participants.get(0).aor());
-        try {
-            recorded = sip.calls().startRecordedCall(name, number, sourceAddress, "siprec", held().size() == TRACKS);
-        }
-        catch (CallException e) {
-            finish(Response.SERVICE_UNAVAILABLE, e.getMessage());
-            return;
-        }
-        int track = 0;
-        for (SipMediaLeg leg : legs) {
-            if (leg != null) {
-                recorded.bridge().attach(track, leg);
-                leg.attach(recorded.bridge(), track);
-                leg.listen(this); // DTMF; a paused (inactive) stream's events are dropped with its audio
-                track++;
+        List<SipMediaLeg> held = held();
+        List<RecordedCall> started = new ArrayList<>();
+        for (int group = 0; group * TRACKS < held.size(); group++) {
+            List<SipMediaLeg> pair = held.subList(group * TRACKS, Math.min((group + 1) * TRACKS, held.size()));
+            List<RecordingSessionFacts.Participant> participants = participants(group);
+            String name = participants.isEmpty() ? "Recorded call" : displayName(participants);
+            String number = participants.isEmpty() ? null : numberOf(participants.get(0).aor());
+            RecordedCall recording;
+            try {
+                recording = sip.calls().startRecordedCall(name, number, sourceAddress, "siprec", pair.size() == TRACKS);
             }
+            catch (CallException e) {
+                started.forEach(r -> r.end(EndReason.SESSION_ENDED));
+                finish(Response.SERVICE_UNAVAILABLE, e.getMessage());
+                return;
+            }
+            started.add(recording);
+            for (int track = 0; track < pair.size(); track++) {
+                SipMediaLeg leg = pair.get(track);
+                recording.bridge().attach(track, leg);
+                leg.attach(recording.bridge(), track);
+                // DTMF onto the recording the stream is in; a paused (inactive) stream's events are dropped with its audio
+                leg.listen(digit -> work.submit(() -> recording.dtmf(digit.digit())));
+            }
+            recording.describe(facts(group));
+            recording.paused(allInactive());
         }
-        recorded.describe(facts());
-        recorded.paused(allInactive());
+        recordings = List.copyOf(started);
         synchronized (this) {
             if (finalSent) {
-                recorded.end(EndReason.SESSION_ENDED); // CANCEL crossed the start
+                started.forEach(r -> r.end(EndReason.SESSION_ENDED)); // CANCEL crossed the start
                 release();
                 return;
             }
@@ -199,8 +214,8 @@ final class SiprecSession implements SipSession, SipMediaLeg.Listener {
         quietSinceNanos = System.nanoTime();
         watchdog = sip.timers().scheduleWithFixedDelay(() -> work.submit(this::checkMedia), 1, 1,
                 java.util.concurrent.TimeUnit.SECONDS);
-        log.info("SIPREC session {} from {}: call {}, {} stream(s) recorded of {}, metadata {}", sipCallId,
-                sourceAddress, recorded.callId(), held().size(), legs.size(),
+        log.info("SIPREC session {} from {}: call(s) {}, {} stream(s) recorded of {}, metadata {}", sipCallId,
+                sourceAddress, started.stream().map(RecordedCall::callId).toList(), held.size(), legs.size(),
                 metadata.parsed() ? "parsed" : "not understood (" + metadata.reason() + ")");
     }
 
@@ -222,10 +237,10 @@ final class SiprecSession implements SipSession, SipMediaLeg.Listener {
             if (update.metadata().parsed()) {
                 metadata = metadata.merge(update.metadata());
             }
-            RecordedCall current = recorded;
-            if (current != null) {
-                current.describe(facts());
-                current.paused(allInactive(update.streams()));
+            List<RecordedCall> current = recordings;
+            for (int group = 0; group < current.size(); group++) {
+                current.get(group).describe(facts(group));
+                current.get(group).paused(allInactive(update.streams()));
             }
             List<Integer> ports = legs.stream().map(l -> l == null ? 0 : l.localPort()).toList();
             return SiprecAnswer.build(update.streams(), sip.externalAddress(), ports, sdpSession, ++sdpVersion, DECODED)
@@ -245,15 +260,6 @@ final class SiprecSession implements SipSession, SipMediaLeg.Listener {
         String header = type == null ? "" : type.toString();
         String contentType = header.substring(header.indexOf(':') + 1).strip();
         return SiprecOffer.parse(contentType, request.getRawContent());
-    }
-
-    /** A key pressed on a recorded stream: onto the call's timeline. */
-    @Override
-    public void digit(org.callvault.transport.sip.rtp.TelephoneEvents.Digit digit) {
-        RecordedCall current = recorded;
-        if (current != null) {
-            work.submit(() -> current.dtmf(digit.digit()));
-        }
     }
 
     @Override
@@ -285,8 +291,8 @@ final class SiprecSession implements SipSession, SipMediaLeg.Listener {
 
     /** Every second: a session whose streams all went quiet (and not paused) ends after the media timeout. */
     private void checkMedia() {
-        RecordedCall current = recorded;
-        if (current == null || current.ended()) {
+        List<RecordedCall> current = recordings;
+        if (current.isEmpty() || current.get(0).ended()) {
             return;
         }
         long datagrams = held().stream().mapToLong(SipMediaLeg::datagrams).sum();
@@ -306,10 +312,7 @@ final class SiprecSession implements SipSession, SipMediaLeg.Listener {
     }
 
     private void end(EndReason reason) {
-        RecordedCall current = recorded;
-        if (current != null) {
-            current.end(reason);
-        }
+        recordings.forEach(recording -> recording.end(reason));
         release();
     }
 
@@ -372,11 +375,15 @@ final class SiprecSession implements SipSession, SipMediaLeg.Listener {
         return true;
     }
 
-    /** The participants in channel order where the metadata says who sends which stream, then the others. */
-    private List<RecordingSessionFacts.Participant> participants() {
+    /**
+     * The participants of recording {@code group} in channel order where the metadata says who
+     * sends its streams, then all the session's others (a recording of streams 3 and 4 still names
+     * who is on 1 and 2).
+     */
+    private List<RecordingSessionFacts.Participant> participants(int group) {
         List<RecordingSessionFacts.Participant> ordered = new ArrayList<>();
         List<String> seen = new ArrayList<>();
-        for (String label : recordedLabels()) {
+        for (String label : recordedLabels(group)) {
             metadata.participantSending(label).ifPresent(p -> {
                 if (!seen.contains(p.id())) {
                     seen.add(p.id());
@@ -393,20 +400,25 @@ final class SiprecSession implements SipSession, SipMediaLeg.Listener {
         return ordered;
     }
 
-    private List<String> recordedLabels() {
+    /** The labels of recording {@code group}'s streams (its left and right channels), in order. */
+    private List<String> recordedLabels(int group) {
         List<String> labels = new ArrayList<>();
+        int recorded = 0;
         for (int i = 0; i < legs.size(); i++) {
             if (legs.get(i) != null) {
-                String label = offer.streams().get(i).label();
-                labels.add(label == null ? String.valueOf(i + 1) : label);
+                if (recorded / TRACKS == group) {
+                    String label = offer.streams().get(i).label();
+                    labels.add(label == null ? String.valueOf(i + 1) : label);
+                }
+                recorded++;
             }
         }
         return labels;
     }
 
-    private RecordingSessionFacts facts() {
-        return new RecordingSessionFacts(metadata.sessionId(), sipCallId, sourceAddress, participants(),
-                recordedLabels(), metadata.parsed(), metadata.reason(), metadata.rawXml());
+    private RecordingSessionFacts facts(int group) {
+        return new RecordingSessionFacts(metadata.sessionId(), sipCallId, sourceAddress, participants(group),
+                recordedLabels(group), metadata.parsed(), metadata.reason(), metadata.rawXml());
     }
 
     private static String displayName(List<RecordingSessionFacts.Participant> participants) {
@@ -449,17 +461,23 @@ final class SiprecSession implements SipSession, SipMediaLeg.Listener {
         if (!stream.isAudio() || stream.port() == 0 || !"RTP/AVP".equalsIgnoreCase(stream.protocol())) {
             return null;
         }
-        SdpStreams.Format codec = stream.payloads().stream()
-                .filter(f -> DECODED.contains(f.encoding()) && f.clockRate() == 8_000).findFirst().orElse(null);
-        if (codec == null) {
+        SdpStreams.Format codec = SiprecAnswer.codec(stream, DECODED);
+        SdpOffer.Codec legCodec = codec == null ? null : switch (codec.encoding()) {
+            case PCMU -> SdpOffer.Codec.PCMU;
+            case PCMA -> SdpOffer.Codec.PCMA;
+            case G722 -> SdpOffer.Codec.G722;
+            case OPUS -> SdpOffer.Codec.OPUS;
+            default -> null;
+        };
+        // The clock the leg's jitter buffer runs on must be the one the stream's timestamps count.
+        if (legCodec == null || codec.clockRate() != legCodec.audio.rtpClockRate()) {
             return null;
         }
-        int events = stream.telephoneEvent(8_000).map(SdpStreams.Format::payload).orElse(-1);
+        int events = stream.telephoneEvent(codec.clockRate()).map(SdpStreams.Format::payload).orElse(-1);
         SdpOffer.Direction direction = stream.direction() == null ? SdpOffer.Direction.SENDONLY
                 : SdpOffer.Direction.valueOf(stream.direction().name());
         return new SdpOffer(stream.connectionAddress(), stream.port(),
                 List.of(new SdpOffer.MediaLine("audio", stream.port(), stream.protocol(), stream.formats())), 0,
-                codec.encoding() == SdpStreams.Encoding.PCMA ? SdpOffer.Codec.PCMA : SdpOffer.Codec.PCMU,
-                codec.payload(), events, stream.ptimeMillis() > 0 ? stream.ptimeMillis() : 20, direction);
+                legCodec, codec.payload(), events, stream.ptimeMillis() > 0 ? stream.ptimeMillis() : 20, direction);
     }
 }

@@ -43,6 +43,23 @@ class SdpOfferTest {
         assertThat(answer).doesNotContain("PCMU");
     }
 
+    /** Wideband when the phone prefers it: G.722 listed first is answered (static 9, or an rtpmap). */
+    @Test
+    void g722ListedFirstIsAnsweredAndG711FirstStaysG711() throws Exception {
+        SdpOffer wideband = SdpOffer.parse(OFFER.replace("RTP/AVP 8 0 101", "RTP/AVP 9 8 0 101"));
+        assertThat(wideband.codec()).isEqualTo(SdpOffer.Codec.G722);
+        assertThat(wideband.codecPayload()).isEqualTo(9);
+        assertThat(SdpAnswer.build(wideband, "198.51.100.7", 20002, 42, 0))
+                .contains("m=audio 20002 RTP/AVP 9 101\r\n", "a=rtpmap:9 G722/8000\r\n").doesNotContain("PCMA");
+
+        SdpOffer mapped = SdpOffer.parse(OFFER.replace("RTP/AVP 8 0 101", "RTP/AVP 9 101")
+                .replace("a=rtpmap:8 PCMA/8000", "a=rtpmap:9 g722/8000"));
+        assertThat(mapped.codec()).isEqualTo(SdpOffer.Codec.G722);
+
+        SdpOffer narrow = SdpOffer.parse(OFFER.replace("RTP/AVP 8 0 101", "RTP/AVP 0 9 101"));
+        assertThat(narrow.codec()).isEqualTo(SdpOffer.Codec.PCMU);
+    }
+
     @Test
     void aVideoStreamIsRefusedWithPortZeroAndTheAudioMediaLevelAddressWins() throws Exception {
         SdpOffer offer = SdpOffer.parse("""
@@ -68,7 +85,7 @@ class SdpOfferTest {
     @Test
     void noG711Is488() {
         assertStatus(OFFER.replace("RTP/AVP 8 0 101", "RTP/AVP 18 101").replace("a=rtpmap:8 PCMA/8000\r\n", "")
-                .replace("a=rtpmap:0 PCMU/8000\r\n", ""), 488, "Neither PCMU nor PCMA");
+                .replace("a=rtpmap:0 PCMU/8000\r\n", ""), 488, "Neither PCMU, PCMA nor G722");
     }
 
     @Test

@@ -3,8 +3,10 @@ package org.callvault.transport.sip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import org.callvault.media.ToneDetector;
 import org.callvault.recording.RecordingRepository;
@@ -122,6 +124,100 @@ class SiprecSessionsIT extends IntegrationTest {
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> sip.rtpPortsInUse() == 0 && sip.activeCalls() == 0);
         }
+    }
+
+    /**
+     * G.722 (16 kHz audio on an 8 kHz RTP clock: a 6 kHz tone only wideband carries) and Opus
+     * (48 kHz, encoded by the client with the library the server uses), each offered alone on both
+     * streams of Cisco's shape: each stream's tone is on its own channel of the recording.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "G722, 9 101, a=rtpmap:9 G722/8000, 6000, 1000",
+        "opus, 96 101, a=rtpmap:96 opus/48000/2, 1000, 3000"
+    })
+    void aWidebandOrOpusSessionIsRecordedChannelPerStream(String codec, String formats, String rtpmap, int leftTone,
+            int rightTone) throws Exception {
+        String invite = Files.readString(Path.of("src/test/resources/siprec/cisco-cube.sip"))
+                .replace("RTP/AVP 0 101", "RTP/AVP " + formats).replace("a=rtpmap:0 PCMU/8000", rtpmap);
+        try (SiprecTestClient src = new SiprecTestClient(sip.port(), false, 2)) {
+            String answer = src.invite(invite);
+            assertThat(answer).as(answer).startsWith("SIP/2.0 200").contains(rtpmap + "\r\n");
+            assertThat(src.answeredPorts()).doesNotContain(0);
+            src.streamTones(leftTone, rightTone);
+            src.awaitPacketsSent(150);
+            src.stopStreaming();
+            assertThat(src.bye()).startsWith("SIP/2.0 200");
+
+            WavFile wav = recordingOf(src);
+            assertThat(wav.channels()).isEqualTo(2);
+            short[] left = wav.channel(0);
+            int middle = left.length / 2 - RATE / 2;
+            assertThat(ToneDetector.relativePower(left, middle, RATE, leftTone, RATE)).as(codec + ", left")
+                    .isGreaterThan(0.7);
+            assertThat(ToneDetector.relativePower(wav.channel(1), middle, RATE, rightTone, RATE)).as(codec + ", right")
+                    .isGreaterThan(0.7);
+            await().atMost(Duration.ofSeconds(5)).until(() -> sip.rtpPortsInUse() == 0 && sip.activeCalls() == 0);
+        }
+    }
+
+    /**
+     * A third stream (a conference fork): recorded too, as the session's second recording (streams
+     * are recorded two by two; docs/ARCHITECTURE.md, SIPREC), both listed with the session's
+     * participants; every tone is on its own channel.
+     */
+    @org.junit.jupiter.api.Test
+    void everyStreamOfAThreeStreamSessionIsRecorded() throws Exception {
+        String cisco = Files.readString(Path.of("src/test/resources/siprec/cisco-cube.sip"));
+        String third = "m=audio 16388 RTP/AVP 0 101\r\nc=IN IP4 192.0.2.10\r\na=rtpmap:0 PCMU/8000\r\n"
+                + "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=ptime:20\r\na=sendonly\r\na=label:3\r\n";
+        String invite = cisco.replace("a=label:2\r\n", "a=label:2\r\n" + third);
+        assertThat(invite).contains("a=label:3");
+        WebClientSession admin = signedInAdmin();
+        try (SiprecTestClient src = new SiprecTestClient(sip.port(), false, 3)) {
+            String answer = src.invite(invite);
+            assertThat(answer).as(answer).startsWith("SIP/2.0 200");
+            assertThat(src.answeredPorts()).hasSize(3).doesNotContain(0);
+            src.streamTones(440, 880, 1320);
+            src.awaitPacketsSent(3 * 150);
+            src.stopStreaming();
+            assertThat(src.bye()).startsWith("SIP/2.0 200");
+
+            List<String> callIds = await().atMost(Duration.ofSeconds(5)).until(() -> jdbc
+                    .sql("SELECT call_id FROM recording_sessions WHERE sip_call_id = :id").param("id", src.callId())
+                    .query(String.class).list(), ids -> ids.size() == 2);
+            WavFile pair = null;
+            WavFile single = null;
+            for (String callId : callIds) {
+                WavFile wav = WavFile.read(store.resolve(Recordings.awaitComplete(recordings, callId).path()));
+                if (wav.channels() == 2) {
+                    pair = wav;
+                }
+                else {
+                    single = wav;
+                }
+                await().atMost(Duration.ofSeconds(5)).until(() -> admin.get("/api/calls/" + callId).body()
+                        .contains("\"state\":\"ended\""));
+                JsonNode session = JsonMapper.builder().build().readTree(admin.get("/api/calls/" + callId).body())
+                        .path("session");
+                assertThat(session.path("sipCallId").asString()).isEqualTo(src.callId());
+                assertThat(session.path("participants").size()).as(session.toString()).isGreaterThanOrEqualTo(2);
+            }
+            assertThat(pair).as("streams 1 and 2: one stereo recording").isNotNull();
+            assertThat(single).as("stream 3: a mono recording").isNotNull();
+            int middle = pair.channel(0).length / 2 - RATE / 2;
+            assertThat(ToneDetector.relativePower(pair.channel(0), middle, RATE, 440, RATE)).isGreaterThan(0.7);
+            assertThat(ToneDetector.relativePower(pair.channel(1), middle, RATE, 880, RATE)).isGreaterThan(0.7);
+            assertThat(ToneDetector.relativePower(single.channel(0), middle, RATE, 1320, RATE)).isGreaterThan(0.7);
+            await().atMost(Duration.ofSeconds(5)).until(() -> sip.rtpPortsInUse() == 0 && sip.activeCalls() == 0);
+        }
+    }
+
+    private WavFile recordingOf(SiprecTestClient src) throws Exception {
+        String callId = await().atMost(Duration.ofSeconds(5)).until(() -> jdbc
+                .sql("SELECT call_id FROM recording_sessions WHERE sip_call_id = :id").param("id", src.callId())
+                .query(String.class).optional().orElse(null), id -> id != null);
+        return WavFile.read(store.resolve(Recordings.awaitComplete(recordings, callId).path()));
     }
 
     @org.junit.jupiter.api.Test

@@ -147,8 +147,11 @@ public record SiprecAnswer(String sdp, List<Choice> choices) {
         return null;
     }
 
-    /** The best tier's first payload in offer order (RFC 3264: respect the offerer's preference). */
-    private static Format codec(MediaStream stream, Set<Encoding> accepted) {
+    /**
+     * The best tier's first payload in offer order (RFC 3264: respect the offerer's preference):
+     * what the answer names for a stream, so its leg must decode the same.
+     */
+    public static Format codec(MediaStream stream, Set<Encoding> accepted) {
         Format best = null;
         for (Format format : stream.payloads()) {
             boolean usable = format.encoding().recordable() && accepted.contains(format.encoding())

@@ -1,0 +1,92 @@
+package org.callvault.media.codec;
+
+import java.util.Locale;
+
+/**
+ * Opus (RFC 6716) at the edges: mono at 48 kHz, whatever the stream's channels (RFC 7587 always
+ * says {@code opus/48000/2}; a stereo stream is down-mixed, a recorder's channel is one
+ * participant). Two implementations behind the same interfaces, chosen once per process:
+ * libopus through JNA where the system has it ({@code libopus0}), else Concentus, pure Java; the
+ * figures that chose this order are in docs/BENCHMARKS.md ("Opus: libopus against Concentus").
+ * The system property {@code callvault.opus} ({@code auto}, {@code native}, {@code java}) forces one.
+ */
+public final class OpusCodec {
+
+    /** Opus's own rate; RTP's clock for Opus is 48 kHz too (RFC 7587 §4.1). */
+    public static final int SAMPLE_RATE = 48_000;
+    /** The longest Opus packet lasts 120 ms (RFC 6716 §3.2.5). */
+    public static final int MAX_FRAME_SAMPLES = SAMPLE_RATE * 120 / 1000;
+    /** The largest packet an encoder here writes, and a decoder takes (RFC 6716 §3.4: 1275 per frame). */
+    public static final int MAX_PACKET = 1_500;
+    /** Encoder complexity: 5 of 10 keeps speech at 32 kbit/s clean for a fraction of 10's CPU. */
+    static final int COMPLEXITY = 5;
+
+    private static final Implementation CHOSEN = choose(System.getProperty("callvault.opus", "auto"));
+
+    /** Which library does the work. */
+    public enum Implementation {
+        /** libopus via JNA. */
+        NATIVE,
+        /** Concentus, pure Java. */
+        JAVA
+    }
+
+    private OpusCodec() {
+    }
+
+    static Implementation choose(String setting) {
+        return switch (setting.strip().toLowerCase(Locale.ROOT)) {
+            case "java" -> Implementation.JAVA;
+            case "native" -> {
+                if (!LibOpus.AVAILABLE) {
+                    throw new IllegalStateException("callvault.opus=native but libopus did not load: " + LibOpus.PROBLEM);
+                }
+                yield Implementation.NATIVE;
+            }
+            case "auto" -> LibOpus.AVAILABLE ? Implementation.NATIVE : Implementation.JAVA;
+            default -> throw new IllegalArgumentException("callvault.opus must be auto, native or java, not '" + setting + "'");
+        };
+    }
+
+    /** The implementation this process uses. */
+    public static Implementation implementation() {
+        return CHOSEN;
+    }
+
+    /** Why libopus is not used, when it is not; null when it loaded. */
+    public static String nativeProblem() {
+        return LibOpus.PROBLEM;
+    }
+
+    public static AudioDecoder newDecoder() {
+        return newDecoder(CHOSEN);
+    }
+
+    public static AudioDecoder newDecoder(Implementation implementation) {
+        return implementation == Implementation.NATIVE ? new LibOpus.Decoder() : new ConcentusOpus.Decoder();
+    }
+
+    /** An encoder of 20 ms mono frames at {@code bitrate} bits per second (VoIP mode, voice). */
+    public static AudioEncoder newEncoder(int bitrate) {
+        return newEncoder(CHOSEN, bitrate);
+    }
+
+    public static AudioEncoder newEncoder(Implementation implementation, int bitrate) {
+        if (bitrate < 6_000 || bitrate > 510_000) {
+            throw new IllegalArgumentException("Opus bitrate must be 6000-510000 bit/s, not " + bitrate);
+        }
+        return implementation == Implementation.NATIVE ? new LibOpus.Encoder(bitrate) : new ConcentusOpus.Encoder(bitrate);
+    }
+
+    /** Frees a decoder's or encoder's native state, if it has one. */
+    public static void release(Object codec) {
+        if (codec instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            }
+            catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}
