@@ -61,6 +61,26 @@ public final class Chromium {
         return driver;
     }
 
+    /** A second of silence in {@code dir}, as the microphone of a page that needs one but no sound. */
+    public static Path silentMicrophone(Path dir) throws IOException {
+        Path file = dir.resolve("silence.wav");
+        short[] quiet = new org.callvault.media.ToneGenerator(44_100, 440, 0).generate(0, 44_100);
+        try (org.callvault.recording.WavFileWriter writer = new org.callvault.recording.WavFileWriter(file, 44_100, 1)) {
+            writer.write(quiet, 0, quiet.length);
+            writer.finish();
+        }
+        return file;
+    }
+
+    /** Signs in through the real form at {@code base} and waits for the dashboard. */
+    public static void signIn(ChromeDriver driver, String base, String user, String password) {
+        driver.get(base + "/login");
+        driver.findElement(org.openqa.selenium.By.name("username")).sendKeys(user);
+        driver.findElement(org.openqa.selenium.By.name("password")).sendKeys(password);
+        driver.findElement(org.openqa.selenium.By.cssSelector("button[type=submit]")).click();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> driver.getCurrentUrl().endsWith("/"));
+    }
+
     private static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;
