@@ -9,11 +9,11 @@ import { Availability } from './console/availability.js';
 import { CallNotes } from './console/annotations.js';
 import { Callbacks } from './console/callbacks.js';
 
-/** Finished calls stay in the list this long (dimmed) so agents see how they ended. */
-const ROW_LINGER_MS = 2000;
 const SOUND_KEY = 'callvault.ringSound';
 
 const root = document.querySelector('.console');
+/** Finished calls stay in the list this long (dimmed) so agents see how they ended: callvault.console.finished-calls-shown. */
+const ROW_LINGER_MS = Number(root.dataset.finishedCallsShownMs ?? 60000);
 const ui = findHooks(root, [
   'hangup', 'mute', 'call-status', 'call-timer', 'mic-level', 'error', 'connection', 'media-status',
   'audio-unlock', 'test-record', 'test-play', 'test-status', 'test-audio', 'current-caller', 'ring-sound',
@@ -199,7 +199,10 @@ function fillRow(row, call) {
   agent.dataset.testid = 'row-agent';
   if (call.agent) {
     // "you" only for the call this window holds: the same user may have a second console open.
-    agent.textContent = call.id === session.callId && call.agent === session.user ? 'answered by you' : `answered by ${call.agent}`;
+    // A declined call names who declined it; "you" only for this window's own call or decline.
+    const declined = call.state === 'rejected';
+    const mine = call.agent === session.user && (declined || call.id === session.callId);
+    agent.textContent = `${declined ? 'declined' : 'answered'} by ${mine ? 'you' : call.agent}`;
   } else {
     agent.textContent = call.state === 'ringing' ? 'waiting' : '—';
   }

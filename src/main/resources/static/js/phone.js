@@ -12,6 +12,18 @@ const ui = findHooks(root, [
   'error', 'connection', 'media-status', 'audio-unlock', 'test-record', 'test-play', 'test-status', 'test-audio',
 ]);
 const form = root.querySelector('form.softphone-dialer');
+const outcome = root.querySelector('[data-testid="call-outcome"]');
+
+/** What a caller reads about the call, in plain words (the status line keeps the state's name). */
+const OUTCOME_WORDS = {
+  ringing: 'Calling… someone will answer shortly.',
+  answered: 'You are connected.',
+  ended: 'The call has ended. Thank you for calling.',
+  cancelled: 'You hung up before anyone answered.',
+  rejected: 'Nobody can take your call right now. Please try again later.',
+  missed: 'Nobody answered this time. Please try again later.',
+  failed: 'The call could not be completed. Please try again.',
+};
 
 const errors = new ErrorBox(ui.error);
 const engine = new AudioEngine();
@@ -31,9 +43,10 @@ const session = new CallSession({
     } else {
       ringback.stop();
     }
-    if (state === 'missed' && call && call.endReason === 'no_agent_available') {
-      errors.show('Nobody is available to take your call right now. Please try again later.');
-    }
+    outcome.textContent = state === 'missed' && call && call.endReason === 'no_agent_available'
+      ? 'Nobody is available to take your call right now. Please try again later.'
+      : OUTCOME_WORDS[state] ?? '';
+    outcome.hidden = !outcome.textContent;
     render();
   },
 });

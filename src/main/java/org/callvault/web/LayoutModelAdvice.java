@@ -11,9 +11,23 @@ import org.springframework.web.server.ServerWebExchange;
 
 import reactor.core.publisher.Mono;
 
-/** What every page's shared layout needs: the CSRF token for forms and who is signed in. */
+/**
+ * What every page's shared layout needs: the CSRF token for forms, who is signed in, and the
+ * operator's page settings.
+ */
 @ControllerAdvice
 class LayoutModelAdvice {
+
+    private final PageSettings settings;
+
+    LayoutModelAdvice(PageSettings settings) {
+        this.settings = settings;
+    }
+
+    @ModelAttribute(name = "pageSettings")
+    PageSettings pageSettings() {
+        return settings;
+    }
 
     @ModelAttribute(name = "_csrf")
     Mono<CsrfToken> csrfToken(ServerWebExchange exchange) {
