@@ -10,7 +10,7 @@
  */
 
 /** Query parameters that narrow the list (sort alone is not a filter; after/deleted are not filters). */
-const FILTER_KEYS = ['from', 'to', 'caller', 'agent', 'state', 'minSeconds', 'maxSeconds', 'q'];
+const FILTER_KEYS = ['from', 'to', 'caller', 'agent', 'state', 'minSeconds', 'maxSeconds', 'q', 'tag', 'outcomeCode'];
 const NOT_A_FILTER = ['after', 'deleted'];
 const SPEED_KEY = 'callvault.playbackRate';
 const SKIP_SECONDS = 5;
