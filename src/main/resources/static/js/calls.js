@@ -5,6 +5,9 @@
 import {
   AudioEngine, CallSession, ErrorBox, EventChannel, MicTest, TERMINAL_STATES, beep, findHooks, showConnection,
 } from './callvault-client.js';
+import { Availability } from './console/availability.js';
+import { CallNotes } from './console/annotations.js';
+import { Callbacks } from './console/callbacks.js';
 
 /** Finished calls stay in the list this long (dimmed) so agents see how they ended. */
 const ROW_LINGER_MS = 2000;
@@ -14,7 +17,8 @@ const root = document.querySelector('.console');
 const ui = findHooks(root, [
   'hangup', 'mute', 'call-status', 'call-timer', 'mic-level', 'error', 'connection', 'media-status',
   'audio-unlock', 'test-record', 'test-play', 'test-status', 'test-audio', 'current-caller', 'ring-sound',
-  'incoming', 'no-calls',
+  'incoming', 'no-calls', 'availability-status', 'availability-toggle', 'notes-form', 'notes-call', 'notes-outcome',
+  'notes-tags', 'notes-text', 'notes-status', 'callbacks', 'no-callbacks',
 ]);
 const tbody = root.querySelector('tbody.console-calls');
 const baseTitle = document.title;
@@ -54,6 +58,17 @@ class CallList {
     this.rows.clear();
     (calls || []).forEach((call) => this.upsert(call, false));
     this.afterChange();
+  }
+
+  /** The call stopped ringing at this console (the agent went away, or it moved on to another agent). */
+  withdraw(callId) {
+    const entry = this.rows.get(callId);
+    if (entry && entry.call.state === 'ringing') {
+      clearTimeout(entry.removeTimer);
+      entry.row.remove();
+      this.rows.delete(callId);
+      this.afterChange();
+    }
   }
 
   update(call) {
@@ -231,11 +246,19 @@ function decline(callId) {
 }
 
 const list = new CallList(tbody);
+new Availability({
+  channel, status: ui['availability-status'], toggle: ui['availability-toggle'], errors,
+});
+const notes = new CallNotes({ form: ui['notes-form'], ui });
+const callbacks = new Callbacks({ body: ui.callbacks, empty: ui['no-callbacks'], errors });
 
 /* ---- the current call panel ---- */
 
 function renderCurrent() {
   const call = session.callId ? session.calls.get(session.callId) : null;
+  if (call && call.agent === session.user && call.state !== 'ringing') {
+    notes.follow(call);
+  }
   if (ui['current-caller']) {
     ui['current-caller'].textContent = call
       ? `${call.callerName || 'Unknown caller'}${call.callerNumber ? ' · ' + call.callerNumber : ''}${call.held ? ' · on hold' : ''}`
@@ -258,8 +281,12 @@ channel.on('call', (message) => {
   if (message.call && message.call.id) {
     list.update(message.call);
     renderCurrent();
+    if (message.call.state === 'missed') {
+      callbacks.refreshSoon();
+    }
   }
 });
+channel.on('offer_withdrawn', (message) => list.withdraw(message.callId));
 channel.on('*', () => list.refreshButtons());
 channel.onStatus(() => list.refreshButtons());
 showConnection(channel, ui.connection);
@@ -285,4 +312,5 @@ if (ui['ring-sound']) {
 
 renderCurrent();
 list.afterChange();
+callbacks.refresh();
 channel.connect();

@@ -24,12 +24,15 @@ const session = new CallSession({
   role: 'caller',
   ui,
   errors,
-  onChange: (state) => {
+  onChange: (state, call) => {
     // The caller hears ringback while the far end rings, nothing after.
     if (state === 'ringing') {
       ringback.start();
     } else {
       ringback.stop();
+    }
+    if (state === 'missed' && call && call.endReason === 'no_agent_available') {
+      errors.show('Nobody is available to take your call right now. Please try again later.');
     }
     render();
   },

@@ -39,6 +39,16 @@ final class Call {
     /** Keys pressed, oldest first, at most {@link DtmfDigit#MAX_PER_CALL}. */
     final java.util.List<DtmfDigit> dtmf = new java.util.ArrayList<>();
 
+    /** The consoles this call rings at now (only while RINGING), by identity. */
+    final java.util.Set<CallParty> ringingAt = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    /** Every agent it rang at, in order, and the ones ringing now by user. */
+    final java.util.List<RingOffer> offers = new java.util.ArrayList<>();
+    final java.util.Map<String, RingOffer> openOffers = new java.util.LinkedHashMap<>();
+    /** Longest-idle: the agent it rings at now, the agents it rang at in this round, and the move-on timer's turn. */
+    String ringUser;
+    final java.util.Set<String> triedUsers = new java.util.HashSet<>();
+    long ringTurn;
+
     final Leg caller = new Leg(LegRole.CALLER);
     final Leg agentLeg = new Leg(LegRole.AGENT);
     Bridge bridge;

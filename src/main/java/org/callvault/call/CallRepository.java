@@ -1,6 +1,7 @@
 package org.callvault.call;
 
 import java.time.Instant;
+import java.util.List;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -53,6 +54,18 @@ public class CallRepository {
                 .param("duration", call.durationMs()).param("dtmf", DtmfDigit.encode(call.dtmf()))
                 .param("id", call.id())
                 .update();
+    }
+
+    /** Whom the call rang at and how each ended (the per-agent figures read them). */
+    void saveOffers(String callId, List<RingOffer> offers) {
+        for (RingOffer offer : offers) {
+            jdbc.sql("""
+                    INSERT INTO call_offers (call_id, agent_username, offered_at, ended_at, outcome)
+                    VALUES (:call, :agent, :offered, :ended, :outcome)
+                    """).param("call", callId).param("agent", offer.agent).param("offered", offer.offeredAt)
+                    .param("ended", offer.endedAt).param("outcome", offer.outcome == null ? "FAILED" : offer.outcome.name())
+                    .update();
+        }
     }
 
     /** A recorded call's session facts (SIPREC): inserted the first time, replaced afterwards. */

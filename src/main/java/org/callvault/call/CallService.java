@@ -57,11 +57,19 @@ public class CallService {
     private final Duration gracePeriod;
     private volatile boolean stopping;
     /** Calls in RINGING, reserved before the row is written so concurrent dials cannot overshoot. */
-    private final AtomicInteger ringing = new AtomicInteger();
+    private final AtomicInteger ringingCount = new AtomicInteger();
     private final int maxRinging;
+    private final CallMetrics metrics;
+    private final AgentRoster roster = new AgentRoster();
+    private final Ringing ringing;
+    private final Duration ringEach;
+    private final boolean waitWhenNobodyAvailable;
 
     public CallService(CallRepository repository, PersistenceQueue writes, DatabaseAvailability database,
-            RecordingService recordings, DialRateLimiter dialLimiter, Clock clock, CallVaultProperties properties) {
+            RecordingService recordings, DialRateLimiter dialLimiter, Clock clock, CallVaultProperties properties,
+            CallMetrics metrics) {
+        this.metrics = metrics;
+        metrics.watch(this::liveCallCount);
         this.repository = repository;
         this.writes = writes;
         this.database = database;
@@ -71,6 +79,9 @@ public class CallService {
         this.ringTimeout = properties.calls().ringTimeout();
         this.gracePeriod = properties.calls().legGracePeriod();
         this.maxRinging = properties.calls().maxRinging();
+        this.ringing = new Ringing(roster, properties.calls().longestIdle());
+        this.ringEach = properties.calls().ringEach();
+        this.waitWhenNobodyAvailable = properties.calls().waitWhenNobodyAvailable();
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread thread = new Thread(r, "call-timers");
             thread.setDaemon(true);
@@ -89,8 +100,58 @@ public class CallService {
         return live.values().stream().filter(c -> !c.recordedOnly).map(this::snapshot).sorted(Comparator.comparing(CallView::createdAt)).toList();
     }
 
+    /** Live calls {@code console} may see: answered ones, and ringing ones that ring at it. */
+    public List<CallView> liveCalls(CallParty console) {
+        return live.values().stream().filter(c -> !c.recordedOnly).map(c -> {
+            synchronized (c) {
+                return c.state != CallState.RINGING || c.ringingAt.contains(console) ? c.view() : null;
+            }
+        }).filter(java.util.Objects::nonNull).sorted(Comparator.comparing(CallView::createdAt)).toList();
+    }
+
+    /** An agent console opened: Available until it says otherwise; ringing calls are offered to it. */
+    public void agentConnected(CallParty console, String user) {
+        roster.add(console, user, clock.millis());
+        reofferSoon();
+    }
+
+    /** The agent set the console Away ({@code away}) or Available; returns its status now (BUSY on a call). */
+    public AgentStatus setAway(CallParty console, boolean away) {
+        AgentStatus status = roster.setAway(console, away, clock.millis());
+        if (status == null) {
+            throw new CallException(CallErrorCode.FORBIDDEN, null, "Only an agent console has an availability");
+        }
+        reofferSoon();
+        return status;
+    }
+
+    public AgentStatus status(CallParty console) {
+        return roster.status(console);
+    }
+
+    /** The agent of a live call (its row may not say so yet: rows follow behind a queue), or null. */
+    public String liveAgent(String callId) {
+        Call call = callId == null ? null : live.get(callId);
+        if (call == null) {
+            return null;
+        }
+        synchronized (call) {
+            return call.agent;
+        }
+    }
+
+    /** Whether any console would ring for a new call now. */
+    public boolean anyAgentAvailable() {
+        return roster.anyAvailable();
+    }
+
     public int liveCallCount() {
         return live.size();
+    }
+
+    /** Calls in progress that came from {@code source} (recorded-only SIPREC sessions included). */
+    public long liveCallCount(String source) {
+        return live.values().stream().filter(call -> source.equals(call.source)).count();
     }
 
     public CallView dial(CallParty caller, String callerName, String callerNumber, String callerAddress) {
@@ -115,8 +176,8 @@ public class CallService {
         if (!CallView.SIP.equals(source) && !dialLimiter.tryAcquire(callerAddress)) {
             throw new CallException(CallErrorCode.RATE_LIMITED, null, "Too many calls from this address; wait a minute");
         }
-        if (ringing.incrementAndGet() > maxRinging) {
-            ringing.decrementAndGet();
+        if (ringingCount.incrementAndGet() > maxRinging) {
+            ringingCount.decrementAndGet();
             throw new CallException(CallErrorCode.LINES_BUSY, null,
                     "All lines are busy (" + maxRinging + " calls ringing); try again in a moment");
         }
@@ -130,7 +191,13 @@ public class CallService {
             writes.submit(null, () -> repository.insert(view, callerAddress));
             live.put(call.id, call);
             caller.legAssigned(call.id, LegRole.CALLER, call.caller.resumeToken);
+            Ringing.Change change = ringing.update(call, clock.millis());
+            if (call.ringingAt.isEmpty() && !waitWhenNobodyAvailable) {
+                log.info("Call {} from {} ({}): no agent available", call.id, callerName, source);
+                return moveTo(call, CallState.MISSED, EndReason.NO_AGENT_AVAILABLE);
+            }
             publish(call, view);
+            scheduleMoveOn(call, change);
         }
         timers.schedule(() -> ringTimedOut(call), ringTimeout.toMillis(), TimeUnit.MILLISECONDS);
         log.info("Call {} ringing from {} ({}, {})", call.id, callerName, callerAddress, source);
@@ -144,6 +211,7 @@ public class CallService {
                 throw new CallException(CallErrorCode.ALREADY_ANSWERED, callId, "Call already answered by " + call.agent);
             }
             requireMove(call, CallState.ANSWERED, "answered");
+            requireRingingAt(call, agentParty);
             long nowNanos = System.nanoTime();
             call.agent = agentName;
             call.answeredAt = clock.instant();
@@ -155,6 +223,8 @@ public class CallService {
             call.bridge = new Bridge(call.recording.sink());
             CallView view = moveTo(call, CallState.ANSWERED, null);
             agentParty.legAssigned(call.id, LegRole.AGENT, call.agentLeg.resumeToken);
+            roster.busy(agentParty, call.id);
+            reofferSoon(); // a busy console stops ringing for the other calls
             offerMedia(call, call.caller);
             offerMedia(call, call.agentLeg);
             log.info("Call {} answered by {}", call.id, agentName);
@@ -163,12 +233,20 @@ public class CallService {
     }
 
     public CallView decline(String callId, String agentName) {
+        return decline(callId, null, agentName);
+    }
+
+    /** {@code console}: the agent's console, which must be one the call rings at under longest-idle. */
+    public CallView decline(String callId, CallParty console, String agentName) {
         Call call = find(callId);
         synchronized (call) {
             if (call.state == CallState.ANSWERED) {
                 throw new CallException(CallErrorCode.ALREADY_ANSWERED, callId, "Call already answered by " + call.agent);
             }
             requireMove(call, CallState.REJECTED, "declined");
+            if (console != null) {
+                requireRingingAt(call, console);
+            }
             call.agent = agentName;
             return moveTo(call, CallState.REJECTED, EndReason.DECLINED);
         }
@@ -195,6 +273,7 @@ public class CallService {
             if (agentName != null && call.state == CallState.RINGING) {
                 // An agent hanging up a ringing call turns it down, as the protocol table says.
                 requireMove(call, CallState.REJECTED, "declined");
+                requireRingingAt(call, party);
                 call.agent = agentName;
                 return moveTo(call, CallState.REJECTED, EndReason.DECLINED);
             }
@@ -384,6 +463,10 @@ public class CallService {
             }
             if (leg.party != null && leg.party != party) {
                 leg.party.replaced(call.id, leg.role);
+                roster.free(leg.party, call.id, clock.millis());
+            }
+            if (leg.role == LegRole.AGENT && call.state == CallState.ANSWERED) {
+                roster.busy(party, call.id);
             }
             leg.party = party;
             leg.generation++;
@@ -400,6 +483,9 @@ public class CallService {
 
     /** A party's signaling channel closed: its call ends unless it resumes within the grace period. */
     public void partyDetached(CallParty party) {
+        if (roster.remove(party)) {
+            reofferSoon();
+        }
         for (Call call : live.values()) {
             synchronized (call) {
                 for (Call.Leg leg : new Call.Leg[] { call.caller, call.agentLeg }) {
@@ -430,6 +516,7 @@ public class CallService {
             leg.mediaConnected = true;
             leg.generation++;
             call.bridge.attach(leg.role.track(), sink);
+            metrics.legJoined(call.source, leg.role);
             return new MediaAttachment(call.id, leg.role, call.bridge);
         }
     }
@@ -483,6 +570,65 @@ public class CallService {
         }
     }
 
+    /** Longest-idle: after ring-each, the call moves on unless it was answered or moved already. */
+    private void scheduleMoveOn(Call call, Ringing.Change change) {
+        if (!change.newTarget()) {
+            return;
+        }
+        long turn = ++call.ringTurn;
+        timers.schedule(() -> {
+            synchronized (call) {
+                if (call.state != CallState.RINGING || call.ringTurn != turn) {
+                    return;
+                }
+                ringing.moveOn(call, clock.millis());
+                apply(call, ringing.update(call, clock.millis()));
+            }
+        }, ringEach.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Tells the consoles that start or stop ringing for this call. Under the call's monitor. */
+    private void apply(Call call, Ringing.Change change) {
+        if (!change.removed().isEmpty()) {
+            for (CallObserver observer : observers) {
+                observer.offerWithdrawn(call.id, change.removed());
+            }
+        }
+        if (!change.added().isEmpty()) {
+            CallView view = call.view();
+            for (CallObserver observer : observers) {
+                observer.callOffered(view, change.added());
+            }
+        }
+        scheduleMoveOn(call, change);
+    }
+
+    /**
+     * The roster changed (a console came, went, got busy, free, away or back): every ringing call
+     * works out again who it rings at. On the timer thread, never under a call's monitor, since it
+     * takes each ringing call's monitor in turn.
+     */
+    private void reofferSoon() {
+        if (!stopping) {
+            timers.execute(() -> {
+                for (Call call : live.values()) {
+                    synchronized (call) {
+                        if (call.state == CallState.RINGING && !call.recordedOnly) {
+                            apply(call, ringing.update(call, clock.millis()));
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    /** Under longest-idle a call rings at one agent, and only that agent may take or turn it down. */
+    private void requireRingingAt(Call call, CallParty console) {
+        if (ringing.longestIdle() && !call.ringingAt.contains(console)) {
+            throw new CallException(CallErrorCode.FORBIDDEN, call.id, "This call is ringing at another agent");
+        }
+    }
+
     private void scheduleLoss(Call call, Call.Leg leg, long generation) {
         timers.schedule(() -> {
             synchronized (call) {
@@ -501,7 +647,8 @@ public class CallService {
             throw new IllegalStateException("Illegal transition " + call.state + " -> " + target);
         }
         if (call.state == CallState.RINGING) {
-            ringing.decrementAndGet(); // every way out of RINGING passes here
+            ringingCount.decrementAndGet(); // every way out of RINGING passes here
+            Ringing.close(call, target, clock.millis());
         }
         call.state = target;
         if (target.isTerminal()) {
@@ -518,6 +665,14 @@ public class CallService {
             }
             mediaTickets.values().removeIf(ticket -> ticket.call() == call);
             live.remove(call.id);
+            metrics.ended(call.source, target);
+            if (call.agentLeg.party != null && roster.free(call.agentLeg.party, call.id, clock.millis())) {
+                reofferSoon();
+            }
+            if (!call.offers.isEmpty()) {
+                List<RingOffer> offers = List.copyOf(call.offers);
+                writes.submit(null, () -> repository.saveOffers(call.id, offers));
+            }
         }
         return publishUpdate(call);
     }
@@ -530,6 +685,14 @@ public class CallService {
         CallParty caller = call.caller.party;
         if (caller != null) {
             caller.callChanged(view);
+        }
+        if (view.state() == CallState.RINGING) {
+            // Only the consoles it rings at hear of a ringing call (an Away or busy agent's do not).
+            List<CallParty> consoles = List.copyOf(call.ringingAt);
+            for (CallObserver observer : observers) {
+                observer.callOffered(view, consoles);
+            }
+            return;
         }
         for (CallObserver observer : observers) {
             observer.callChanged(view);

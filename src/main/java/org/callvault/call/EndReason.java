@@ -8,6 +8,8 @@ public enum EndReason {
     AGENT_HANGUP,
     DECLINED,
     RING_TIMEOUT,
+    /** Nobody was available to ring when the call came (setting {@code when-nobody-available: miss}). */
+    NO_AGENT_AVAILABLE,
     CALLER_LOST,
     AGENT_LOST,
     SERVER_SHUTDOWN,

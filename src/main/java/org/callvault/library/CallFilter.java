@@ -23,11 +23,19 @@ import org.springframework.util.MultiValueMap;
  * @param text        free text found in the caller's name or number
  * @param newestFirst sort order by start time
  * @param source      how the call reached CallVault: {@code browser}, {@code sip} or {@code siprec}
+ * @param tag         the agent tagged it so ({@code tag=billing})
+ * @param outcomeCode its outcome code ({@code outcomeCode=sale})
  */
 public record CallFilter(Instant from, Instant to, String caller, String agent, String state, Long minSeconds,
-        Long maxSeconds, String text, boolean newestFirst, String source) {
+        Long maxSeconds, String text, boolean newestFirst, String source, String tag, String outcomeCode) {
 
     public static final CallFilter ALL = new CallFilter(null, null, null, null, null, null, null, null, true, null);
+
+    /** The filter without annotations. */
+    public CallFilter(Instant from, Instant to, String caller, String agent, String state, Long minSeconds,
+            Long maxSeconds, String text, boolean newestFirst, String source) {
+        this(from, to, caller, agent, state, minSeconds, maxSeconds, text, newestFirst, source, null, null);
+    }
 
     private static final Set<String> SOURCES = Set.of("browser", "sip", "siprec");
 
@@ -56,6 +64,14 @@ public record CallFilter(Instant from, Instant to, String caller, String agent, 
         if (source != null && !SOURCES.contains(source)) {
             throw new IllegalArgumentException("source must be browser, sip or siprec, not '" + source + "'");
         }
+        String tag = blankToNull(params.getFirst("tag"));
+        if (tag != null && !CallAnnotations.TAG.matcher(tag).matches()) {
+            throw new IllegalArgumentException("tag must be 1 to 32 of a-z, 0-9 and '-'");
+        }
+        String outcome = blankToNull(params.getFirst("outcomeCode"));
+        if (outcome != null && !CallAnnotations.TAG.matcher(outcome).matches()) {
+            throw new IllegalArgumentException("outcomeCode must be 1 to 32 of a-z, 0-9 and '-'");
+        }
         Long min = seconds(params.getFirst("minSeconds"), "minSeconds");
         Long max = seconds(params.getFirst("maxSeconds"), "maxSeconds");
         if (min != null && max != null && min > max) {
@@ -63,7 +79,7 @@ public record CallFilter(Instant from, Instant to, String caller, String agent, 
         }
         return new CallFilter(day(params.getFirst("from"), zone, false), day(params.getFirst("to"), zone, true),
                 limited(params.getFirst("caller"), "caller", 100), limited(params.getFirst("agent"), "agent", 64), state,
-                min, max, limited(params.getFirst("q"), "q", 100), !"oldest".equals(sort), source);
+                min, max, limited(params.getFirst("q"), "q", 100), !"oldest".equals(sort), source, tag, outcome);
     }
 
     /** A date ({@code 2026-11-24}, the whole day in the server's zone) or an ISO instant. */

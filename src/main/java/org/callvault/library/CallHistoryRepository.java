@@ -29,7 +29,7 @@ public class CallHistoryRepository {
      */
     private static final String SELECT = """
             SELECT c.id, c.state, c.caller_name, c.caller_number, c.agent_username, c.created_at, c.answered_at,
-                   c.ended_at, c.end_reason, c.duration_ms, c.source, c.dtmf,
+                   c.ended_at, c.end_reason, c.duration_ms, c.source, c.dtmf, c.notes, c.outcome_code,
                    s.session_id AS s_session_id, s.sip_call_id AS s_sip_call_id, s.src_address AS s_src_address,
                    s.participants AS s_participants, s.pauses AS s_pauses, s.metadata_parsed AS s_metadata_parsed,
                    s.metadata_problem AS s_metadata_problem
@@ -144,10 +144,16 @@ public class CallHistoryRepository {
                         rs.getBoolean("repaired"), rs.getBoolean("partial"), rs.getInt("parts"),
                         rs.getLong("lost_packets"))))
                 .list();
+        Map<String, List<String>> tags = new java.util.HashMap<>();
+        jdbc.sql("SELECT call_id, tag FROM call_tags WHERE call_id IN (:ids) ORDER BY tag")
+                .param("ids", calls.stream().map(CallRecord::id).toList())
+                .query((rs, n) -> tags.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2)))
+                .list();
         List<CallRecord> result = new ArrayList<>(calls.size());
         for (CallRecord c : calls) {
             result.add(new CallRecord(c.id(), c.state(), c.callerName(), c.callerNumber(), c.agent(), c.createdAt(),
-                    c.answeredAt(), c.endedAt(), c.endReason(), c.durationMs(), byCall.get(c.id()), c.source(), c.dtmf(), c.session()));
+                    c.answeredAt(), c.endedAt(), c.endReason(), c.durationMs(), byCall.get(c.id()), c.source(), c.dtmf(),
+                    c.session(), c.notes(), tags.getOrDefault(c.id(), List.of()), c.outcomeCode()));
         }
         return result;
     }
@@ -169,6 +175,14 @@ public class CallHistoryRepository {
         if (filter.source() != null) {
             clauses.add("c.source = :source");
             params.put("source", filter.source());
+        }
+        if (filter.outcomeCode() != null) {
+            clauses.add("c.outcome_code = :outcomeCode");
+            params.put("outcomeCode", filter.outcomeCode());
+        }
+        if (filter.tag() != null) {
+            clauses.add("EXISTS (SELECT 1 FROM call_tags t WHERE t.call_id = c.id AND t.tag = :tag)");
+            params.put("tag", filter.tag());
         }
         if (filter.state() != null) {
             clauses.add("c.state = :state");
@@ -200,10 +214,13 @@ public class CallHistoryRepository {
                 clauses.add("c.id IN (:textCandidates)");
                 params.put("textCandidates", candidates.get());
             }
-            // A recorded session's other participants are searched in its session row (SIPREC only).
+            // A recorded session's other participants are searched in its session row (SIPREC only);
+            // an annotated call's notes and tags too (their words are in the index since they were saved).
             clauses.add("(LOWER(c.caller_name) LIKE :text ESCAPE '!' OR c.caller_number LIKE :text ESCAPE '!'"
                     + " OR (c.source = 'siprec' AND EXISTS (SELECT 1 FROM recording_sessions rs"
-                    + " WHERE rs.call_id = c.id AND LOWER(rs.participants) LIKE :text ESCAPE '!')))");
+                    + " WHERE rs.call_id = c.id AND LOWER(rs.participants) LIKE :text ESCAPE '!'))"
+                    + " OR (c.annotated_at IS NOT NULL AND (LOWER(c.notes) LIKE :text ESCAPE '!'"
+                    + " OR EXISTS (SELECT 1 FROM call_tags ct WHERE ct.call_id = c.id AND ct.tag LIKE :text ESCAPE '!'))))");
             params.put("text", "%" + escapeLike(filter.text().toLowerCase(Locale.ROOT)) + "%");
         }
         return new StringBuilder(clauses.isEmpty() ? "" : " WHERE " + String.join(" AND ", clauses));
@@ -218,7 +235,8 @@ public class CallHistoryRepository {
                 rs.getString("caller_number"), rs.getString("agent_username"), instant(rs, "created_at"),
                 instant(rs, "answered_at"), instant(rs, "ended_at"), rs.getString("end_reason"),
                 nullableLong(rs, "duration_ms"), null, rs.getString("source"),
-                org.callvault.call.DtmfDigit.decode(rs.getString("dtmf")), RecordedSession.from(rs));
+                org.callvault.call.DtmfDigit.decode(rs.getString("dtmf")), RecordedSession.from(rs),
+                rs.getString("notes"), List.of(), rs.getString("outcome_code"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -18,7 +18,7 @@ class CsvExport {
 
     String export(CallFilter filter) {
         StringBuilder out = new StringBuilder(
-                "call_id,started_at,caller_name,caller_number,agent,state,end_reason,duration_ms,recording_id,recording_bytes,source\r\n");
+                "call_id,started_at,caller_name,caller_number,agent,state,end_reason,duration_ms,recording_id,recording_bytes,source,outcome_code,tags,notes\r\n");
         int[] rows = { 0 };
         history.forEach(filter, call -> {
             if (rows[0]++ >= MAX_ROWS) {
@@ -30,7 +30,7 @@ class CsvExport {
                     call.recording() == null ? "" : call.recording().id(),
                     call.recording() == null || call.recording().sizeBytes() == null ? ""
                             : call.recording().sizeBytes().toString(),
-                    nz(call.source())));
+                    nz(call.source()), nz(call.outcomeCode()), String.join(" ", call.tags()), nz(call.notes())));
         });
         return out.toString();
     }

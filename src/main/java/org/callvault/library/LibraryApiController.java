@@ -3,6 +3,8 @@ package org.callvault.library;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -37,6 +39,8 @@ class LibraryApiController {
 
     static final int DEFAULT_PAGE = 50;
     static final int MAX_PAGE = 500;
+    /** Pages of calls one {@code GET /api/recordings} reads at most while skipping calls without a recording. */
+    static final int RECORDING_SCAN_PAGES = 10;
 
     private final CallHistoryRepository history;
     private final RecordingFiles files;
@@ -56,9 +60,44 @@ class LibraryApiController {
     }
 
     @GetMapping("/calls")
+    @CallFilterQuery(paged = true)
     CallPage list(@RequestParam MultiValueMap<String, String> params) {
         return history.find(CallFilter.from(params, ZoneId.systemDefault()), Cursor.decode(params.getFirst("after")),
                 pageSize(params.getFirst("limit")));
+    }
+
+    /**
+     * The calls that have a recording, with the same filters and pages as {@code /api/calls}.
+     * Calls are read a page at a time and those without a recording skipped, at most
+     * {@link #RECORDING_SCAN_PAGES} pages per request (a filter matching thousands of missed calls
+     * must not make one request read them all): a page may then hold fewer than {@code limit}
+     * recordings, and {@code next} goes on from where the reading stopped.
+     */
+    @GetMapping("/recordings")
+    @CallFilterQuery(paged = true)
+    CallPage recordings(@RequestParam MultiValueMap<String, String> params) {
+        CallFilter filter = CallFilter.from(params, ZoneId.systemDefault());
+        int size = pageSize(params.getFirst("limit"));
+        Cursor after = Cursor.decode(params.getFirst("after"));
+        List<CallRecord> recorded = new ArrayList<>();
+        for (int pages = 0; pages < RECORDING_SCAN_PAGES; pages++) {
+            CallPage page = history.find(filter, after, size);
+            for (CallRecord call : page.items()) {
+                if (call.recording() != null) {
+                    recorded.add(call);
+                }
+                if (recorded.size() == size) {
+                    boolean more = call != page.items().get(page.items().size() - 1) || page.next() != null;
+                    return new CallPage(recorded, more ? new Cursor(call.createdAt().toEpochMilli(), call.id()).encode()
+                            : null);
+                }
+            }
+            if (page.next() == null) {
+                return new CallPage(recorded, null);
+            }
+            after = Cursor.decode(page.next());
+        }
+        return new CallPage(recorded, after.encode());
     }
 
     @GetMapping("/calls/{id}")
@@ -87,6 +126,7 @@ class LibraryApiController {
     }
 
     @GetMapping(path = "/calls/export.csv", produces = "text/csv")
+    @CallFilterQuery
     ResponseEntity<byte[]> export(@RequestParam MultiValueMap<String, String> params) {
         byte[] body = csv.export(CallFilter.from(params, ZoneId.systemDefault())).getBytes(StandardCharsets.UTF_8);
         return ResponseEntity.ok()
@@ -155,6 +195,7 @@ class LibraryApiController {
 
     /** Deletes the recordings of every call matching the filters (at least one filter required). */
     @PostMapping("/recordings/bulk-delete")
+    @CallFilterQuery
     Map<String, Object> bulkDelete(@RequestParam MultiValueMap<String, String> params, Principal principal) {
         CallFilter filter = CallFilter.from(params, ZoneId.systemDefault());
         if (filter.equals(CallFilter.ALL) || filter.equals(new CallFilter(null, null, null, null, null, null, null,

@@ -32,7 +32,11 @@ class RecordingsPageController {
     private final RecordingDeletion deletion;
     private final RetentionPolicy retention;
 
-    RecordingsPageController(CallHistoryRepository history, RecordingDeletion deletion, RetentionPolicy retention) {
+    private final java.util.List<String> outcomeCodes;
+
+    RecordingsPageController(CallHistoryRepository history, RecordingDeletion deletion, RetentionPolicy retention,
+            org.callvault.system.CallVaultProperties properties) {
+        this.outcomeCodes = java.util.List.copyOf(properties.calls().outcomeCodes());
         this.history = history;
         this.deletion = deletion;
         this.retention = retention;
@@ -41,6 +45,7 @@ class RecordingsPageController {
     @GetMapping("/recordings")
     String list(@RequestParam MultiValueMap<String, String> params, Model model) {
         model.addAttribute("params", params.toSingleValueMap());
+        model.addAttribute("outcomeCodes", outcomeCodes);
         try {
             CallPage page = history.find(CallFilter.from(params, ZoneId.systemDefault()),
                     Cursor.decode(params.getFirst("after")), LibraryApiController.DEFAULT_PAGE);

@@ -69,6 +69,8 @@ public class RecordingService {
     private final Counter dropped;
     private final Counter failed;
     private final Counter diskFull;
+    private final Counter written;
+    private final Counter bytesWritten;
     private final RecordingSpace space;
     private final ApplicationEventPublisher events;
     private final JsonMapper json;
@@ -85,6 +87,10 @@ public class RecordingService {
         this.diskFull = Counter.builder("callvault.recordings.disk.full")
                 .description("Recording interruptions because the recordings folder was full (or below its floor)")
                 .register(meters);
+        this.written = Counter.builder("callvault.recordings.written")
+                .description("Recordings finished and kept (complete or partial)").register(meters);
+        this.bytesWritten = Counter.builder("callvault.recordings.written.bytes").baseUnit("bytes")
+                .description("Size of the recordings finished, main file").register(meters);
         this.store = store;
         this.repository = repository;
         this.writes = writes;
@@ -171,6 +177,8 @@ public class RecordingService {
                     writes.submit(null, () -> repository.lostPackets(track.id, lost));
                 }
                 writeSidecar(track, durationMs, size, sha, finished.partial(), finished.parts(), false);
+                written.increment();
+                bytesWritten.increment(size);
                 summary = new RecordingSummary(track.id, track.callId, track.relativePath, finished.samples(),
                         durationMs, size, sha, status, finished.framesAccepted(), finished.framesDropped());
                 log.info("Recording {} of call {}: {} ms, {} bytes, {}{}", track.id, track.callId, durationMs, size,
@@ -178,6 +186,7 @@ public class RecordingService {
             }
             catch (IOException | RuntimeException e) {
                 log.error("Could not finalize recording {} of call {}", track.id, track.callId, e);
+                countFailure(track);
                 long failedAt = clock.millis();
                 writes.submit(null, () -> repository.finished(track.id, RecordingStatus.FAILED, 0, 0, null, false,
                         failedAt, finished.partial(), finished.parts()));
@@ -214,13 +223,21 @@ public class RecordingService {
                 size, sha, partial, parts, repaired);
     }
 
+    /**
+     * One failure per recording, however often it was interrupted: on the recorder thread, or on
+     * the finalizer after the recorder handed the finished track over (which orders the two).
+     */
+    private void countFailure(Track track) {
+        if (!track.counted) {
+            track.counted = true;
+            failed.increment();
+        }
+    }
+
     /** Counts an interruption and tells the consoles, off the recorder thread. */
     private void recordingStateChanged(Track track, RecordingStateChanged.State state, int part, boolean full) {
         if (state == RecordingStateChanged.State.INTERRUPTED) {
-            if (!track.counted) {
-                track.counted = true;
-                failed.increment();
-            }
+            countFailure(track);
             if (full) {
                 diskFull.increment();
             }
@@ -286,7 +303,7 @@ public class RecordingService {
         final CompletableFuture<RecordingSummary> done = new CompletableFuture<>();
         /** Per track: packets its transport lost before they reached the server, running totals. */
         final java.util.concurrent.atomic.AtomicLongArray lostPackets = new java.util.concurrent.atomic.AtomicLongArray(2);
-        /** Whether this recording was counted as failed (once, however often it is interrupted). Recorder thread only. */
+        /** Whether this recording was counted as failed (once): the recorder thread, then the finalizer. */
         boolean counted;
 
         Track(String id, String callId, String relativePath, Path file, long answeredNanos, boolean stereo) {

@@ -1,5 +1,7 @@
 package org.callvault.security;
 
+import java.util.Arrays;
+
 import org.callvault.user.UserRepository;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.authentication.BadCredentialsException;
@@ -16,18 +18,23 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * {@code Authorization: Bearer cv_...} on {@code /api/**}: the request runs as the token's owner,
- * with the owner's current role; nothing is stored in a session. A wrong or revoked token is a 401.
+ * {@code Authorization: Bearer cv_...} on {@code /api/**}, the actuator and the OpenAPI document
+ * (scrapers and scripts have no browser session): the request runs as the token's owner, with the
+ * owner's current role; nothing is stored in a session. A wrong or revoked token is a 401.
  */
 final class ApiTokenAuthentication {
 
     private ApiTokenAuthentication() {
     }
 
+    /** Where a token is accepted: the API, and what machines read (metrics, health, the API's description). */
+    static final String[] TOKEN_PATH_PREFIXES = { "/api/", "/actuator/", "/v3/api-docs" };
+
     static final ServerWebExchangeMatcher BEARER_API_REQUEST = exchange -> {
         String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+        String path = exchange.getRequest().getPath().pathWithinApplication().value();
         boolean bearer = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-                && exchange.getRequest().getPath().pathWithinApplication().value().startsWith("/api/");
+                && Arrays.stream(TOKEN_PATH_PREFIXES).anyMatch(path::startsWith);
         return bearer ? ServerWebExchangeMatcher.MatchResult.match() : ServerWebExchangeMatcher.MatchResult.notMatch();
     };
 

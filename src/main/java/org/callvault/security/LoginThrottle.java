@@ -12,6 +12,9 @@ import org.callvault.user.UserNames;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
 /**
  * Counts sign-in attempts in a sliding window, following OWASP's device-cookie scheme:
  * <ul>
@@ -36,10 +39,14 @@ public class LoginThrottle {
     private final Map<String, long[]> reported = new HashMap<>();
     private final CallVaultProperties.Security limits;
     private final Clock clock;
+    private final Counter throttled;
 
-    public LoginThrottle(CallVaultProperties properties, Clock clock) {
+    public LoginThrottle(CallVaultProperties properties, Clock clock, MeterRegistry meters) {
         this.limits = properties.security();
         this.clock = clock;
+        this.throttled = Counter.builder("callvault.signin.throttled")
+                .description("Sign-in attempts refused before the password was checked (too many failures)")
+                .register(meters);
     }
 
     /**
@@ -67,6 +74,7 @@ public class LoginThrottle {
         }
         if (exhausted != null) {
             long retryAfter = Math.max(1, (retryAt - now + 999) / 1000);
+            throttled.increment();
             return Attempt.refused(retryAfter, refusalToReport(exhausted.key(), now));
         }
         List<String> keys = budgets.stream().map(Budget::key).toList();

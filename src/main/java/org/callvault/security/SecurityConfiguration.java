@@ -25,6 +25,7 @@ import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHe
 import org.springframework.security.web.server.csrf.CsrfWebFilter;
 import org.springframework.security.web.server.util.matcher.AndServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.NegatedServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.OrServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.PathPatternParserServerWebExchangeMatcher;
 
 /**
@@ -47,6 +48,9 @@ class SecurityConfiguration {
     static final String[] ADMIN_PATHS = { "/users", "/users/**", "/api/users/**", "/actuator/**", "/audit",
         "/api/calls/*/metadata" };
 
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
+            + "connect-src 'self'; object-src 'none'; frame-ancestors 'none'";
+
     @Bean
     PasswordEncoder passwordEncoder() {
         // BCrypt today, with the {id} prefix so the hash can be upgraded later without a migration.
@@ -64,8 +68,12 @@ class SecurityConfiguration {
             ServerSecurityContextRepository contextRepository, ApiTokenService tokens, UserRepository users,
             PasswordSignIn passwordSignIn, DeviceCookies devices, RightsVersions rightsVersions) {
         boolean phonePublic = !properties.calls().phoneRequiresLogin();
+        // Machines, not people, read these: a 401 they can report, not a sign-in page.
         var apiEntryPoint = new DelegatingServerAuthenticationEntryPoint.DelegateEntry(
-                new PathPatternParserServerWebExchangeMatcher("/api/**"),
+                new OrServerWebExchangeMatcher(new PathPatternParserServerWebExchangeMatcher("/api/**"),
+                        new PathPatternParserServerWebExchangeMatcher("/actuator/**"),
+                        new PathPatternParserServerWebExchangeMatcher("/v3/api-docs/**"),
+                        new PathPatternParserServerWebExchangeMatcher("/v3/api-docs")),
                 new HttpStatusServerEntryPoint(HttpStatus.UNAUTHORIZED));
         var entryPoint = new DelegatingServerAuthenticationEntryPoint(apiEntryPoint);
         entryPoint.setDefaultEntryPoint(new RedirectServerAuthenticationEntryPoint("/login"));
@@ -97,9 +105,7 @@ class SecurityConfiguration {
                 .exceptionHandling(ex -> ex.authenticationEntryPoint(entryPoint))
                 .headers(headers -> headers
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN))
-                        .contentSecurityPolicy(csp -> csp.policyDirectives(
-                                "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
-                                        + "connect-src 'self'; object-src 'none'; frame-ancestors 'none'")))
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY)))
                 // Scripts with a Bearer token carry no cookie, so there is no cross-site request to forge.
                 .csrf(csrf -> csrf.requireCsrfProtectionMatcher(new AndServerWebExchangeMatcher(
                         CsrfWebFilter.DEFAULT_CSRF_MATCHER,

@@ -18,6 +18,9 @@ import org.springframework.security.web.server.authentication.ServerAuthenticati
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -33,9 +36,14 @@ class SignInHandlers {
     private final LoginThrottle throttle;
     private final DeviceCookies devices;
     private final Clock clock;
+    private final Counter failures;
     private final ServerRedirectStrategy redirect = new DefaultServerRedirectStrategy();
 
-    SignInHandlers(AuditLog audit, UserRepository users, LoginThrottle throttle, DeviceCookies devices, Clock clock) {
+    SignInHandlers(AuditLog audit, UserRepository users, LoginThrottle throttle, DeviceCookies devices, Clock clock,
+            MeterRegistry meters) {
+        this.failures = Counter.builder("callvault.signin.failures")
+                .description("Sign-ins refused for a wrong user name or password (or a disabled account)")
+                .register(meters);
         this.audit = audit;
         this.users = users;
         this.throttle = throttle;
@@ -64,6 +72,7 @@ class SignInHandlers {
         return (WebFilterExchange webFilterExchange, AuthenticationException exception) -> {
             ServerWebExchange exchange = webFilterExchange.getExchange();
             String address = ClientAddress.of(exchange.getRequest());
+            failures.increment();
             return exchange.getFormData().flatMap(form -> {
                 // The attempt was counted when it was reserved (LoginThrottleFilter): only audit it here.
                 String username = UserNames.canonical(form.getFirst("username"));

@@ -82,13 +82,36 @@ public record CallVaultProperties(
      * @param dialsPerMinute    call attempts allowed per client address and minute
      * @param maxRinging        calls that may ring at once, all callers together; a dial over it
      *                          is refused at once ({@code lines_busy})
+     * @param ringStrategy      {@code ring-all}: every available agent's console rings at once;
+     *                          {@code longest-idle}: one available agent at a time, the one idle
+     *                          longest first, moving on after {@code ringEach}
+     * @param ringEach          how long a call rings at one agent under {@code longest-idle}
+     * @param whenNobodyAvailable {@code miss}: a call that finds no available agent is MISSED at
+     *                          once (reason {@code no_agent_available}); {@code wait}: it rings
+     *                          until an agent becomes available or the ring timeout
+     * @param outcomeCodes      the outcome codes agents may give a call (lower-case slugs)
      */
     public record Calls(
             @NotNull @DefaultValue("30s") Duration ringTimeout,
             @NotNull @DefaultValue("5s") Duration legGracePeriod,
             @DefaultValue("false") boolean phoneRequiresLogin,
             @Min(1) @DefaultValue("20") int dialsPerMinute,
-            @Min(1) @DefaultValue("50") int maxRinging) {
+            @Min(1) @DefaultValue("50") int maxRinging,
+            @NotNull @Pattern(regexp = "ring-all|longest-idle", message = "must be ring-all or longest-idle")
+            @DefaultValue("ring-all") String ringStrategy,
+            @NotNull @DefaultValue("15s") Duration ringEach,
+            @NotNull @Pattern(regexp = "miss|wait", message = "must be miss or wait")
+            @DefaultValue("miss") String whenNobodyAvailable,
+            @NotEmpty @DefaultValue({ "sale", "support", "complaint", "callback", "other" })
+            java.util.List<@Pattern(regexp = "[a-z0-9][a-z0-9-]{0,31}", message = "outcome codes are lower-case slugs of at most 32 characters") String> outcomeCodes) {
+
+        public boolean longestIdle() {
+            return "longest-idle".equals(ringStrategy);
+        }
+
+        public boolean waitWhenNobodyAvailable() {
+            return "wait".equals(whenNobodyAvailable);
+        }
     }
 
     /**

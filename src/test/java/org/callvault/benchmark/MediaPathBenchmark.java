@@ -42,6 +42,8 @@ public class MediaPathBenchmark {
     private short[] samples;
     private short[] other;
     private short[] mixed;
+    private short[] loud;
+    private short[] loudOther;
     private short[] decoded;
     private Path dir;
     private WavFileWriter writer;
@@ -53,6 +55,8 @@ public class MediaPathBenchmark {
         samples = new ToneGenerator(44_100, 440, 8000).generate(0, 882);
         other = new ToneGenerator(44_100, 880, 8000).generate(0, 882);
         mixed = new short[882];
+        loud = new ToneGenerator(44_100, 440, 28_000).generate(0, 882);
+        loudOther = new ToneGenerator(44_100, 660, 28_000).generate(0, 882);
         decoded = new short[882];
         frame = new byte[MediaFrame.HEADER_BYTES + 1764];
         Pcm16.encode(samples, 0, samples.length, frame, MediaFrame.HEADER_BYTES);
@@ -97,6 +101,13 @@ public class MediaPathBenchmark {
     @Benchmark
     public short[] mix() {
         Mixer.mix(samples, other, mixed);
+        return mixed;
+    }
+
+    /** Mixing two parties who both talk near full scale: the sum overflows in most samples. */
+    @Benchmark
+    public short[] mixLoud() {
+        Mixer.mix(loud, loudOther, mixed);
         return mixed;
     }
 

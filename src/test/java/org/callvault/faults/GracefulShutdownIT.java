@@ -49,6 +49,8 @@ class GracefulShutdownIT {
                     call.answer();
                     call.talk(440, 880); // still streaming when the server stops, as a live browser is
                 }
+                // A third console, free, so the third call rings (both others are busy on their calls).
+                EventSocketClient idleConsole = EventSocketClient.agent(server.port, admin);
                 EventSocketClient ringing = EventSocketClient.caller(server.port);
                 ringing.sendJson("type", "dial", "callerName", "Still ringing");
                 String ringingId = ringing.awaitType("leg").path("callId").asString();

@@ -17,6 +17,8 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 /** The device cookie's signature rules and the throttle's budgets, with a clock the test moves. */
 class DeviceCookiesAndThrottleTest {
 
@@ -48,7 +50,7 @@ class DeviceCookiesAndThrottleTest {
 
     @Test
     void attemptsAreCountedWhenReservedGivenBackOnSuccessAndReportedOncePerWindow() {
-        LoginThrottle throttle = new LoginThrottle(properties, clock);
+        LoginThrottle throttle = new LoginThrottle(properties, clock, new SimpleMeterRegistry());
         LoginThrottle.Attempt good = throttle.reserve("bob", "10.0.0.1", null);
         throttle.succeeded(good);
         for (int i = 0; i < 3; i++) {

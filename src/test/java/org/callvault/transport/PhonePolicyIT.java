@@ -23,7 +23,9 @@ class PhonePolicyIT extends IntegrationTest {
 
     @Test
     void callAttemptsAreRateLimitedPerAddress() {
-        try (EventSocketClient caller = EventSocketClient.open(port, "caller", signedInAdmin())) {
+        // An agent console is open, so the calls ring (with nobody available they would be missed at once).
+        try (EventSocketClient agent = EventSocketClient.agent(port, signedInAdmin());
+                EventSocketClient caller = EventSocketClient.open(port, "caller", signedInAdmin())) {
             for (int i = 0; i < 2; i++) {
                 caller.sendJson("type", "dial", "callerName", "Attempt " + i);
                 String callId = caller.awaitType("leg").path("callId").asString();

@@ -81,7 +81,9 @@ class ProtocolConformanceIT extends IntegrationTest {
 
     @Test
     void namesAreCountedInCharactersAndMustBeVisible() {
-        try (EventSocketClient caller = EventSocketClient.caller(port)) {
+        // An agent console is open, so the call rings (with nobody available it would be missed at once).
+        try (EventSocketClient agent = EventSocketClient.agent(port, signedInAdmin());
+                EventSocketClient caller = EventSocketClient.caller(port)) {
             String hundredEmoji = "😀".repeat(100); // 200 UTF-16 units
             caller.sendJson("type", "dial", "callerName", hundredEmoji);
             String callId = caller.awaitType("leg").path("callId").asString();

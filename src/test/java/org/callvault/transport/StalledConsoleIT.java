@@ -23,11 +23,12 @@ import org.springframework.test.context.TestPropertySource;
 /**
  * A console that stops reading while calls come and go is closed with 1008 after a bounded number
  * of stale events, not after thousands. (The message rate is raised here only so that a few caller
- * sockets can make 1,000 call events quickly.)
+ * sockets can make 1,000 call events quickly; calls wait when nobody is available, so they keep
+ * ringing once the stalled console, the only one, is closed.)
  */
 @Import(TestUsers.class)
 @TestPropertySource(properties = { "callvault.sockets.messages-per-second=1000",
-        "callvault.sockets.message-burst=1000" })
+        "callvault.sockets.message-burst=1000", "callvault.calls.when-nobody-available=wait" })
 class StalledConsoleIT extends IntegrationTest {
 
     @Autowired

@@ -82,12 +82,10 @@ final class SipCall implements CallParty, SipMediaLeg.Listener, SipSession {
                 return;
             }
         }
-        if (!sip.presence().anyAgentOnline()) {
-            finish(Response.TEMPORARILY_UNAVAILABLE, "No agent online");
-            return;
-        }
+        // Nobody available: the call service makes it MISSED at once, which becomes a 480 below.
+        CallView placed;
         try {
-            sip.calls().dial(this, caller.name(), caller.number(), sourceAddress, CallView.SIP);
+            placed = sip.calls().dial(this, caller.name(), caller.number(), sourceAddress, CallView.SIP);
         }
         catch (CallException e) {
             switch (e.code()) {
@@ -96,6 +94,9 @@ final class SipCall implements CallParty, SipMediaLeg.Listener, SipSession {
                 default -> finish(Response.SERVICE_UNAVAILABLE, e.getMessage());
             }
             return;
+        }
+        if (placed.state() != CallState.RINGING) {
+            return; // refused at once (no agent available): its final response is queued already
         }
         boolean cancelled;
         synchronized (this) {
@@ -187,7 +188,8 @@ final class SipCall implements CallParty, SipMediaLeg.Listener, SipSession {
         switch (state) {
             case ANSWERED -> answer();
             case REJECTED -> finish(Response.DECLINE, "Declined");
-            case MISSED -> finish(Response.TEMPORARILY_UNAVAILABLE, "No answer");
+            case MISSED -> finish(Response.TEMPORARILY_UNAVAILABLE,
+                    view.endReason() == EndReason.NO_AGENT_AVAILABLE ? "No agent available" : "No answer");
             case CANCELLED -> finish(Response.REQUEST_TERMINATED, null);
             case FAILED -> finish(view.endReason() == EndReason.SERVER_SHUTDOWN ? Response.SERVICE_UNAVAILABLE
                     : Response.TEMPORARILY_UNAVAILABLE, null);

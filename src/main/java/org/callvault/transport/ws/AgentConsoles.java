@@ -1,13 +1,16 @@
 package org.callvault.transport.ws;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.callvault.call.CallObserver;
+import org.callvault.call.CallParty;
 import org.callvault.call.CallView;
 
 /**
- * The open agent consoles. Every console sees every call change, so a change is written as JSON
+ * The open agent consoles. Every console sees every change of an answered or finished call, and a
+ * ringing call only where it rings ({@link #callOffered}); so a change is written as JSON
  * once and the same text is queued to each console: with hundreds of consoles open, writing it
  * once per console made each ring cost hundreds of serializations on the signaling thread.
  */
@@ -36,6 +39,29 @@ final class AgentConsoles implements CallObserver {
     void broadcast(String text) {
         for (EventSession console : consoles) {
             console.send(text);
+        }
+    }
+
+    @Override
+    public void callOffered(CallView call, List<CallParty> offeredTo) {
+        String text = null;
+        for (CallParty party : offeredTo) {
+            if (party instanceof EventSession console && consoles.contains(console)) {
+                if (text == null) {
+                    text = messages.callChanged(call);
+                }
+                console.send(text);
+            }
+        }
+    }
+
+    @Override
+    public void offerWithdrawn(String callId, List<CallParty> from) {
+        String text = messages.offerWithdrawn(callId);
+        for (CallParty party : from) {
+            if (party instanceof EventSession console && consoles.contains(console)) {
+                console.send(text);
+            }
         }
     }
 

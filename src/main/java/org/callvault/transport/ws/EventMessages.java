@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import org.callvault.call.AgentStatus;
 import org.callvault.call.CallView;
 import org.callvault.call.LegRole;
 import org.callvault.media.AudioFormat;
@@ -123,7 +124,31 @@ final class EventMessages {
         return text.isEmpty() ? null : text;
     }
 
-    String welcome(String role, String user, AudioFormat format, List<CallView> calls) {
+    /** {@code availability}: true for {@code away}, false for {@code available}. */
+    static boolean away(JsonNode message) {
+        JsonNode status = message.get("status");
+        String text = status != null && status.isString() ? status.asString() : null;
+        if (!"away".equals(text) && !"available".equals(text)) {
+            throw new ProtocolError("bad_message", "Field 'status' must be 'available' or 'away'");
+        }
+        return "away".equals(text);
+    }
+
+    /** The console's presence after an {@code availability} message (docs/protocol.md). */
+    String availability(AgentStatus status) {
+        Map<String, Object> message = message("availability");
+        message.put("status", status.wireName());
+        return write(message);
+    }
+
+    /** This console no longer rings for the call (docs/protocol.md). */
+    String offerWithdrawn(String callId) {
+        Map<String, Object> message = message("offer_withdrawn");
+        message.put("callId", callId);
+        return write(message);
+    }
+
+    String welcome(String role, String user, AudioFormat format, List<CallView> calls, String availability) {
         Map<String, Object> media = new LinkedHashMap<>();
         media.put("path", "/ws/media");
         media.put("version", MediaFrame.VERSION);
@@ -137,6 +162,9 @@ final class EventMessages {
         message.put("user", user);
         message.put("media", media);
         message.put("calls", calls.stream().map(EventMessages::call).toList());
+        if (availability != null) {
+            message.put("availability", availability);
+        }
         return write(message);
     }
 

@@ -130,7 +130,12 @@ class EventSocketHandler implements WebSocketHandler, AgentPresence {
         openSockets.opened(session);
         accountSockets.opened(session.user, session.socket);
         session.send(messages.welcome(session.agent ? "agent" : "caller", session.user, format,
-                session.agent ? calls.liveCalls() : List.of()));
+                session.agent ? calls.liveCalls(session) : List.of(), session.agent ? "available" : null));
+        if (session.agent) {
+            // After the welcome (which lists no ringing call yet): what rings at it now comes as
+            // `call` events. Before any message of its own is read, so `availability` finds it.
+            calls.agentConnected(session, session.user);
+        }
 
         // Police and read the text on the network thread: the frame's buffer is released once this
         // step returns, and a flood of messages must not cost a signaling task (nor a query) each.
@@ -223,9 +228,13 @@ class EventSocketHandler implements WebSocketHandler, AgentPresence {
             }
             case "decline" -> {
                 requireRole(session, true, type);
-                calls.decline(EventMessages.callId(json), session.user);
+                calls.decline(EventMessages.callId(json), session, session.user);
             }
             case "hangup" -> calls.hangup(EventMessages.callId(json), session, session.agent ? session.user : null);
+            case "availability" -> {
+                requireRole(session, true, type);
+                session.send(messages.availability(calls.setAway(session, EventMessages.away(json))));
+            }
             case "resume" -> calls.resume(EventMessages.callId(json), EventMessages.resumeToken(json), session);
             default -> throw new ProtocolError("unknown_type", "Unknown message type '" + truncate(type) + "'");
         }
