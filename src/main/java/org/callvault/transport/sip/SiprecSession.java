@@ -180,6 +180,10 @@ final class SiprecSession implements SipSession {
             List<SipMediaLeg> pair = held.subList(group * TRACKS, Math.min((group + 1) * TRACKS, held.size()));
             List<RecordingSessionFacts.Participant> participants = participants(group);
             String name = participants.isEmpty() ? "Recorded call" : displayName(participants);
+            if (held.size() > TRACKS) {
+                // One session, several recordings: each name says which streams it holds.
+                name = withStreams(name, group * TRACKS + 1, group * TRACKS + pair.size());
+            }
             String number = participants.isEmpty() ? null : numberOf(participants.get(0).aor());
             RecordedCall recording;
             try {
@@ -433,6 +437,15 @@ final class SiprecSession implements SipSession {
         String result = name.isEmpty() ? "Recorded call" : name.toString();
         return result.codePointCount(0, result.length()) > 100 ? result.substring(0, result.offsetByCodePoints(0, 99))
                 : result;
+    }
+
+    /** {@code name (streams 3–4)}, the name cut so that the whole stays within 100 characters. */
+    static String withStreams(String name, int first, int last) {
+        String suffix = first == last ? " (stream " + first + ")" : " (streams " + first + "–" + last + ")";
+        int room = 100 - suffix.length();
+        String base = name.codePointCount(0, name.length()) > room ? name.substring(0, name.offsetByCodePoints(0, room))
+                : name;
+        return base + suffix;
     }
 
     /** The user part of a SIP or tel AoR ({@code sip:+15551234@sbc} → {@code +15551234}), max 40 characters. */

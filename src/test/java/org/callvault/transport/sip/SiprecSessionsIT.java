@@ -202,6 +202,10 @@ class SiprecSessionsIT extends IntegrationTest {
                         .path("session");
                 assertThat(session.path("sipCallId").asString()).isEqualTo(src.callId());
                 assertThat(session.path("participants").size()).as(session.toString()).isGreaterThanOrEqualTo(2);
+                String name = JsonMapper.builder().build().readTree(admin.get("/api/calls/" + callId).body())
+                        .path("callerName").asString();
+                assertThat(name).as("the recording's name says its streams")
+                        .endsWith(wav.channels() == 2 ? "(streams 1–2)" : "(stream 3)");
             }
             assertThat(pair).as("streams 1 and 2: one stereo recording").isNotNull();
             assertThat(single).as("stream 3: a mono recording").isNotNull();
@@ -209,6 +213,31 @@ class SiprecSessionsIT extends IntegrationTest {
             assertThat(ToneDetector.relativePower(pair.channel(0), middle, RATE, 440, RATE)).isGreaterThan(0.7);
             assertThat(ToneDetector.relativePower(pair.channel(1), middle, RATE, 880, RATE)).isGreaterThan(0.7);
             assertThat(ToneDetector.relativePower(single.channel(0), middle, RATE, 1320, RATE)).isGreaterThan(0.7);
+            await().atMost(Duration.ofSeconds(5)).until(() -> sip.rtpPortsInUse() == 0 && sip.activeCalls() == 0);
+        }
+    }
+
+    /** Ten streams offered: the first eight are recorded (four stereo recordings), the last two refused with port 0. */
+    @org.junit.jupiter.api.Test
+    void streamsBeyondTheLimitAreRefusedAndHoldNoPort() throws Exception {
+        String cisco = Files.readString(Path.of("src/test/resources/siprec/cisco-cube.sip"));
+        StringBuilder more = new StringBuilder();
+        for (int label = 3; label <= 10; label++) {
+            more.append("m=audio ").append(16384 + 2 * label).append(" RTP/AVP 0\r\nc=IN IP4 192.0.2.10\r\n")
+                    .append("a=rtpmap:0 PCMU/8000\r\na=sendonly\r\na=label:").append(label).append("\r\n");
+        }
+        String invite = cisco.replace("a=label:2\r\n", "a=label:2\r\n" + more);
+        try (SiprecTestClient src = new SiprecTestClient(sip.port(), false, 10)) {
+            String answer = src.invite(invite);
+            assertThat(answer).as(answer).startsWith("SIP/2.0 200");
+            assertThat(src.answeredPorts()).hasSize(10);
+            assertThat(src.answeredPorts().subList(0, 8)).doesNotContain(0);
+            assertThat(src.answeredPorts().subList(8, 10)).containsOnly(0);
+            assertThat(sip.rtpPortsInUse()).isEqualTo(8);
+            assertThat(src.bye()).startsWith("SIP/2.0 200");
+            await().atMost(Duration.ofSeconds(5)).until(() -> jdbc
+                    .sql("SELECT call_id FROM recording_sessions WHERE sip_call_id = :id").param("id", src.callId())
+                    .query(String.class).list().size() == 4);
             await().atMost(Duration.ofSeconds(5)).until(() -> sip.rtpPortsInUse() == 0 && sip.activeCalls() == 0);
         }
     }
