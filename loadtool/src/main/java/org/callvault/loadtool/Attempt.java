@@ -36,6 +36,8 @@ final class Attempt {
     MediaLeg agent;
     /** The caller of a SIP slot's call (then {@link #caller} stays null). */
     SipPhone phone;
+    /** The caller is SIPp ({@code --sipp}): neither {@link #caller} nor {@link #phone}; the agent hangs up. */
+    boolean sippCall;
     boolean answerSent;
     boolean endRequested;
     boolean hangupSent;
@@ -81,7 +83,7 @@ final class Attempt {
     }
 
     boolean sip() {
-        return phone != null;
+        return phone != null || sippCall;
     }
 
     boolean dropFault() {

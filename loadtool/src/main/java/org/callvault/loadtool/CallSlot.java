@@ -26,6 +26,8 @@ final class CallSlot {
     final String tag;
     /** This slot's caller is a SIP phone ({@code --sip-share}), not a browser phone. */
     final boolean sip;
+    /** ... and that phone is SIPp ({@code --sipp}), which places the slot's one call itself. */
+    final boolean sipp;
     private final String marker;
     final List<Attempt> attempts = new ArrayList<>();
     Attempt current;
@@ -53,6 +55,7 @@ final class CallSlot {
         this.tag = "load-" + run.runId + "-" + index;
         this.marker = "\"" + tag + "\"";
         this.sip = run.options.isSipSlot(index);
+        this.sipp = sip && run.options.sippScenario != null;
     }
 
     long agentMessages() {
@@ -112,6 +115,9 @@ final class CallSlot {
                     return;
                 }
                 if ("ringing".equals(c.path("state").asString(""))) {
+                    if (sipp && current == null) {
+                        dial(); // SIPp's call came before the slot's turn in the ramp
+                    }
                     if (current != null && current.agentRingingNanos == 0) {
                         current.agentRingingNanos = System.nanoTime();
                     }
@@ -302,8 +308,8 @@ final class CallSlot {
     }
 
     private void dial() {
-        if (run.ending || closing || current != null) {
-            return;
+        if (run.ending || closing || current != null || (sipp && !attempts.isEmpty())) {
+            return; // SIPp calls each slot once: nothing to redial
         }
         if (consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
             run.count("slot.gave_up");
@@ -314,14 +320,18 @@ final class CallSlot {
         if (end != Long.MAX_VALUE && System.nanoTime() + minCall > end) {
             return; // too close to the end of the window for another call
         }
-        Attempt a = new Attempt(this, attempts.size(), sip ? Tone.sipCallerFrequency(index) : Tone.callerFrequency(index),
-                Tone.agentFrequency(index));
+        Attempt a = new Attempt(this, attempts.size(), sipp ? SippDriver.FREQUENCY
+                : sip ? Tone.sipCallerFrequency(index) : Tone.callerFrequency(index), Tone.agentFrequency(index));
         ls.event(Timeline.Event.DIAL);
         attempts.add(a);
         current = a;
         run.attemptsOpen.incrementAndGet();
         a.dialNanos = System.nanoTime();
-        if (sip) {
+        if (sipp) {
+            // SIPp is calling (or about to): the agent answers it and hangs up at the end
+            a.sippCall = true;
+            a.agentHangsUp = true;
+        } else if (sip) {
             a.phone = new SipPhone(run, ls, a, run.sipServer, run.options.sipLocalHost);
             a.phone.start();
         } else {
@@ -332,7 +342,7 @@ final class CallSlot {
         ls.loop.schedule(() -> {
             if (a.mediaUpNanos == 0 && !a.done && !a.endRequested) {
                 a.fail("not connected within " + Report.num(run.options.answerTimeoutSeconds) + " s (state " + a.state
-                        + (a.phone != null ? (a.phone.okNanos == 0 ? ", no 200 to the INVITE" : "")
+                        + (a.sippCall ? "" : a.phone != null ? (a.phone.okNanos == 0 ? ", no 200 to the INVITE" : "")
                                 : a.caller == null ? ", no caller media" : "")
                         + (a.agent == null ? ", no agent media" : "") + ")");
                 endCall(a);
@@ -386,8 +396,9 @@ final class CallSlot {
     }
 
     void onLegOpen(Attempt a, MediaLeg leg) {
-        boolean callerUp = a.phone != null ? a.phone.okNanos > 0 && a.phone.pacing
-                : a.caller != null && a.caller.openNanos != 0;
+        // SIPp streams from its 200 on, unseen: the agent's media socket opens only after the answer
+        boolean callerUp = a.sippCall || (a.phone != null ? a.phone.okNanos > 0 && a.phone.pacing
+                : a.caller != null && a.caller.openNanos != 0);
         if (a.mediaUpNanos != 0 || !callerUp || a.agent == null || a.agent.openNanos == 0) {
             return;
         }
@@ -548,7 +559,9 @@ final class CallSlot {
             return;
         }
         boolean drained;
-        if (a.phone != null) {
+        if (a.sippCall) {
+            drained = true; // what SIPp received is not seen
+        } else if (a.phone != null) {
             // CallVault relays each agent frame as one RTP packet; the other way its jitter buffer
             // plays out on its own clock, and the quiet tail is not counted as lost
             drained = a.agent == null || a.phone.rx.distinct() >= a.agent.sent;

@@ -44,15 +44,7 @@ final class Goertzel {
             energy += e * n / 2.0;
             blockSamples += n;
             for (int k = 0; k < coeff.length; k++) {
-                double c = coeff[k];
-                double s1 = 0;
-                double s2 = 0;
-                for (int i = 0; i < n; i++) {
-                    double s0 = data[offset + i * stride] + c * s1 - s2;
-                    s2 = s1;
-                    s1 = s0;
-                }
-                power[k] += s1 * s1 + s2 * s2 - c * s1 * s2;
+                power[k] += power(data, offset, stride, n, coeff[k]);
             }
         }
 
@@ -86,6 +78,26 @@ final class Goertzel {
             return 0;
         }
         return (s1 * s1 + s2 * s2 - coeff * s1 * s2) / (e * n / 2.0);
+    }
+
+    /**
+     * Amplitude of the sine at the frequency of {@code coeff} in one block ({@code n} samples at
+     * {@code data[offset + i * stride]}): |X| = A n / 2 for a sine of amplitude A.
+     */
+    static double blockAmplitude(short[] data, int offset, int stride, int n, double coeff) {
+        return 2 * Math.sqrt(Math.max(0, power(data, offset, stride, n, coeff))) / n;
+    }
+
+    /** |X|^2 of one block at the frequency of {@code coeff} (the Goertzel recursion). */
+    private static double power(short[] data, int offset, int stride, int n, double coeff) {
+        double s1 = 0;
+        double s2 = 0;
+        for (int i = 0; i < n; i++) {
+            double s0 = data[offset + i * stride] + coeff * s1 - s2;
+            s2 = s1;
+            s1 = s0;
+        }
+        return s1 * s1 + s2 * s2 - coeff * s1 * s2;
     }
 
     /** Mean power of one block, for telling silence from sound. */

@@ -27,6 +27,8 @@ import java.util.function.BooleanSupplier;
 public final class LoadTool {
 
     static final String VERSION = "0.1.0";
+    /** How long SIPp may take to exit by itself once the run's calls have ended. */
+    static final double SIPP_EXIT_WAIT_SECONDS = 10;
 
     private final Options o;
     /** Steady-window relay delay of the calls with no fault planned (set when the run ends). */
@@ -46,6 +48,9 @@ public final class LoadTool {
     private long probeClockTicks = 100;
     private long lastProgressNanos;
     private long lastProgressCpu;
+    /** With {@code --sipp}: SIPp, the SIP slots' caller, and what it and the recordings said. */
+    private SippDriver sipp;
+    private SippFigures sippFigures;
 
     LoadTool(Options o, PrintStream out, PrintStream err) {
         this.o = o;
@@ -87,7 +92,8 @@ public final class LoadTool {
         double ramp = o.calls / o.ramp + o.answerTimeoutSeconds + 10 + o.settleSeconds;
         double end = 15 + 5;
         double rec = o.recordingsDir == null ? 0 : o.recordingWaitSeconds + 5 + o.calls * 0.2;
-        return 15 + agents + ramp + o.runSeconds + end + rec + 30;
+        double sippEnd = o.sippScenario == null ? 0 : SIPP_EXIT_WAIT_SECONDS + 6;
+        return 15 + agents + ramp + o.runSeconds + end + rec + sippEnd + 30;
     }
 
     int run() throws InterruptedException {
@@ -244,7 +250,17 @@ public final class LoadTool {
             run.notes().forEach(x -> err.println("  " + x));
             return 3;
         }
-        // 2. ramp
+        // 2. ramp (SIPp places its calls at the SIP slots' share of the ramp's rate)
+        if (o.sippScenario != null) {
+            List<String> tags = slots.stream().filter(s -> s.sipp).map(s -> s.tag).toList();
+            try {
+                sipp = SippDriver.start(o, tags, plannedSeconds());
+            } catch (IOException e) {
+                err.println("callvault-loadtool: cannot start sipp: " + e.getMessage());
+                return 3;
+            }
+            err.printf("sipp: %d calls in %s: %s%n", tags.size(), sipp.dir, String.join(" ", sipp.command));
+        }
         long rampStart = System.nanoTime();
         lastProgressNanos = rampStart;
         lastProgressCpu = os.getProcessCpuTime();
@@ -307,6 +323,7 @@ public final class LoadTool {
         if (!allEnded) {
             run.note(run.attemptsOpen.get() + " call(s) did not end within 15 s of the end of the run");
         }
+        SippDriver.Outcome sippOutcome = sipp == null ? null : sipp.finish(SIPP_EXIT_WAIT_SECONDS);
         for (CallSlot s : slots) {
             s.ls.loop.execute(s::closeSockets);
         }
@@ -347,6 +364,9 @@ public final class LoadTool {
                 }
             }
             recResults = new RecordingChecker(o.recordingsDir, run.media.sampleRate()).check(expected, o.recordingWaitSeconds);
+        }
+        if (sipp != null) {
+            sippFigures = SippFigures.of(sipp, sippOutcome, run, recResults);
         }
         // 6. report
         Map<String, Object> report = buildReport(transport, rampMs, start, end, callsAtStart, callsAtEnd, p0, p1,
@@ -484,7 +504,7 @@ public final class LoadTool {
         }
     }
 
-    private static <T> T onLoop(LoopState ls, java.util.concurrent.Callable<T> task, T fallback) {
+    static <T> T onLoop(LoopState ls, java.util.concurrent.Callable<T> task, T fallback) {
         try {
             return ls.loop.submit(task).get(3, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -879,6 +899,9 @@ public final class LoadTool {
             sipSection = sipSection(records, rec, totals.sip, steadyS);
             r.put("sip", sipSection);
         }
+        if (sippFigures != null) {
+            r.put("sipp", sippFigures.section());
+        }
         r.put("events", run.counters());
         r.put("notes", run.notes());
 
@@ -905,7 +928,8 @@ public final class LoadTool {
                 && both.headerMismatch == 0 && badCloses == 0
                 && (rec == null || (recBad == 0 && recMissing == 0))
                 && (sipSection == null || (totals.sip.lost() == 0 && totals.sip.agentFrameDuplicates == 0
-                        && totals.sip.rtpDuplicates == 0 && totals.sip.rtpNotTone == 0));
+                        && totals.sip.rtpDuplicates == 0 && totals.sip.rtpNotTone == 0))
+                && (sippFigures == null || sippFigures.clean());
         r.put("clean", clean);
 
         // the one-line result, keys shared with the floor's line first
@@ -981,15 +1005,17 @@ public final class LoadTool {
             kv.put("sipAttempted", sk.get("attempted"));
             kv.put("sipFailed", sk.get("failed"));
             kv.put("sipSetupP99Ms", sk.get("setupP99Ms"));
-            kv.put("sipRtpSent", totals.sip.rtpSent);
-            kv.put("sipRtpSentLate", totals.sip.rtpSentLate);
+            // with SIPp as the caller the tool sees neither what it sends nor what it receives: NaN
+            boolean phones = sipp == null;
+            kv.put("sipRtpSent", phones ? totals.sip.rtpSent : null);
+            kv.put("sipRtpSentLate", phones ? totals.sip.rtpSentLate : null);
             kv.put("sipLostToAgent", totals.sip.lostToAgent());
             kv.put("sipNotPlayedSteady", totals.sip.holesSteady);
-            kv.put("sipLostToPhone", totals.sip.lostToPhone());
+            kv.put("sipLostToPhone", phones ? totals.sip.lostToPhone() : null);
             kv.put("sipLostPct", sipSection.get("lostPct"));
             kv.put("sipGaps", totals.sip.agentFrameGaps + totals.sip.rtpGaps);
-            kv.put("sipNotTone", totals.sip.rtpNotTone);
-            kv.put("sipP99", Report.fixed(Metrics.ms(sipDelay.getValueAtPercentile(99)), 3));
+            kv.put("sipNotTone", phones ? totals.sip.rtpNotTone : null);
+            kv.put("sipP99", phones ? Report.fixed(Metrics.ms(sipDelay.getValueAtPercentile(99)), 3) : null);
             kv.put("browserFailed", bk.get("failed"));
             kv.put("browserSetupP99Ms", bk.get("setupP99Ms"));
             if (rec != null) {
@@ -1000,6 +1026,9 @@ public final class LoadTool {
                 kv.put("browserRecBad", bk.get("recBad"));
                 kv.put("browserRecMissing", bk.get("recMissing"));
             }
+        }
+        if (sippFigures != null) {
+            sippFigures.putResultKeys(kv);
         }
         kv.put("clean", clean ? "yes" : "no");
         r.put("resultLine", kv);

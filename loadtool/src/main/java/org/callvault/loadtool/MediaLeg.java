@@ -94,7 +94,7 @@ final class MediaLeg implements WsClient.Listener, Pacer.Paced {
         this.isCaller = isCaller;
         this.tone = tone;
         this.media = run.media;
-        this.sipPeer = attempt.phone != null && !isCaller;
+        this.sipPeer = attempt.sip() && !isCaller;
         int n = sipPeer ? media.samplesPerFrame() / SIP_DECIMATION : 0;
         this.sipCos = new double[n];
         this.sipSin = new double[n];

@@ -165,27 +165,32 @@ final class Metrics {
         long retransmissions;
         long byeFromServer;
 
+        /** A SIP call; with SIPp as the caller ({@code phone} null) only the agent's side is known. */
         void add(Attempt a) {
             SipPhone p = a.phone;
             MediaLeg agent = a.agent;
             calls++;
-            rtpSent += p.sent;
-            rtpSentLate += p.sentLate;
-            steadyRtpSent += p.steadySent;
-            rtpReceived += p.rx.distinct();
-            steadyRtpReceived += p.steadyReceived;
-            rtpGaps += p.rtpGaps();
-            rtpMissing += p.rtpMissing();
-            rtpDuplicates += p.rx.duplicates();
-            rtpLate += p.rx.late();
-            rtpTone += p.toneOk;
-            rtpNotTone += p.notTone;
-            rtpForeign += p.foreign;
-            retransmissions += p.retransmissions;
-            byeFromServer += p.byeFromServer ? 1 : 0;
+            if (p != null) {
+                rtpSent += p.sent;
+                rtpSentLate += p.sentLate;
+                steadyRtpSent += p.steadySent;
+                rtpReceived += p.rx.distinct();
+                steadyRtpReceived += p.steadyReceived;
+                rtpGaps += p.rtpGaps();
+                rtpMissing += p.rtpMissing();
+                rtpDuplicates += p.rx.duplicates();
+                rtpLate += p.rx.late();
+                rtpTone += p.toneOk;
+                rtpNotTone += p.notTone;
+                rtpForeign += p.foreign;
+                retransmissions += p.retransmissions;
+                byeFromServer += p.byeFromServer ? 1 : 0;
+            }
             if (agent != null) {
-                agentSent += agent.sent;
-                steadyAgentSent += agent.steadySent;
+                if (p != null) {
+                    agentSent += agent.sent;
+                    steadyAgentSent += agent.steadySent;
+                }
                 agentFramesReceived += agent.rx.distinct();
                 steadyAgentFramesReceived += agent.steadyReceived;
                 // the relay's sequence may start above 0 (frames before this socket opened): not a gap
@@ -327,7 +332,7 @@ final class Metrics {
                 t.agentMessagesSkipped += slot.agentMessagesSkipped();
                 for (Attempt a : slot.attempts) {
                     boolean fault = a.dropFault();
-                    if (a.phone != null) {
+                    if (a.sip()) {
                         t.sip.add(a);
                     } else {
                         (fault ? t.faultCallerToAgent : t.callerToAgent).add(a.caller, a.agent);

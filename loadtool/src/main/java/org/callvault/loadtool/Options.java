@@ -149,6 +149,11 @@ final class Options implements Cloneable {
     int sipShare;
     /** Address the SIP phones bind and announce in SDP and Contact. */
     String sipLocalHost = "127.0.0.1";
+    /**
+     * SIPp calls in instead of the tool's SIP phones ({@code --sipp}): its scenario file, or
+     * {@link SippDriver#DEFAULT} for the tool's own; null: the tool's SIP phones.
+     */
+    String sippScenario;
 
     /**
      * Whether slot {@code i} calls over SIP: the SIP slots are spread evenly over the slots (with 50,
@@ -182,6 +187,9 @@ final class Options implements Cloneable {
         w.jsonFile = null;
         w.timelineFile = null;
         w.recordingsDir = null;
+        // SIPp places each call once; the warm-up's 2 s calls are redialled, so its SIP callers are
+        // the tool's own phones: the server runs the same SIP and RTP paths
+        w.sippScenario = null;
         return w;
     }
 
@@ -250,14 +258,15 @@ final class Options implements Cloneable {
                 case "--sip" -> o.sipServer = parseSip(value);
                 case "--sip-share" -> sipShare = intIn(name, value, 0, 100);
                 case "--sip-local" -> sipLocal = nonBlank(name, value);
+                case "--sipp" -> o.sippScenario = nonBlank(name, value);
                 default -> throw new UsageException("unknown option " + name + " (see --help)");
             }
         }
         if (o.help) {
             return o;
         }
-        if (o.sipServer == null && (sipShare >= 0 || sipLocal != null)) {
-            throw new UsageException("--sip-share and --sip-local need --sip host:port");
+        if (o.sipServer == null && (sipShare >= 0 || sipLocal != null || o.sippScenario != null)) {
+            throw new UsageException("--sip-share, --sip-local and --sipp need --sip host:port");
         }
         if (o.sipServer != null) {
             o.sipShare = sipShare < 0 ? 100 : sipShare;
@@ -272,6 +281,7 @@ final class Options implements Cloneable {
             if (o.sipShare > 0 && o.faults.any()) {
                 throw new UsageException("--faults are for browser calls only: not with SIP slots (--sip-share > 0)");
             }
+            SippDriver.checkOptions(o);
             if (!o.allowRemote && !isLoopback(o.sipServer.getHostString())) {
                 throw new UsageException("--sip " + o.sipServer.getHostString() + " is not a loopback address;"
                         + " the tool only loads servers on this machine unless --allow-remote is given");
@@ -470,6 +480,8 @@ final class Options implements Cloneable {
               --sip-share P         percent of the calls that come in over SIP (0..100, default 100
                                     with --sip); spread evenly over the calls
               --sip-local ADDR      address the SIP phones bind and put in SDP/Contact (default 127.0.0.1)
+              --sipp SCENARIO       SIPp (sipp on the PATH) is the caller of the SIP calls instead of the
+                                    tool's phones: 'default' (the tool's scenario) or a scenario file
             """.formatted(MAX_CALLS, MAX_RUN_SECONDS);
     }
 }

@@ -173,6 +173,14 @@ final class Report {
                     sip.get("lost"), sip.get("lostPct"), sd.get("p50"), sd.get("p99"), sd.get("max"), sip.get("retransmissions"),
                     sip.get("byeFromServer")));
         }
+        Map<String, Object> sipp = (Map<String, Object>) r.get("sipp");
+        if (sipp != null) {
+            Map<String, Object> tb = (Map<String, Object>) sipp.get("callerToneInRecordings");
+            b.append(String.format("  sipp     : the SIP callers are SIPp (phone->ag counts what the agents heard; SIPp's RTP is not seen): %s calls created, %s successful, %s failed %s, exit code %s%s; caller tone missing in %s of %s 20 ms blocks of the steady window in %s recordings%n",
+                    sipp.get("created"), sipp.get("successful"), sipp.get("failed"), sipp.get("failures"), sipp.get("exitCode"),
+                    sipp.get("problem") == null ? "" : " (" + sipp.get("problem") + ")", tb.get("missing"), tb.get("checked"),
+                    tb.get("recordingsChecked")));
+        }
         Map<String, Object> counters = (Map<String, Object>) r.get("events");
         if (counters != null && !counters.isEmpty()) {
             b.append("events    : ").append(counters).append('\n');
