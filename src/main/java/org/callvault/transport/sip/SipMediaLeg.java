@@ -483,7 +483,7 @@ final class SipMediaLeg implements FrameSink {
         OpusCodec.release(decoder);
         receiveCodec = codec;
         decoder = codec.newDecoder();
-        jitter = new JitterBuffer(codec.rtpClockRate(), 20, codec.byteAligned() ? 1 : 2, 40, 60, 200);
+        jitter = JitterBuffer.forClock(codec.rtpClockRate(), codec.byteAligned() ? 1 : 2);
         playout = new JitterBuffer.Playout(jitter);
         up = new Resampler(codec.sampleRate(), format.sampleRate());
         codecIn = new short[codec.sampleRate() / 50];

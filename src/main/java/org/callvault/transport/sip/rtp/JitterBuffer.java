@@ -145,7 +145,16 @@ public final class JitterBuffer {
      * none (docs/BENCHMARKS.md); 20 ms of delay is the cheaper price.
      */
     public static JitterBuffer forG711() {
-        return new JitterBuffer(8_000, 20, 1, 60, 60, 200);
+        return forClock(8_000, 1);
+    }
+
+    /**
+     * A SIP leg's buffer for any codec: 20 ms frames on the codec's RTP clock ({@code bytesPerUnit}
+     * 1 for G.711 and G.722's coded bytes, 2 for Opus decoded to PCM), the same depths as
+     * {@link #forG711()}: the network's jitter does not depend on the codec.
+     */
+    public static JitterBuffer forClock(int clockRate, int bytesPerUnit) {
+        return new JitterBuffer(clockRate, 20, bytesPerUnit, 60, 60, 200);
     }
 
     /** Bytes of one frame: the size of a {@link Playout}'s payload. */
