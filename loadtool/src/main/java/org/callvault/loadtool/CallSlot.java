@@ -133,7 +133,8 @@ final class CallSlot {
                 }
             }
             case "media" -> openMedia(false, msg);
-            case "leg", "pong" -> {
+            // offer_withdrawn: another slot's call stopped ringing here once this console got busy (issue 17)
+            case "leg", "pong", "offer_withdrawn", "availability" -> {
             }
             case "error" -> {
                 String code = msg.path("code").asString("?");
