@@ -1,5 +1,7 @@
 package org.callvault.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.logging.Level;
 
+import org.callvault.recording.WavFileWriter;
+import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -59,6 +63,27 @@ public final class Chromium {
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().implicitlyWait(Duration.ZERO);
         return driver;
+    }
+
+    /** A second of silence as a WAV file in {@code dir}: the microphone of a browser that only clicks. */
+    public static Path silence(Path dir) throws IOException {
+        Path file = dir.resolve("silence.wav");
+        short[] quiet = new short[44_100];
+        try (WavFileWriter writer = new WavFileWriter(file, 44_100, 1)) {
+            writer.write(quiet, 0, quiet.length);
+            writer.finish();
+        }
+        return file;
+    }
+
+    /** Signs in through the form, as a person does, and waits for the dashboard. */
+    public static void signIn(ChromeDriver browser, int port, String username, String password) {
+        String base = "http://localhost:" + port;
+        browser.get(base + "/login");
+        browser.findElement(By.name("username")).sendKeys(username);
+        browser.findElement(By.name("password")).sendKeys(password);
+        browser.findElement(By.cssSelector("button[type=submit]")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().equals(base + "/"));
     }
 
     private static String env(String name, String fallback) {
