@@ -88,12 +88,13 @@ class TwoNodesIT {
     void disablingAUserOnOneNodeEndsTheirSessionOnTheOtherAtOnce() throws Exception {
         WebClientSession admin = a.signedInAdmin();
         String name = "agent" + UUID.randomUUID().toString().substring(0, 8);
+        String password = UUID.randomUUID().toString();
         admin.get("/users");
-        assertThat(admin.postForm("/users", Map.of("username", name, "password", "first-password-for-" + name,
-                "role", "AGENT")).body()).contains("created");
+        assertThat(admin.postForm("/users", Map.of("username", name, "password", password, "role", "AGENT")).body())
+                .contains("created");
 
         WebClientSession agentOnB = new WebClientSession(b.port);
-        agentOnB.signIn(name, "first-password-for-" + name);
+        agentOnB.signIn(name, password);
         // A new account must choose its password first: signed in, held at the password page.
         assertThat(agentOnB.get("/account/password").statusCode()).isEqualTo(200);
 

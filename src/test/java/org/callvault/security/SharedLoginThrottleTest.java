@@ -3,15 +3,13 @@ package org.callvault.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
 import org.callvault.system.CallVaultProperties;
+import org.callvault.support.RedisServer;
 import org.callvault.system.SharedRedis;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +32,7 @@ class SharedLoginThrottleTest {
     private final String prefix = "callvault:test-" + UUID.randomUUID() + ":";
     private SharedRedis first;
     private SharedRedis second;
-    private Process ownRedis;
+    private RedisServer ownRedis;
 
     @AfterEach
     void close() throws InterruptedException {
@@ -45,7 +43,7 @@ class SharedLoginThrottleTest {
             }
         }
         if (ownRedis != null) {
-            ownRedis.destroyForcibly().waitFor();
+            ownRedis.close();
         }
     }
 
@@ -78,39 +76,20 @@ class SharedLoginThrottleTest {
 
     @Test
     void aRedisThatDiesRefusesSignInAndSignInWorksWhenItReturns() throws Exception {
-        int port = freePort();
-        ownRedis = startRedis(port);
-        first = SharedRedis.connect("redis://127.0.0.1:" + port, prefix, Duration.ofSeconds(2));
+        ownRedis = RedisServer.start();
+        first = SharedRedis.connect(ownRedis.url(), prefix, Duration.ofSeconds(2));
         LoginThrottle throttle = new LoginThrottle(properties, Clock.systemUTC(), new RedisAttemptStore(first));
         assertThat(throttle.reserve("maria", "10.0.0.1", null).allowed()).isTrue();
 
-        ownRedis.destroyForcibly().waitFor();
+        ownRedis.kill();
         long start = System.nanoTime();
         LoginThrottle.Attempt refused = throttle.reserve("maria", "10.0.0.1", null);
         assertThat(refused.allowed()).isFalse();
         assertThat(refused.unavailable()).isTrue();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
 
-        ownRedis = startRedis(port);
+        ownRedis.restart();
         // Lettuce reconnects by itself; the new Redis is empty (this one saves nothing).
         await().atMost(Duration.ofSeconds(30)).until(() -> throttle.reserve("maria", "10.0.0.1", null).allowed());
-    }
-
-    private static Process startRedis(int port) throws IOException {
-        Process redis = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--save", "",
-                "--appendonly", "no", "--daemonize", "no", "--bind", "127.0.0.1").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
-            try (Socket socket = new Socket("127.0.0.1", port)) {
-                return true;
-            }
-        });
-        return redis;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
