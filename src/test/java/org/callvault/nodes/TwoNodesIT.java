@@ -15,12 +15,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import org.callvault.support.DatabaseIndependent;
+import org.callvault.support.HaProxy;
 import org.callvault.support.ServerProcess;
 import org.callvault.support.TestDatabases;
 import org.callvault.support.TestDatabases.TestDatabase;
@@ -35,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 19, points 1 and 4: two real server processes sharing one MariaDB (or PostgreSQL) database
  * and the Redis at 127.0.0.1:6379 (under a key prefix of this test's own). Whichever node a request
  * reaches, the session, the sign-in throttle and a revocation are the same; the retention job runs
- * once per period, not once per node.
+ * once per period, not once per node; behind a real HAProxy (round-robin), a browser signs in and is
+ * served by both nodes.
  */
 @DatabaseIndependent
 class TwoNodesIT {
@@ -137,6 +141,33 @@ class TwoNodesIT {
         List<Long> periods = runs.stream().map(at -> at / 3000).distinct().toList();
         System.out.printf("TwoNodesIT: %d scheduled retention runs in %d periods%n", runs.size(), periods.size());
         assertThat(runs).as("one run per 3-second period, not one per node").hasSameSizeAs(periods);
+    }
+
+    @Test
+    void throughHaproxyRoundRobinASignedInBrowserIsServedByBothNodes() throws Exception {
+        try (HaProxy proxy = HaProxy.start(dir.resolve("haproxy"), a.port, b.port)) {
+            // Until both nodes pass HAProxy's health check, every request goes to the one that has.
+            WebClientSession anonymous = new WebClientSession(proxy.port);
+            await().atMost(Duration.ofSeconds(20)).until(() -> servedBy(anonymous, "/actuator/health", 4).size() == 2);
+
+            // Round-robin: the sign-in page comes from one node, the form post goes to the other.
+            WebClientSession browser = new WebClientSession(proxy.port);
+            HttpResponse<String> signIn = browser.signIn("admin", ServerProcess.ADMIN_PASSWORD);
+            assertThat(signIn.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).doesNotStartWith("/login"));
+
+            assertThat(servedBy(browser, "/users", 10)).containsExactlyInAnyOrder("a", "b");
+        }
+    }
+
+    /** Makes {@code count} requests, each of which must succeed; returns the nodes that served them. */
+    private static Set<String> servedBy(WebClientSession browser, String path, int count) {
+        Set<String> nodes = new HashSet<>();
+        for (int i = 0; i < count; i++) {
+            HttpResponse<String> response = browser.get(path);
+            assertThat(response.statusCode()).isEqualTo(200);
+            response.headers().firstValue("X-CallVault-Node").ifPresent(nodes::add);
+        }
+        return nodes;
     }
 
     private static HttpResponse<String> getWithCookie(ServerProcess node, String path, String cookie) {
