@@ -12,6 +12,7 @@ import org.callvault.audit.AuditLog;
 import org.callvault.system.CallVaultProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 
@@ -86,6 +87,7 @@ public class RetentionPolicy {
     }
 
     @Scheduled(cron = "${callvault.retention.cron:0 30 3 * * *}")
+    @SchedulerLock(name = "retention", lockAtLeastFor = "${callvault.jobs.lock-at-least-for:PT1M}")
     void scheduled() {
         if (settings.enabled()) {
             run("retention-schedule");
