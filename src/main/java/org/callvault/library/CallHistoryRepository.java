@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 import org.callvault.call.CallSearchIndex;
+import org.callvault.recording.LegalHold;
+import org.callvault.recording.LegalHolds;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -50,10 +52,12 @@ public class CallHistoryRepository {
 
     private final JdbcClient jdbc;
     private final CallSearchIndex searchIndex;
+    private final LegalHolds holds;
 
-    public CallHistoryRepository(JdbcClient jdbc, CallSearchIndex searchIndex) {
+    public CallHistoryRepository(JdbcClient jdbc, CallSearchIndex searchIndex, LegalHolds holds) {
         this.jdbc = jdbc;
         this.searchIndex = searchIndex;
+        this.holds = holds;
     }
 
     public CallPage find(CallFilter filter, Cursor after, int limit) {
@@ -144,10 +148,12 @@ public class CallHistoryRepository {
                         rs.getBoolean("repaired"), rs.getBoolean("partial"), rs.getInt("parts"),
                         rs.getLong("lost_packets"))))
                 .list();
+        Map<String, LegalHold> holds = this.holds.findAll(calls.stream().map(CallRecord::id).toList());
         List<CallRecord> result = new ArrayList<>(calls.size());
         for (CallRecord c : calls) {
             result.add(new CallRecord(c.id(), c.state(), c.callerName(), c.callerNumber(), c.agent(), c.createdAt(),
-                    c.answeredAt(), c.endedAt(), c.endReason(), c.durationMs(), byCall.get(c.id()), c.source(), c.dtmf(), c.session()));
+                    c.answeredAt(), c.endedAt(), c.endReason(), c.durationMs(), byCall.get(c.id()), c.source(), c.dtmf(), c.session(),
+                    holds.get(c.id())));
         }
         return result;
     }
@@ -218,7 +224,7 @@ public class CallHistoryRepository {
                 rs.getString("caller_number"), rs.getString("agent_username"), instant(rs, "created_at"),
                 instant(rs, "answered_at"), instant(rs, "ended_at"), rs.getString("end_reason"),
                 nullableLong(rs, "duration_ms"), null, rs.getString("source"),
-                org.callvault.call.DtmfDigit.decode(rs.getString("dtmf")), RecordedSession.from(rs));
+                org.callvault.call.DtmfDigit.decode(rs.getString("dtmf")), RecordedSession.from(rs), null);
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -45,7 +45,9 @@ class SecurityConfiguration {
             "/v3/api-docs", "/v3/api-docs/**" };
 
     static final String[] ADMIN_PATHS = { "/users", "/users/**", "/api/users/**", "/actuator/**", "/audit",
-        "/api/calls/*/metadata" };
+        "/api/calls/*/metadata", "/audit/**", "/api/audit", "/api/audit/**", "/retention", "/retention/**",
+        "/api/retention/**", "/api/calls/*/hold", "/api/calls/hold", "/api/calls/*/access", "/recordings/*/hold",
+        "/recordings/*/release", "/recordings/hold", "/recordings/calls/**" };
 
     @Bean
     PasswordEncoder passwordEncoder() {

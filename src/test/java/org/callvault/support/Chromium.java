@@ -43,6 +43,17 @@ public final class Chromium {
         return driver;
     }
 
+    /** A browser for pages that never use the microphone (it still needs one): a second of 1 kHz. */
+    public static ChromeDriver withAnyMicrophone(Path dir) throws IOException {
+        Path file = dir.resolve("mic.wav");
+        short[] tone = new org.callvault.media.ToneGenerator(44_100, 1000, 8000).generate(0, 44_100);
+        try (var writer = new org.callvault.recording.WavFileWriter(file, 44_100, 1)) {
+            writer.write(tone, 0, tone.length);
+            writer.finish();
+        }
+        return withMicrophone(file);
+    }
+
     private static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;
