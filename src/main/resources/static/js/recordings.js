@@ -679,6 +679,9 @@ function describeOutcomes(outcomes) {
   if (count('not_found') > 0) {
     parts.push(`${plural(count('not_found'), 'recording was', 'recordings were')} already gone.`);
   }
+  if (count('held') > 0) {
+    parts.push(`${plural(count('held'), 'recording', 'recordings')} on legal hold ${count('held') === 1 ? 'was' : 'were'} kept.`);
+  }
   if (count('failed') > 0) {
     parts.push(`${plural(count('failed'), 'recording', 'recordings')} could not be deleted (see the server log).`);
   }

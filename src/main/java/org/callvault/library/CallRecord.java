@@ -5,12 +5,14 @@ import java.util.List;
 import java.util.Locale;
 
 import org.callvault.call.DtmfDigit;
+import org.callvault.recording.LegalHold;
 
 import tools.jackson.databind.annotation.JsonSerialize;
 import tools.jackson.databind.util.StdConverter;
 
 /**
  * One line of the call history, with its recording when there is one. States, end reasons and
+ * {@code hold} is the call's legal hold, or null. States, end reasons and
  * recording statuses are upper-case here (as stored, and as the pages compare them) and lower-case
  * in JSON, the same words as on the WebSockets (docs/protocol.md). {@code notes}, {@code tags} and
  * {@code outcomeCode} are what the agent wrote about the call ({@link CallAnnotations}).
@@ -19,7 +21,7 @@ public record CallRecord(String id, @JsonSerialize(converter = WireCase.class) S
         String callerNumber, String agent, Instant createdAt, Instant answeredAt, Instant endedAt,
         @JsonSerialize(converter = WireCase.class) String endReason, Long durationMs, Recording recording,
         String source, List<DtmfDigit> dtmf, RecordedSession session, String notes, List<String> tags,
-        String outcomeCode) {
+        String outcomeCode, LegalHold hold) {
 
     /**
      * @param partial audio of the call is missing (the disk was full for a while): the file holds

@@ -90,6 +90,11 @@ public final class Chromium {
         await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().equals(base + "/"));
     }
 
+    /** A browser for pages that never use the microphone (it still needs one): a second of silence. */
+    public static ChromeDriver withAnyMicrophone(Path dir) throws IOException {
+        return withMicrophone(silence(dir));
+    }
+
     private static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;
