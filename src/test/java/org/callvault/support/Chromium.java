@@ -43,6 +43,20 @@ public final class Chromium {
         return driver;
     }
 
+    /**
+     * A browser whose microphone plays one second of a 1 kHz tone, written to {@code dir}: for pages
+     * that never use the microphone but run in a browser that needs one.
+     */
+    public static ChromeDriver withToneMicrophone(Path dir) throws IOException {
+        Path file = dir.resolve("mic.wav");
+        short[] tone = new org.callvault.media.ToneGenerator(44_100, 1000, 8000).generate(0, 44_100);
+        try (org.callvault.recording.WavFileWriter writer = new org.callvault.recording.WavFileWriter(file, 44_100, 1)) {
+            writer.write(tone, 0, tone.length);
+            writer.finish();
+        }
+        return withMicrophone(file);
+    }
+
     private static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;

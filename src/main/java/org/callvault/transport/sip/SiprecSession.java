@@ -170,7 +170,8 @@ final class SiprecSession implements SipSession, SipMediaLeg.Listener {
         String name = participants.isEmpty() ? "Recorded call" : displayName(participants);
         String number = participants.isEmpty() ? null : numberOf(participants.get(0).aor());
         try {
-            recorded = sip.calls().startRecordedCall(name, number, sourceAddress, "siprec", held().size() == TRACKS);
+            recorded = sip.calls().startRecordedCall(name, number, sourceAddress, "siprec", held().size() == TRACKS,
+                    sip.omitPausedAudio());
         }
         catch (CallException e) {
             finish(Response.SERVICE_UNAVAILABLE, e.getMessage());
@@ -208,7 +209,52 @@ final class SiprecSession implements SipSession, SipMediaLeg.Listener {
     @Override
     public synchronized String reoffer(Request reInvite) throws SdpException {
         try {
-            SiprecOffer update = parseBody(reInvite);
+            return reoffer(parseBody(reInvite));
+        }
+        catch (SiprecException e) {
+            throw new SdpException(e.status(), e.getMessage());
+        }
+    }
+
+    /**
+     * An UPDATE (RFC 3311, RFC 7866 §7.1.2): an SDP offer (with or without metadata) is taken as a
+     * re-INVITE's, pauses and resumes included; metadata alone (multipart without SDP, or a bare
+     * {@code application/rs-metadata+xml} body) is merged and answered without SDP; no body is a
+     * session refresh.
+     */
+    @Override
+    public synchronized String update(Request update) throws SdpException {
+        byte[] body = update.getRawContent();
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        try {
+            SiprecOffer offer = SiprecOffer.parseUpdate(contentTypeOf(update), body);
+            if (offer.streams() != null) {
+                return reoffer(offer);
+            }
+            mergeMetadata(offer.metadata());
+            RecordedCall current = recorded;
+            if (current != null) {
+                current.describe(facts());
+            }
+            return null;
+        }
+        catch (SiprecException e) {
+            throw new SdpException(e.status(), e.getMessage());
+        }
+    }
+
+    /** A metadata update: merged when it could be read (a partial one by ids, a complete one replaces). */
+    private void mergeMetadata(RecordingMetadata update) {
+        if (update.parsed()) {
+            metadata = metadata.merge(update);
+        }
+    }
+
+    /** A re-INVITE's or an UPDATE's offer: directions (pause, resume), addresses, a metadata update. */
+    private String reoffer(SiprecOffer update) throws SdpException {
+        try {
             if (update.streams().streams().size() != legs.size()) {
                 throw new SdpException(488, "A re-INVITE must keep the session's " + legs.size() + " stream(s)");
             }
@@ -219,9 +265,7 @@ final class SiprecSession implements SipSession, SipMediaLeg.Listener {
                     leg.renegotiate(streamOffer);
                 }
             }
-            if (update.metadata().parsed()) {
-                metadata = metadata.merge(update.metadata());
-            }
+            mergeMetadata(update.metadata());
             RecordedCall current = recorded;
             if (current != null) {
                 current.describe(facts());
@@ -241,10 +285,14 @@ final class SiprecSession implements SipSession, SipMediaLeg.Listener {
      * re-INVITE, plain SDP; sizes, boundaries and parts are checked by {@link SiprecOffer}.
      */
     private static SiprecOffer parseBody(Request request) throws SiprecException {
+        return SiprecOffer.parse(contentTypeOf(request), request.getRawContent());
+    }
+
+    /** The Content-Type header's value as sent (parameters and all), empty when there is none. */
+    private static String contentTypeOf(Request request) {
         ContentTypeHeader type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
         String header = type == null ? "" : type.toString();
-        String contentType = header.substring(header.indexOf(':') + 1).strip();
-        return SiprecOffer.parse(contentType, request.getRawContent());
+        return header.substring(header.indexOf(':') + 1).strip();
     }
 
     /** A key pressed on a recorded stream: onto the call's timeline. */
@@ -376,11 +424,13 @@ final class SiprecSession implements SipSession, SipMediaLeg.Listener {
     private List<RecordingSessionFacts.Participant> participants() {
         List<RecordingSessionFacts.Participant> ordered = new ArrayList<>();
         List<String> seen = new ArrayList<>();
-        for (String label : recordedLabels()) {
-            metadata.participantSending(label).ifPresent(p -> {
+        List<String> labels = recordedLabels();
+        for (int channel = 0; channel < labels.size(); channel++) {
+            int onChannel = channel; // the recorded streams are the file's channels, in order
+            metadata.participantSending(labels.get(channel)).ifPresent(p -> {
                 if (!seen.contains(p.id())) {
                     seen.add(p.id());
-                    ordered.add(new RecordingSessionFacts.Participant(p.name(), p.aor(), p.sendLabels()));
+                    ordered.add(new RecordingSessionFacts.Participant(p.name(), p.aor(), p.sendLabels(), onChannel));
                 }
             });
         }
