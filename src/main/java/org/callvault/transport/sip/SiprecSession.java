@@ -34,9 +34,10 @@ import org.slf4j.LoggerFactory;
  * order), and keeps the session's facts on the call.
  *
  * <p>The streams are record-only {@link SipMediaLeg}s on the tracks of a {@link RecordedCall}'s
- * bridge, so the recorder treats them exactly like the legs of a carried call. A re-INVITE that
- * sets every stream {@code inactive} pauses the recording (silence, the interval kept); one that
- * sets them back resumes it. A metadata update ({@code datamode} partial) is merged. The session
+ * bridge, so the recorder treats them exactly like the legs of a carried call. A re-INVITE or
+ * UPDATE that sets every stream {@code inactive} pauses the recording (silence, or cut out with
+ * {@code paused-audio: omit}; the interval kept); one that sets them back resumes it. A metadata
+ * update ({@code datamode} partial) in a re-INVITE or UPDATE, or alone in an UPDATE, is merged. The session
  * ends on the client's BYE, or, when no packet arrived on any stream for the media timeout while
  * not paused, with a BYE from CallVault.
  */
