@@ -249,7 +249,7 @@ function decline(callId) {
 }
 
 const list = new CallList(tbody);
-new Availability({
+const availability = new Availability({
   channel, status: ui['availability-status'], toggle: ui['availability-toggle'], errors,
 });
 const notes = new CallNotes({ form: ui['notes-form'], ui });
@@ -268,6 +268,7 @@ function renderCurrent() {
       : 'No call';
   }
   root.dataset.state = session.state;
+  availability.setOnCall(session.live);
   for (const { row, call: listed } of list.rows.values()) {
     row.classList.toggle('is-mine', listed.id === session.callId && session.live);
   }

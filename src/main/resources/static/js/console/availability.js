@@ -12,6 +12,8 @@ export class Availability {
     this.toggle = toggle;
     this.errors = errors;
     this.wantAway = false;
+    this.serverStatus = 'available';
+    this.onCall = false;
     try {
       this.wantAway = sessionStorage.getItem(KEY) === 'yes';
     } catch {
@@ -46,10 +48,23 @@ export class Availability {
     }
   }
 
-  /** Busy is the server's word while this console holds a call; the button still says what the agent chose. */
+  /**
+   * This console holds a live call (or no longer does): Busy at once, as the server counts it, without
+   * waiting for a message; afterwards the server's last word (available or away) again.
+   */
+  setOnCall(onCall) {
+    if (onCall !== this.onCall) {
+      this.onCall = onCall;
+      this.show(this.serverStatus);
+    }
+  }
+
+  /** Busy is the server's word (or this console's) while it holds a call; the button still says what the agent chose. */
   show(status) {
-    this.status.textContent = status;
-    this.status.dataset.status = status;
+    this.serverStatus = status === 'busy' ? this.serverStatus : status;
+    const shown = this.onCall ? 'busy' : status;
+    this.status.textContent = shown;
+    this.status.dataset.status = shown;
     this.toggle.textContent = this.wantAway ? 'Set available' : 'Set away';
     this.toggle.disabled = !this.channel.connected;
   }

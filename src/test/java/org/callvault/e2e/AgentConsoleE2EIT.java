@@ -84,6 +84,7 @@ class AgentConsoleE2EIT extends IntegrationTest {
                     By.cssSelector("[data-testid=call-row][data-call-id='" + callId + "']")), rows -> !rows.isEmpty()).get(0);
             row.findElement(testId("answer")).click();
             caller.awaitCallState(callId, "answered");
+            await().atMost(Duration.ofSeconds(10)).until(() -> "busy".equals(text("availability-status")));
             await().atMost(Duration.ofSeconds(10)).until(() -> console.findElement(testId("notes-form")).isDisplayed());
 
             new Select(console.findElement(testId("notes-outcome"))).selectByValue("sale");
@@ -99,6 +100,7 @@ class AgentConsoleE2EIT extends IntegrationTest {
             assertThat(stored.path("notes").asString()).isEqualTo("Upgraded to the yearly plan");
             caller.sendJson("type", "hangup", "callId", callId);
             caller.awaitCallState(callId, "ended");
+            await().atMost(Duration.ofSeconds(10)).until(() -> "available".equals(text("availability-status")));
         }
     }
 

@@ -11,6 +11,7 @@ import org.callvault.support.DatabaseIndependent;
 import org.callvault.support.EventSocketClient;
 import org.callvault.support.IntegrationTest;
 import org.callvault.support.TestUsers;
+import org.callvault.support.WebClientSession;
 import org.callvault.user.Role;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,11 +58,23 @@ class PagesAsAPersonFindsThemE2EIT extends IntegrationTest {
         WebElement dial = browser.findElement(By.cssSelector("[data-testid='dial']"));
         await().atMost(Duration.ofSeconds(15)).until(dial::isEnabled);
         browser.findElement(By.cssSelector("[data-testid='caller-name']")).sendKeys("Nobody Home");
-        dial.click();
-        // IntegrationTest rings for 3 s; then the call is missed.
         WebElement outcome = browser.findElement(By.cssSelector("[data-testid='call-outcome']"));
-        await().atMost(Duration.ofSeconds(15)).until(() -> outcome.getText().startsWith("Nobody answered"));
-        assertThat(outcome.getText()).doesNotContain("missed");
+
+        // No agent console open: missed at once, and the caller is told nobody is available.
+        dial.click();
+        await().atMost(Duration.ofSeconds(15)).until(() -> outcome.getText().startsWith("Nobody is available"));
+        assertThat(outcome.getText()).doesNotContain("missed").doesNotContain("no_agent");
+
+        // An agent console open that does not answer: IntegrationTest rings for 3 s, then the call is missed.
+        WebClientSession login = newSession();
+        login.signIn(testUsers.create(Role.AGENT), TestUsers.PASSWORD);
+        try (EventSocketClient agent = EventSocketClient.agent(port, login)) {
+            agent.awaitType("welcome");
+            await().atMost(Duration.ofSeconds(15)).until(dial::isEnabled);
+            dial.click();
+            await().atMost(Duration.ofSeconds(15)).until(() -> outcome.getText().startsWith("Nobody answered"));
+            assertThat(outcome.getText()).doesNotContain("missed");
+        }
     }
 
     @Test

@@ -160,7 +160,12 @@ class ComplianceIT extends IntegrationTest {
         source(fixtures.call(Instant.parse("2016-05-01T11:00:00Z"), "ENDED", tag, null, "maria", 1_000L, true), "sip");
         Stored siprecOld = source(fixtures.call(Instant.parse("2016-05-02T10:00:00Z"), "ENDED", tag, null, null,
                 1_000L, true), "siprec");
-        source(fixtures.call(Instant.parse("2019-06-01T10:00:00Z"), "ENDED", tag, null, null, 1_000L, true), "siprec");
+        // Kept by the siprec rule's 3,000 days, but tagged for an early purge by the rule before it.
+        Stored siprecTagged = source(fixtures.call(Instant.parse("2019-06-01T10:00:00Z"), "ENDED", tag, null, null,
+                1_000L, true), "siprec");
+        jdbc.sql("INSERT INTO call_tags (call_id, tag) VALUES (:id, 'purge-early')").param("id", siprecTagged.callId())
+                .update();
+        source(fixtures.call(Instant.parse("2019-06-02T10:00:00Z"), "ENDED", tag, null, null, 1_000L, true), "siprec");
         Stored heldOld = source(fixtures.call(Instant.parse("2016-05-03T10:00:00Z"), "MISSED", tag, null, null,
                 1_000L, true), "sip");
         fixtures.call(Instant.parse("2016-05-04T10:00:00Z"), "MISSED", tag, null, null, 1_000L, true); // browser
@@ -168,6 +173,7 @@ class ComplianceIT extends IntegrationTest {
 
         String rules = """
                 {"defaultDays": 0, "rules": [
+                  {"tag": "purge-early", "days": 1},
                   {"source": "sip", "outcome": "missed", "days": 2000},
                   {"source": "sip", "days": 0},
                   {"source": "siprec", "days": 3000}
@@ -175,23 +181,26 @@ class ComplianceIT extends IntegrationTest {
         var saved = json(admin, "PUT", "/api/retention/rules", rules);
         assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
         JsonNode current = JSON.readTree(admin.get("/api/retention/rules").body());
-        assertThat(current.path("rules")).hasSize(3);
-        assertThat(current.path("rules").get(0).path("outcome").asString()).isEqualTo("missed");
+        assertThat(current.path("rules")).hasSize(4);
+        assertThat(current.path("rules").get(0).path("tag").asString()).isEqualTo("purge-early");
+        assertThat(current.path("rules").get(1).path("outcome").asString()).isEqualTo("missed");
         assertThat(current.path("changedBy").asString()).isEqualTo("admin");
 
         JsonNode dryRun = JSON.readTree(admin.get("/api/retention/dry-run").body());
         Set<String> listed = new HashSet<>();
         dryRun.path("items").forEach(item -> listed.add(item.path("callId").asString()));
-        assertThat(listed).containsExactlyInAnyOrder(sipMissedOld.callId(), siprecOld.callId());
-        assertThat(dryRun.path("total").asLong()).isEqualTo(2);
-        assertThat(dryRun.path("items").get(0).path("rule").asInt()).isEqualTo(1);
+        assertThat(listed).containsExactlyInAnyOrder(sipMissedOld.callId(), siprecOld.callId(), siprecTagged.callId());
+        assertThat(dryRun.path("total").asLong()).isEqualTo(3);
+        dryRun.path("items").forEach(item -> assertThat(item.path("rule").asInt()).as("rule of %s", item)
+                .isEqualTo(item.path("callId").asString().equals(siprecTagged.callId()) ? 1
+                        : item.path("callId").asString().equals(sipMissedOld.callId()) ? 2 : 4));
 
         JsonNode change = JSON.readTree(admin.get("/api/audit?action=retention_rules_changed&limit=1").body())
                 .path("items").get(0);
-        assertThat(change.path("detail").asString()).contains("after: default keep, rules sip, missed, any tag: 2000 days");
+        assertThat(change.path("detail").asString()).contains("sip, missed, any tag: 2000 days").contains("purge-early");
 
         var run = JSON.readTree(admin.send(post("/api/retention/run", admin)).body());
-        assertThat(run.path("deleted").asInt()).isEqualTo(2);
+        assertThat(run.path("deleted").asInt()).isEqualTo(3);
         assertThat(Files.exists(sipMissedOld.file())).isFalse();
         assertThat(Files.exists(heldOld.file())).as("holds always win").isTrue();
         assertThat(JSON.readTree(admin.get("/api/retention/dry-run").body()).path("total").asLong()).isZero();
