@@ -130,7 +130,7 @@ class Player {
   }
 
   /** Opens (or re-opens) the player on a recording and starts playing: called from a click. */
-  open({ recordingId, title, agent, row }) {
+  open({ recordingId, title, agent, channels, row }) {
     this.markRow(row);
     this.panel.hidden = false;
     this.clearError();
@@ -145,7 +145,10 @@ class Player {
     this.peaks = null;
     this.peaksLoaded = false;
     this.columns = null;
-    this.labels = ['Caller (left)', agent ? `Agent: ${agent} (right)` : 'Agent (right)'];
+    this.labels = channels && channels.length
+      ? channels.map((c) => `${c.participant} (${c.side})`)
+      : ['Caller (left)', agent ? `Agent: ${agent} (right)` : 'Agent (right)'];
+    this.showChannels(channels || []);
     this.title.textContent = title;
     const base = `/api/recordings/${encodeURIComponent(recordingId)}/audio`;
     this.download.href = `${base}?download=true`;
@@ -155,6 +158,22 @@ class Player {
     this.loadPeaks(recordingId);
     this.play();
     this.reveal();
+  }
+
+  /** Names who is on which channel under the waveform (the canvas labels are not text a reader gets). */
+  showChannels(channels) {
+    const list = byTestId(this.panel, 'player-channels');
+    list.replaceChildren(...channels.map((c) => {
+      const item = document.createElement('li');
+      item.dataset.testid = 'player-channel';
+      item.dataset.channel = String(c.index);
+      const side = document.createElement('span');
+      side.className = 'player-channel-side';
+      side.textContent = `${c.side.charAt(0).toUpperCase()}${c.side.slice(1)}:`;
+      item.append(side, ` ${c.participant}`);
+      return item;
+    }));
+    list.hidden = channels.length === 0;
   }
 
   reveal() {
@@ -584,8 +603,15 @@ table.addEventListener('click', (event) => {
   const name = row?.querySelector('.library-caller-name')?.textContent.trim() || 'Unknown caller';
   const number = row?.querySelector('.library-caller-number')?.textContent.trim();
   const agent = text('row-agent');
+  // Who is on which channel: the server's list for this call (SIPREC participants, or caller and agent).
+  const channels = row ? [...row.querySelectorAll('[data-testid="row-channel"]')].map((item) => ({
+    index: Number(item.dataset.channel),
+    side: item.dataset.side || '',
+    participant: item.textContent.trim(),
+  })).sort((a, b) => a.index - b.index) : [];
   player.open({
     recordingId: button.dataset.recordingId || row?.dataset.recordingId,
+    channels,
     title: `${name}${number && number !== 'no number' ? ` · ${number}` : ''} — ${text('row-time')}`,
     agent: agent && agent !== '—' ? agent : '',
     row,
@@ -679,6 +705,9 @@ function describeOutcomes(outcomes) {
   if (count('not_found') > 0) {
     parts.push(`${plural(count('not_found'), 'recording was', 'recordings were')} already gone.`);
   }
+  if (count('held') > 0) {
+    parts.push(`${plural(count('held'), 'recording', 'recordings')} on legal hold ${count('held') === 1 ? 'was' : 'were'} kept.`);
+  }
   if (count('failed') > 0) {
     parts.push(`${plural(count('failed'), 'recording', 'recordings')} could not be deleted (see the server log).`);
   }
@@ -692,6 +721,8 @@ window.callvaultPlayer = {
   get recordingId() { return player.recordingId; },
   get peaksLoaded() { return player.peaksLoaded; },
   get channels() { return player.peaks ? player.peaks.channels : null; },
+  /** The waveform's lane labels, top (left channel) first. */
+  get labels() { return player.labels.slice(); },
   /** Seconds. */
   get duration() { return player.duration(); },
   get currentTime() { return player.audio.currentTime; },

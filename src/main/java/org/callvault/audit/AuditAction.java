@@ -16,5 +16,15 @@ public enum AuditAction {
     USER_DELETED,
     RECORDING_DELETED,
     RECORDING_REPAIRED,
-    RETENTION_RUN
+    RETENTION_RUN,
+    /** The first play of a recording by a user in a sitting (30 minutes without playing it again). */
+    RECORDING_PLAYED,
+    RECORDING_DOWNLOADED,
+    CALLS_EXPORTED,
+    /** One entry for a bulk delete as a whole (each recording it removed has its own RECORDING_DELETED). */
+    RECORDINGS_BULK_DELETED,
+    HOLD_PLACED,
+    HOLD_LIFTED,
+    RETENTION_RULES_CHANGED,
+    AUDIT_EXPORTED
 }

@@ -341,9 +341,10 @@ public class CallService {
      * Opens a call that CallVault records but does not carry (a SIPREC session): its row says
      * answered from now on, its recording starts now ({@code stereo}: track 0 left, track 1 right),
      * and the returned handle's bridge takes the streams' frames. No console rings or sees it.
+     * {@code omitPausedAudio}: the client's pauses are cut out of the file instead of kept as silence.
      */
     public RecordedCall startRecordedCall(String callerName, String callerNumber, String sourceAddress, String source,
-            boolean stereo) {
+            boolean stereo, boolean omitPausedAudio) {
         if (stopping || !database.isUp()) {
             throw new CallException(CallErrorCode.UNAVAILABLE, null, "The server cannot record new sessions now");
         }
@@ -391,13 +392,23 @@ public class CallService {
                     if (call.state.isTerminal() || call.pausedSince >= 0 == paused) {
                         return;
                     }
-                    long atMs = call.millisSinceAnswer();
+                    // One instant for the stored interval and the cut in the file: they match.
+                    long atNanos = System.nanoTime();
+                    long atMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(atNanos - call.answeredNanos));
                     if (paused) {
                         call.pausedSince = atMs;
                     }
                     else {
                         call.pauses.add(new long[] { call.pausedSince, atMs });
                         call.pausedSince = -1;
+                    }
+                    if (omitPausedAudio) {
+                        if (paused) {
+                            call.recording.omitFrom(atNanos);
+                        }
+                        else {
+                            call.recording.omitUntil(atNanos);
+                        }
                     }
                     savePauses(call);
                 }

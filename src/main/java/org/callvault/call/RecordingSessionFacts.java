@@ -28,12 +28,20 @@ public record RecordingSessionFacts(String sessionId, String sipCallId, String s
     /**
      * One party of the recorded call.
      *
-     * @param sends the labels of the streams this participant sends
+     * @param sends   the labels of the streams this participant sends
+     * @param channel the recording's channel this participant's stream is on (0 left, 1 right), or
+     *                null when the metadata ties it to no recorded stream (and in rows stored before
+     *                the channel was kept)
      */
-    public record Participant(String name, String aor, List<String> sends) {
+    public record Participant(String name, String aor, List<String> sends, Integer channel) {
 
         public Participant {
             sends = List.copyOf(sends);
+        }
+
+        /** A participant on no known channel. */
+        public Participant(String name, String aor, List<String> sends) {
+            this(name, aor, sends, null);
         }
     }
 }

@@ -66,7 +66,8 @@ class DashboardQueries {
                     byState.getOrDefault("ENDED", 0L), byState.getOrDefault("MISSED", 0L)));
         }
         var lastRun = retention.lastRun();
-        var retentionView = new DashboardStats.Retention(retention.settings().enabled(), retention.settings().days(),
+        var rules = retention.rules().current();
+        var retentionView = new DashboardStats.Retention(rules.deletesAnything(), rules.defaultDays(),
                 lastRun == null ? null : lastRun.at().toString(), lastRun == null ? null : lastRun.deleted());
         return new DashboardStats(todayByState.values().stream().mapToLong(Long::longValue).sum(), callsThisWeek,
                 todayByState.getOrDefault("ENDED", 0L), todayByState.getOrDefault("MISSED", 0L),

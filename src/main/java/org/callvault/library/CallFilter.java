@@ -1,12 +1,11 @@
 package org.callvault.library;
 
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Set;
 
+import org.callvault.system.DateParameter;
 import org.springframework.util.MultiValueMap;
 
 /**
@@ -84,20 +83,7 @@ public record CallFilter(Instant from, Instant to, String caller, String agent, 
 
     /** A date ({@code 2026-11-24}, the whole day in the server's zone) or an ISO instant. */
     private static Instant day(String value, ZoneId zone, boolean endOfDay) {
-        value = blankToNull(value);
-        if (value == null) {
-            return null;
-        }
-        try {
-            if (value.length() == 10) {
-                LocalDate date = LocalDate.parse(value);
-                return (endOfDay ? date.plusDays(1) : date).atStartOfDay(zone).toInstant();
-            }
-            return Instant.parse(value);
-        }
-        catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("Dates are YYYY-MM-DD or ISO-8601 instants, not '" + value + "'");
-        }
+        return DateParameter.parse(value, zone, endOfDay);
     }
 
     private static Long seconds(String value, String name) {

@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 import org.callvault.call.CallSearchIndex;
+import org.callvault.recording.LegalHold;
+import org.callvault.recording.LegalHolds;
 import org.callvault.user.AgentNames;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -51,14 +53,17 @@ public class CallHistoryRepository {
 
     private final JdbcClient jdbc;
     private final CallSearchIndex searchIndex;
+    private final LegalHolds holds;
 
     /** Calls keep the agent's user name; people read the display name (the user name once deleted). */
     private final AgentNames agentNames;
 
-    public CallHistoryRepository(JdbcClient jdbc, CallSearchIndex searchIndex, AgentNames agentNames) {
+    public CallHistoryRepository(JdbcClient jdbc, CallSearchIndex searchIndex, LegalHolds holds,
+            AgentNames agentNames) {
         this.jdbc = jdbc;
         this.agentNames = agentNames;
         this.searchIndex = searchIndex;
+        this.holds = holds;
     }
 
     public CallPage find(CallFilter filter, Cursor after, int limit) {
@@ -154,11 +159,12 @@ public class CallHistoryRepository {
                 .param("ids", calls.stream().map(CallRecord::id).toList())
                 .query((rs, n) -> tags.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2)))
                 .list();
+        Map<String, LegalHold> holds = this.holds.findAll(calls.stream().map(CallRecord::id).toList());
         List<CallRecord> result = new ArrayList<>(calls.size());
         for (CallRecord c : calls) {
             result.add(new CallRecord(c.id(), c.state(), c.callerName(), c.callerNumber(), c.agent(), c.createdAt(),
                     c.answeredAt(), c.endedAt(), c.endReason(), c.durationMs(), byCall.get(c.id()), c.source(), c.dtmf(),
-                    c.session(), c.notes(), tags.getOrDefault(c.id(), List.of()), c.outcomeCode(),
+                    c.session(), c.notes(), tags.getOrDefault(c.id(), List.of()), c.outcomeCode(), holds.get(c.id()),
                     agentNames.of(c.agent())));
         }
         return result;
@@ -242,7 +248,7 @@ public class CallHistoryRepository {
                 instant(rs, "answered_at"), instant(rs, "ended_at"), rs.getString("end_reason"),
                 nullableLong(rs, "duration_ms"), null, rs.getString("source"),
                 org.callvault.call.DtmfDigit.decode(rs.getString("dtmf")), RecordedSession.from(rs),
-                rs.getString("notes"), List.of(), rs.getString("outcome_code"), null);
+                rs.getString("notes"), List.of(), rs.getString("outcome_code"), null, null);
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

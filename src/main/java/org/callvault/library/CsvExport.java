@@ -2,6 +2,7 @@ package org.callvault.library;
 
 import java.util.List;
 
+import org.callvault.system.CsvCells;
 import org.springframework.stereotype.Component;
 
 /** The filtered call list as CSV (RFC 4180), with formula-like cells neutralised for spreadsheets. */
@@ -36,25 +37,11 @@ class CsvExport {
     }
 
     private static void line(StringBuilder out, List<String> cells) {
-        for (int i = 0; i < cells.size(); i++) {
-            if (i > 0) {
-                out.append(',');
-            }
-            out.append(cell(cells.get(i)));
-        }
-        out.append("\r\n");
+        CsvCells.line(out, cells);
     }
 
     static String cell(String value) {
-        String text = value;
-        // A caller name like "=HYPERLINK(...)" must not become a formula in the admin's spreadsheet.
-        if (!text.isEmpty() && "=+-@\t\r".indexOf(text.charAt(0)) >= 0 && !text.matches("\\+[0-9 ()-]*")) {
-            text = "'" + text;
-        }
-        if (text.contains(",") || text.contains("\"") || text.contains("\n") || text.contains("\r")) {
-            text = "\"" + text.replace("\"", "\"\"") + "\"";
-        }
-        return text;
+        return CsvCells.cell(value);
     }
 
     private static String nz(String value) {

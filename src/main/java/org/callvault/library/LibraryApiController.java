@@ -8,7 +8,12 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.callvault.audit.AuditAction;
+import org.callvault.audit.AuditEntry;
+import org.callvault.audit.AuditLog;
 import org.callvault.recording.RecordingDeletion;
+import org.callvault.system.ClientAddress;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.callvault.recording.RetentionPolicy;
 import org.callvault.recording.WaveformPeaks;
 import org.springframework.core.io.FileSystemResource;
@@ -48,10 +53,14 @@ class LibraryApiController {
     private final WaveformPeaks peaks;
     private final CsvExport csv;
     private final RetentionPolicy retention;
+    private final AccessAudit access;
+    private final AuditLog audit;
 
     LibraryApiController(CallHistoryRepository history, RecordingFiles files, RecordingDeletion deletion,
-            WaveformPeaks peaks, CsvExport csv, RetentionPolicy retention) {
+            WaveformPeaks peaks, CsvExport csv, RetentionPolicy retention, AccessAudit access, AuditLog audit) {
         this.retention = retention;
+        this.access = access;
+        this.audit = audit;
         this.history = history;
         this.files = files;
         this.deletion = deletion;
@@ -127,8 +136,13 @@ class LibraryApiController {
 
     @GetMapping(path = "/calls/export.csv", produces = "text/csv")
     @CallFilterQuery
-    ResponseEntity<byte[]> export(@RequestParam MultiValueMap<String, String> params) {
-        byte[] body = csv.export(CallFilter.from(params, ZoneId.systemDefault())).getBytes(StandardCharsets.UTF_8);
+    ResponseEntity<byte[]> export(@RequestParam MultiValueMap<String, String> params, Principal principal,
+            ServerHttpRequest request) {
+        String text = csv.export(CallFilter.from(params, ZoneId.systemDefault()));
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        audit.record(AuditAction.CALLS_EXPORTED, principal.getName(), "calls",
+                "filters: " + describe(params) + ", rows: " + (text.split("\r\n", -1).length - 2),
+                ClientAddress.of(request));
         return ResponseEntity.ok()
                 .header(HttpHeaders.CONTENT_DISPOSITION,
                         ContentDisposition.attachment().filename("callvault-calls.csv").build().toString())
@@ -145,12 +159,14 @@ class LibraryApiController {
 
     @GetMapping("/recordings/{id}/audio")
     ResponseEntity<Resource> audio(@PathVariable String id,
-            @RequestParam(defaultValue = "false") boolean download, @RequestParam(defaultValue = "1") int part) {
+            @RequestParam(defaultValue = "false") boolean download, @RequestParam(defaultValue = "1") int part,
+            Principal principal, ServerHttpRequest request) {
         var file = files.fileOf(id, part);
         var call = file.isPresent() ? history.findByRecordingId(id) : java.util.Optional.<CallRecord>empty();
         if (file.isEmpty() || call.isEmpty()) {
             return ResponseEntity.notFound().build();
         }
+        access.audio(call.get(), id, download, principal.getName(), request);
         String name = RecordingFiles.downloadName(call.get());
         ContentDisposition disposition = (download ? ContentDisposition.attachment() : ContentDisposition.inline())
                 .filename(name).build();
@@ -179,24 +195,35 @@ class LibraryApiController {
     }
 
     @DeleteMapping("/recordings/{id}")
-    ResponseEntity<Map<String, Object>> delete(@PathVariable String id, Principal principal) {
+    ResponseEntity<Map<String, Object>> delete(@PathVariable String id, Principal principal,
+            ServerHttpRequest request) {
         if (!RecordingFiles.isUuid(id)) {
             return ResponseEntity.notFound().build();
         }
-        RecordingDeletion.Outcome outcome = deletion.delete(id, principal.getName(), null);
+        RecordingDeletion.Outcome outcome = deletion.delete(id, principal.getName(), null, ClientAddress.of(request));
         HttpStatus status = switch (outcome) {
             case DELETED, DELETED_FILE_WAS_MISSING -> HttpStatus.OK;
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case IN_PROGRESS -> HttpStatus.CONFLICT;
             case FAILED -> HttpStatus.INTERNAL_SERVER_ERROR;
+            case HELD -> HttpStatus.CONFLICT;
         };
-        return ResponseEntity.status(status).body(Map.of("id", id, "outcome", outcome.name().toLowerCase()));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", id);
+        body.put("outcome", outcome.name().toLowerCase());
+        if (outcome == RecordingDeletion.Outcome.HELD) {
+            history.findByRecordingId(id).map(CallRecord::hold).ifPresent(hold -> body.put("message",
+                    "The call is on legal hold (" + hold.reason() + ", by " + hold.heldBy()
+                            + "): its recording cannot be deleted until the hold is lifted"));
+        }
+        return ResponseEntity.status(status).body(body);
     }
 
     /** Deletes the recordings of every call matching the filters (at least one filter required). */
     @PostMapping("/recordings/bulk-delete")
     @CallFilterQuery
-    Map<String, Object> bulkDelete(@RequestParam MultiValueMap<String, String> params, Principal principal) {
+    Map<String, Object> bulkDelete(@RequestParam MultiValueMap<String, String> params, Principal principal,
+            ServerHttpRequest request) {
         CallFilter filter = CallFilter.from(params, ZoneId.systemDefault());
         if (filter.equals(CallFilter.ALL) || filter.equals(new CallFilter(null, null, null, null, null, null, null,
                 null, false))) {
@@ -205,10 +232,13 @@ class LibraryApiController {
         Map<String, Integer> outcomes = new LinkedHashMap<>();
         history.forEach(filter, call -> {
             if (call.recording() != null) {
-                var outcome = deletion.delete(call.recording().id(), principal.getName(), "bulk delete");
+                var outcome = deletion.delete(call.recording().id(), principal.getName(), "bulk delete",
+                        ClientAddress.of(request));
                 outcomes.merge(outcome.name().toLowerCase(), 1, Integer::sum);
             }
         });
+        audit.record(AuditAction.RECORDINGS_BULK_DELETED, principal.getName(), "recordings",
+                "filters: " + describe(params) + ", outcomes: " + outcomes, ClientAddress.of(request));
         return Map.of("outcomes", outcomes);
     }
 
@@ -219,6 +249,32 @@ class LibraryApiController {
             throw new IllegalArgumentException("days must be at least 1");
         }
         return days == null ? retention.run(principal.getName()) : retention.run(principal.getName(), days);
+    }
+
+    /**
+     * Who accessed a call's recording, and what else happened to it (ADMIN): plays, downloads,
+     * deletion, holds; newest first.
+     */
+    @GetMapping("/calls/{id}/access")
+    ResponseEntity<List<AuditEntry>> access(@PathVariable String id) {
+        if (!RecordingFiles.isUuid(id)) {
+            return ResponseEntity.notFound().build();
+        }
+        return history.findById(id).map(call -> ResponseEntity.ok(audit.about(accessTargets(call), 500)))
+                .orElseGet(() -> ResponseEntity.notFound().build());
+    }
+
+    /** What a call's audit entries name as their target: the call (its recording's entries too). */
+    static List<String> accessTargets(CallRecord call) {
+        return List.of(call.id());
+    }
+
+    /** The filter parameters as given, for the audit log (the paging cursor left out). */
+    static String describe(MultiValueMap<String, String> params) {
+        var filters = new java.util.TreeMap<String, String>(params.toSingleValueMap());
+        filters.remove("after");
+        filters.remove("_csrf");
+        return filters.isEmpty() ? "none" : filters.toString();
     }
 
     @ExceptionHandler(IllegalArgumentException.class)

@@ -7,7 +7,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import org.callvault.audit.AuditLog;
+import org.callvault.recording.LegalHolds;
 import org.callvault.recording.RecordingDeletion;
+import org.callvault.system.ClientAddress;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.server.ResponseStatusException;
 import org.callvault.recording.RetentionPolicy;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -31,12 +38,16 @@ class RecordingsPageController {
     private final CallHistoryRepository history;
     private final RecordingDeletion deletion;
     private final RetentionPolicy retention;
+    private final LegalHolds holds;
+    private final AuditLog audit;
 
     private final java.util.List<String> outcomeCodes;
 
     RecordingsPageController(CallHistoryRepository history, RecordingDeletion deletion, RetentionPolicy retention,
-            org.callvault.system.CallVaultProperties properties) {
+            LegalHolds holds, AuditLog audit, org.callvault.system.CallVaultProperties properties) {
         this.outcomeCodes = java.util.List.copyOf(properties.calls().outcomeCodes());
+        this.holds = holds;
+        this.audit = audit;
         this.history = history;
         this.deletion = deletion;
         this.retention = retention;
@@ -72,9 +83,73 @@ class RecordingsPageController {
      * cannot redirect anywhere else or smuggle anything into the header.
      */
     @PostMapping("/recordings/{id}/delete")
-    String delete(@PathVariable String id, @RequestParam(required = false) String back, Principal principal) {
+    String delete(@PathVariable String id, @RequestParam(required = false) String back, Principal principal,
+            ServerHttpRequest request) {
         RecordingDeletion.Outcome outcome = RecordingFiles.isUuid(id)
-                ? deletion.delete(id, principal.getName(), null) : RecordingDeletion.Outcome.NOT_FOUND;
+                ? deletion.delete(id, principal.getName(), null, ClientAddress.of(request))
+                : RecordingDeletion.Outcome.NOT_FOUND;
+        return "redirect:" + backTo(back).queryParam("deleted", outcome.name().toLowerCase()).encode().build()
+                .toUriString();
+    }
+
+    /** Puts one call on legal hold from the list (ADMIN); the reason comes from the row's form. */
+    @PostMapping("/recordings/{callId}/hold")
+    String hold(@PathVariable String callId, @ModelAttribute HoldForm form, @RequestParam(required = false) String back,
+            Principal principal, ServerHttpRequest request) {
+        String result;
+        try {
+            result = RecordingFiles.isUuid(callId) ? holds.place(callId, form.reason(), principal.getName(),
+                    ClientAddress.of(request)).name().toLowerCase() : "not_found";
+        }
+        catch (IllegalArgumentException e) {
+            return "redirect:" + backTo(back).queryParam("holdError", e.getMessage()).encode().build().toUriString();
+        }
+        return "redirect:" + backTo(back).queryParam("hold", result).encode().build().toUriString();
+    }
+
+    @PostMapping("/recordings/{callId}/release")
+    String release(@PathVariable String callId, @RequestParam(required = false) String back, Principal principal,
+            ServerHttpRequest request) {
+        String result = RecordingFiles.isUuid(callId)
+                ? holds.lift(callId, principal.getName(), ClientAddress.of(request)).name().toLowerCase() : "not_found";
+        return "redirect:" + backTo(back).queryParam("hold", result).encode().build().toUriString();
+    }
+
+    /** Every call matching the list's filters (at least one) goes on hold with one reason. */
+    @PostMapping("/recordings/hold")
+    String holdMatching(@ModelAttribute HoldForm form, @RequestParam(required = false) String back, Principal principal,
+            ServerHttpRequest request) {
+        var list = backTo(back);
+        try {
+            CallFilter filter = CallFilter.from(list.build().getQueryParams(), ZoneId.systemDefault());
+            var outcomes = HoldApiController.holdAll(holds, history, filter, LegalHolds.validReason(form.reason()),
+                    principal.getName(), ClientAddress.of(request));
+            return "redirect:" + list.queryParam("holdCount", outcomes.getOrDefault("placed", 0)).encode().build()
+                    .toUriString();
+        }
+        catch (IllegalArgumentException e) {
+            return "redirect:" + list.queryParam("holdError", e.getMessage()).encode().build().toUriString();
+        }
+    }
+
+    /** One call: its facts, its hold, and who accessed its recording (ADMIN). */
+    @GetMapping("/recordings/calls/{callId}")
+    String details(@PathVariable String callId, Model model) {
+        var call = RecordingFiles.isUuid(callId) ? history.findById(callId) : java.util.Optional.<CallRecord>empty();
+        if (call.isEmpty()) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No such call");
+        }
+        model.addAttribute("call", call.get());
+        model.addAttribute("access", audit.about(LibraryApiController.accessTargets(call.get()), 500));
+        return "call-details";
+    }
+
+    /**
+     * The list the admin was looking at: {@code back} is that list's query string. Only the list's
+     * own parameters are kept from it, re-encoded, so it cannot redirect anywhere else or smuggle
+     * anything into the header.
+     */
+    private static UriComponentsBuilder backTo(String back) {
         var list = UriComponentsBuilder.fromPath("/recordings");
         if (back != null && back.length() <= 2_000) {
             try {
@@ -91,7 +166,11 @@ class RecordingsPageController {
                 list.replaceQuery(null);
             }
         }
-        return "redirect:" + list.queryParam("deleted", outcome.name().toLowerCase()).encode().build().toUriString();
+        return list;
+    }
+
+    /** The reason typed into a hold form. */
+    record HoldForm(String reason) {
     }
 
     @PostMapping("/retention/run")
@@ -109,6 +188,9 @@ class RecordingsPageController {
     private static MultiValueMap<String, String> withoutDeleted(MultiValueMap<String, String> params) {
         var copy = new LinkedMultiValueMap<>(params);
         copy.remove("deleted");
+        copy.remove("hold");
+        copy.remove("holdCount");
+        copy.remove("holdError");
         return copy;
     }
 

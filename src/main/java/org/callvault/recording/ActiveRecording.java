@@ -12,6 +12,16 @@ public interface ActiveRecording {
     AudioSink sink();
 
     /**
+     * From this point of the server's monotonic clock until {@link #omitUntil}, nothing goes into
+     * the file: the recording is cut there instead of holding the time as silence (a SIPREC pause
+     * with {@code paused-audio: omit}). What came before is written out in full.
+     */
+    void omitFrom(long atNanos);
+
+    /** Ends the cut begun by {@link #omitFrom}: the file goes on from where it stopped. */
+    void omitUntil(long atNanos);
+
+    /**
      * Ends the recording at this point of the server's monotonic clock; the file gets exactly the
      * answered duration. Completes when the file is closed and hashed, and its row update queued.
      */

@@ -99,6 +99,18 @@ final class RecorderLoop implements Runnable {
         else if (command instanceof Stop stop) {
             onStop(stop);
         }
+        else if (command instanceof Omit omit) {
+            RecordingParts parts = active.get(omit.track());
+            if (parts != null) {
+                long sample = format.samplesForNanos(omit.atNanos() - omit.track().answeredNanos);
+                if (omit.from()) {
+                    parts.omitFrom(sample);
+                }
+                else {
+                    parts.omitUntil(sample);
+                }
+            }
+        }
         else if (command instanceof Reanchor reanchor) {
             RecordingParts parts = active.get(reanchor.track());
             if (parts != null) {
@@ -153,6 +165,10 @@ final class RecorderLoop implements Runnable {
     }
 
     record Reanchor(RecordingService.Track track, int leg) {
+    }
+
+    /** The start ({@code from}) or the end of a stretch of the call left out of the file. */
+    record Omit(RecordingService.Track track, long atNanos, boolean from) {
     }
 
     /**

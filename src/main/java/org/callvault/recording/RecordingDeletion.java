@@ -41,16 +41,29 @@ public class RecordingDeletion {
         /** Still being recorded: a live call's recording cannot be deleted. */
         IN_PROGRESS,
         /** The file could not be deleted; nothing changed. */
-        FAILED
+        FAILED,
+        /** Its call is on legal hold ({@link LegalHolds}): kept until the hold is lifted. */
+        HELD
     }
 
     public Outcome delete(String recordingId, String actor, String reason) {
+        return delete(recordingId, actor, reason, null);
+    }
+
+    /**
+     * Deletes a recording for {@code actor} from {@code clientAddress} (null for the server's own
+     * jobs). The audit entry names the call: a recording's file is named by its call, and "who
+     * accessed this call" finds the deletion after the recording's row is gone.
+     */
+    public Outcome delete(String recordingId, String actor, String reason, String clientAddress) {
         var recording = repository.findById(recordingId).orElse(null);
         if (recording == null) {
             return Outcome.NOT_FOUND;
         }
         if (!repository.markDeleting(recordingId)) {
-            return Outcome.IN_PROGRESS;
+            // markDeleting skips a held call's recording in the same statement, so a hold placed
+            // a moment ago wins over a deletion that read no hold.
+            return repository.isHeld(recordingId) ? Outcome.HELD : Outcome.IN_PROGRESS;
         }
         Path file = store.resolve(recording.path());
         boolean existed;
@@ -65,9 +78,9 @@ public class RecordingDeletion {
         deleteCompanions(file, recording.parts());
         peaks.forget(recordingId);
         repository.delete(recordingId);
-        String detail = "call " + recording.callId() + ", " + recording.path() + ", " + recording.sizeBytes() + " bytes"
+        String detail = "recording " + recordingId + ", " + recording.path() + ", " + recording.sizeBytes() + " bytes"
                 + (existed ? "" : ", file was already missing") + (reason == null ? "" : ", " + reason);
-        audit.record(AuditAction.RECORDING_DELETED, actor, recordingId, detail, null);
+        audit.record(AuditAction.RECORDING_DELETED, actor, recording.callId(), detail, clientAddress);
         if (!existed) {
             log.warn("Recording {} had no file {}; its row is removed", recordingId, file);
         }
@@ -111,7 +124,8 @@ public class RecordingDeletion {
             Files.deleteIfExists(store.resolve(recording.path()));
             deleteCompanions(store.resolve(recording.path()), recording.parts());
             repository.delete(id);
-            audit.record(AuditAction.RECORDING_DELETED, "system", id, "interrupted deletion finished", null);
+            audit.record(AuditAction.RECORDING_DELETED, "system", recording.callId(),
+                    "recording " + id + ", interrupted deletion finished", null);
             return true;
         }
         catch (IOException e) {

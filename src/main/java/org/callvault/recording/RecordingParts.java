@@ -21,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * recording that finds no space at its start waits the same way for its first part.
  *
  * <p>Each part has its own {@link CallRecorder} whose timeline starts when the part opened.
+ * A stretch of the call may be <em>omitted</em> ({@link #omitFrom}, {@link #omitUntil}: a SIPREC
+ * pause left out of the file): the part's timeline stands still at the cut's start, frames of the
+ * cut are dropped, and at its end the timeline's origin moves on by the cut's length, so the file
+ * goes on seamlessly and its length is the call's minus the cuts.
  * Not thread-safe: the recorder thread owns it.
  */
 public final class RecordingParts {
@@ -62,6 +66,10 @@ public final class RecordingParts {
     private long framesDropped;
     private long lastSpaceCheck;
     private Exception lastError;
+    /** Where the cut in progress began (call timeline samples), or -1. */
+    private long omittingFrom = -1;
+    /** Where the last cut ended: frames that arrived before it (queued late) belong to the cut. */
+    private long omittedUntil = -1;
 
     RecordingParts(Path firstPart, AudioFormat format, boolean stereo, int windowMillis, BooleanSupplier enoughSpace,
             Listener listener) {
@@ -103,7 +111,7 @@ public final class RecordingParts {
     }
 
     void accept(int leg, long mediaTimestamp, short[] samples, int offset, int length, long nowSample) {
-        if (recorder == null) {
+        if (recorder == null || inCut(nowSample)) {
             return;
         }
         try {
@@ -120,8 +128,48 @@ public final class RecordingParts {
         }
     }
 
+    /**
+     * Leaves the call out of the file from {@code atSample} on: what was heard before it is still
+     * written (the jitter window drains into the file as the cut ends or the recording finishes),
+     * nothing after it until {@link #omitUntil}.
+     */
+    void omitFrom(long atSample) {
+        if (omittingFrom < 0) {
+            omittingFrom = Math.max(atSample, omittedUntil);
+        }
+    }
+
+    /**
+     * The cut ends at {@code atSample}: the timeline's origin moves on by its length, and each leg's
+     * next frame sets its place again (its media clock ran on through the cut).
+     */
+    void omitUntil(long atSample) {
+        if (omittingFrom < 0) {
+            return;
+        }
+        long end = Math.max(atSample, omittingFrom);
+        partStart += end - omittingFrom;
+        omittingFrom = -1;
+        omittedUntil = end;
+        if (recorder != null) {
+            recorder.reanchor(CallRecorder.CALLER);
+            recorder.reanchor(CallRecorder.AGENT);
+        }
+    }
+
+    private boolean inCut(long nowSample) {
+        return omittingFrom >= 0 ? nowSample >= omittingFrom : nowSample < omittedUntil;
+    }
+
     /** Pushes the current part forward, or, while interrupted, looks for space once a second. */
     void advance(long nowSample) {
+        if (omittingFrom >= 0) {
+            // The timeline stands at the cut's start; an interrupted part opens again after it.
+            nowSample = omittingFrom;
+            if (recorder == null) {
+                return;
+            }
+        }
         if (recorder != null) {
             try {
                 recorder.advance(nowSample - partStart);
@@ -137,6 +185,9 @@ public final class RecordingParts {
     }
 
     Outcome finish(long endSample) {
+        if (omittingFrom >= 0) {
+            endSample = Math.min(endSample, omittingFrom); // ended during a cut: the file ends where it began
+        }
         if (recorder != null) {
             try {
                 RecordingResult result = recorder.finish(Math.max(0, endSample - partStart));

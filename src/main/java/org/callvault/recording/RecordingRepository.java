@@ -80,9 +80,18 @@ public class RecordingRepository {
     }
 
     /** Moves a recording to DELETING unless it is still being recorded; false if it was not there. */
+    /** False for a recording still being written and for one whose call is on legal hold. */
     boolean markDeleting(String id) {
-        return jdbc.sql("UPDATE recordings SET status = 'DELETING' WHERE id = :id AND status <> 'RECORDING'")
-                .param("id", id).update() == 1;
+        return jdbc.sql("""
+                UPDATE recordings SET status = 'DELETING' WHERE id = :id AND status <> 'RECORDING'
+                AND NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.call_id = recordings.call_id)
+                """).param("id", id).update() == 1;
+    }
+
+    boolean isHeld(String id) {
+        return jdbc.sql("""
+                SELECT COUNT(*) FROM recordings r JOIN legal_holds h ON h.call_id = r.call_id WHERE r.id = :id
+                """).param("id", id).query(Long.class).single() > 0;
     }
 
     void setStatus(String id, RecordingStatus status) {

@@ -347,6 +347,16 @@ public class RecordingService {
         }
 
         @Override
+        public void omitFrom(long atNanos) {
+            enqueueControl(new RecorderLoop.Omit(this, atNanos, true));
+        }
+
+        @Override
+        public void omitUntil(long atNanos) {
+            enqueueControl(new RecorderLoop.Omit(this, atNanos, false));
+        }
+
+        @Override
         public CompletableFuture<RecordingSummary> finish(long endNanos) {
             enqueueControl(new RecorderLoop.Stop(this, endNanos));
             return done;

@@ -1,14 +1,22 @@
 package org.callvault.security;
 
 import java.time.Clock;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+
+import io.lettuce.core.RedisException;
+
+import org.callvault.security.AttemptStore.Budget;
 
 import org.callvault.system.CallVaultProperties;
+import org.callvault.system.SharedRedis;
 import org.callvault.user.UserNames;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -25,25 +33,37 @@ import io.micrometer.core.instrument.MeterRegistry;
  * </ul>
  * An attempt is {@link #reserve reserved} (counted as a failure) atomically <em>before</em> the
  * password is checked, so simultaneous guesses cannot all pass the test and be counted afterwards;
- * a successful sign-in gives its reservation back.
+ * a successful sign-in gives its reservation back. With several nodes the attempts are counted in
+ * Redis ({@link RedisAttemptStore}), so a guesser spreading attempts over the nodes gets no more.
  */
 @Component
 public class LoginThrottle {
 
-    /** Bounds memory when someone sprays random user names. */
-    private static final int MAX_KEYS = 100_000;
+    private static final Logger log = LoggerFactory.getLogger(LoginThrottle.class);
 
-    /** Guarded by {@code this}: reserving checks and counts several keys as one step. */
-    private final Map<String, Deque<Long>> attempts = new HashMap<>();
-    /** When each locked key was last reported to the audit log, and what was refused since. */
+    private final AttemptStore attempts;
+    /** When each locked key was last reported to the audit log, and what was refused since (per node). */
     private final Map<String, long[]> reported = new HashMap<>();
     private final CallVaultProperties.Security limits;
     private final Clock clock;
     private final Counter throttled;
 
+    /** One node, attempts in memory. */
     public LoginThrottle(CallVaultProperties properties, Clock clock, MeterRegistry meters) {
+        this(properties, clock, meters, new LocalAttemptStore());
+    }
+
+    /** Attempts in Redis when it is configured (several nodes count together), else in memory. */
+    @Autowired
+    LoginThrottle(CallVaultProperties properties, Clock clock, MeterRegistry meters, ObjectProvider<SharedRedis> redis) {
+        this(properties, clock, meters, redis.getIfAvailable() == null ? new LocalAttemptStore()
+                : new RedisAttemptStore(redis.getIfAvailable()));
+    }
+
+    LoginThrottle(CallVaultProperties properties, Clock clock, MeterRegistry meters, AttemptStore attempts) {
         this.limits = properties.security();
         this.clock = clock;
+        this.attempts = attempts;
         this.throttled = Counter.builder("callvault.signin.throttled")
                 .description("Sign-in attempts refused before the password was checked (too many failures)")
                 .register(meters);
@@ -52,78 +72,58 @@ public class LoginThrottle {
     /**
      * An attempt to sign in as this user from this address, with the id of the valid device cookie
      * the browser presented for that user (null if none). Either counted, or refused with how long
-     * to wait.
+     * to wait. Fails closed: when the attempts cannot be counted (Redis does not answer) the attempt
+     * is refused with {@link Attempt#unavailable()}.
      */
-    public synchronized Attempt reserve(String typedUsername, String address, String deviceId) {
+    public Attempt reserve(String typedUsername, String address, String deviceId) {
         long now = clock.millis();
-        if (attempts.size() > MAX_KEYS) {
-            purgeExpired();
-        }
         List<Budget> budgets = deviceId != null
                 ? List.of(new Budget("d:" + deviceId, limits.maxFailuresPerDevice()))
                 : List.of(new Budget("u:" + UserNames.canonical(typedUsername), limits.maxFailuresPerAccount()),
                         new Budget("a:" + address, limits.maxFailuresPerAddress()));
-        long retryAt = 0;
-        Budget exhausted = null;
-        for (Budget budget : budgets) {
-            Deque<Long> times = recent(budget.key(), now);
-            if (times.size() >= budget.limit()) {
-                retryAt = Math.max(retryAt, times.peekFirst() + limits.failureWindow().toMillis());
-                exhausted = exhausted == null ? budget : exhausted;
-            }
+        String member = now + ":" + UUID.randomUUID();
+        AttemptStore.Reservation reservation;
+        try {
+            reservation = attempts.reserve(budgets, now, limits.failureWindow().toMillis(), member);
         }
-        if (exhausted != null) {
-            long retryAfter = Math.max(1, (retryAt - now + 999) / 1000);
+        catch (RedisException e) {
+            log.error("Sign-in refused: sign-in attempts are counted in Redis, which does not answer ({})", e.getMessage());
+            return Attempt.UNAVAILABLE;
+        }
+        if (!reservation.counted()) {
+            long retryAfter = Math.max(1, (reservation.retryAt() - now + 999) / 1000);
             throttled.increment();
-            return Attempt.refused(retryAfter, refusalToReport(exhausted.key(), now));
+            return Attempt.refused(retryAfter, refusalToReport(reservation.exhausted().key(), now));
         }
-        List<String> keys = budgets.stream().map(Budget::key).toList();
-        for (String key : keys) {
-            attempts.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(now);
-        }
-        return Attempt.counted(keys, now, deviceId);
+        return Attempt.counted(budgets.stream().map(Budget::key).toList(), member, deviceId);
     }
 
     /** The password was right: the attempt is not a failure, and the device starts afresh. */
-    public synchronized void succeeded(Attempt attempt) {
+    public void succeeded(Attempt attempt) {
         if (attempt == null || !attempt.allowed()) {
             return;
         }
-        for (String key : attempt.keys()) {
-            Deque<Long> times = attempts.get(key);
-            if (times != null) {
-                times.removeFirstOccurrence(attempt.at());
-            }
-        }
+        attempts.release(attempt.keys(), attempt.member());
         if (attempt.deviceId() != null) {
-            attempts.remove("d:" + attempt.deviceId());
+            attempts.forget("d:" + attempt.deviceId());
         }
     }
 
     /** Forgets every attempt; for operators (and tests) who must lift a throttle at once. */
-    public synchronized void clear() {
+    public void clear() {
         attempts.clear();
-        reported.clear();
+        synchronized (reported) {
+            reported.clear();
+        }
     }
 
     @Scheduled(fixedDelay = 60_000)
-    synchronized void purgeExpired() {
+    void purgeExpired() {
         long cutoff = clock.millis() - limits.failureWindow().toMillis();
-        attempts.values().forEach(times -> times.removeIf(t -> t < cutoff));
-        attempts.values().removeIf(Deque::isEmpty);
-        reported.values().removeIf(report -> report[0] < cutoff);
-    }
-
-    private Deque<Long> recent(String key, long now) {
-        Deque<Long> times = attempts.get(key);
-        if (times == null) {
-            return new ArrayDeque<>();
+        attempts.purgeBefore(cutoff);
+        synchronized (reported) {
+            reported.values().removeIf(report -> report[0] < cutoff);
         }
-        long cutoff = now - limits.failureWindow().toMillis();
-        while (!times.isEmpty() && times.peekFirst() < cutoff) {
-            times.removeFirst();
-        }
-        return times;
     }
 
     /**
@@ -131,6 +131,12 @@ public class LoginThrottle {
      * thousands): returns how many were refused since the last row, or 0 when none is due.
      */
     private long refusalToReport(String key, long now) {
+        synchronized (reported) {
+            return refusalToReportLocked(key, now);
+        }
+    }
+
+    private long refusalToReportLocked(String key, long now) {
         long[] report = reported.computeIfAbsent(key, k -> new long[] { Long.MIN_VALUE / 2, 0 });
         report[1]++;
         if (now - report[0] < limits.failureWindow().toMillis()) {
@@ -142,9 +148,6 @@ public class LoginThrottle {
         return refused;
     }
 
-    private record Budget(String key, int limit) {
-    }
-
     /**
      * One sign-in attempt's place in the throttle.
      *
@@ -153,15 +156,23 @@ public class LoginThrottle {
      * @param refusedToReport   when refused: how many refusals the audit log should be told of now
      *                          (0: already reported in this window)
      */
-    public record Attempt(boolean allowed, long retryAfterSeconds, long refusedToReport, List<String> keys, long at,
+    public record Attempt(boolean allowed, long retryAfterSeconds, long refusedToReport, List<String> keys, String member,
             String deviceId) {
 
+        /** Refused because the attempts cannot be counted now (the shared store does not answer). */
+        static final Attempt UNAVAILABLE = new Attempt(false, 0, 0, List.of(), null, null);
+
         static Attempt refused(long retryAfterSeconds, long refusedToReport) {
-            return new Attempt(false, retryAfterSeconds, refusedToReport, List.of(), 0, null);
+            return new Attempt(false, retryAfterSeconds, refusedToReport, List.of(), null, null);
         }
 
-        static Attempt counted(List<String> keys, long at, String deviceId) {
-            return new Attempt(true, 0, 0, keys, at, deviceId);
+        static Attempt counted(List<String> keys, String member, String deviceId) {
+            return new Attempt(true, 0, 0, keys, member, deviceId);
+        }
+
+        /** Whether the refusal is because sign-in cannot be counted now, rather than too many failures. */
+        public boolean unavailable() {
+            return this == UNAVAILABLE;
         }
 
         /** Whether the browser was recognised by its device cookie. */

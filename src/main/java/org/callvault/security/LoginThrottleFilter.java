@@ -53,6 +53,9 @@ class LoginThrottleFilter implements WebFilter {
                 exchange.getAttributes().put(ATTEMPT, attempt);
                 return chain.filter(exchange);
             }
+            if (attempt.unavailable()) {
+                return redirect.sendRedirect(exchange, URI.create("/login?unavailable"));
+            }
             Mono<Void> report = attempt.refusedToReport() == 0 ? Mono.empty()
                     : Mono.<Void>fromRunnable(() -> audit.record(AuditAction.SIGN_IN_THROTTLED, username, username,
                             "locked out for " + attempt.retryAfterSeconds() + " s"

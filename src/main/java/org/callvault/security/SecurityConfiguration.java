@@ -46,7 +46,9 @@ class SecurityConfiguration {
             "/v3/api-docs", "/v3/api-docs/**" };
 
     static final String[] ADMIN_PATHS = { "/users", "/users/**", "/api/users/**", "/actuator/**", "/audit",
-        "/api/calls/*/metadata" };
+        "/api/calls/*/metadata", "/audit/**", "/api/audit", "/api/audit/**", "/retention", "/retention/**",
+        "/api/retention/**", "/api/calls/*/hold", "/api/calls/hold", "/api/calls/*/access", "/recordings/*/hold",
+        "/recordings/*/release", "/recordings/hold", "/recordings/calls/**" };
 
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
             + "connect-src 'self'; object-src 'none'; frame-ancestors 'none'";

@@ -194,6 +194,7 @@ public record CallVaultProperties(
      * @param tcpConnectionsPerSource TCP connections one source address may hold at once (of 512)
      * @param recordingMediaTimeout how long a SIPREC recording session may receive no RTP at all (while not
      *                         paused) before CallVault ends it with what it has and sends BYE
+     * @param siprec           what SIPREC recording sessions do beyond the SIP settings (docs/siprec.md)
      */
     public record Sip(
             @DefaultValue("true") boolean enabled,
@@ -214,7 +215,8 @@ public record CallVaultProperties(
                     message = "must be SHA-256 or MD5") String> digestAlgorithms,
             @NotNull @DefaultValue("120s") java.time.Duration tcpIdleTimeout,
             @Min(1) @DefaultValue("64") int tcpConnectionsPerSource,
-            @NotNull @DefaultValue("30s") java.time.Duration recordingMediaTimeout) {
+            @NotNull @DefaultValue("30s") java.time.Duration recordingMediaTimeout,
+            @Valid @NotNull @DefaultValue Siprec siprec) {
 
         public Sip {
             credentials = credentials == null ? java.util.List.of() : credentials;
@@ -226,6 +228,22 @@ public record CallVaultProperties(
             return credentials.stream().filter(c -> c != null && c.username() != null).map(SipCredential::username)
                     .distinct().count() == credentials.stream().filter(c -> c != null && c.username() != null).count();
         }
+    }
+
+    /**
+     * SIPREC recording sessions ({@code callvault.sip.siprec.*}).
+     *
+     * @param pausedAudio what a pause (every stream set inactive, as SBCs do while a card number is
+     *                    read out) leaves in the file: {@code silence}, the paused time as silence (the
+     *                    file as long as the session), or {@code omit}, the paused time cut out (the
+     *                    file as long as the session minus its pauses); the pauses are stored either way
+     */
+    public record Siprec(@NotNull @DefaultValue("silence") PausedAudio pausedAudio) {
+    }
+
+    /** {@link Siprec#pausedAudio()}: written {@code silence} or {@code omit}. */
+    public enum PausedAudio {
+        SILENCE, OMIT
     }
 
     /**

@@ -51,7 +51,7 @@ class AgentConsoleE2EIT extends IntegrationTest {
     @Test
     void awayDoesNotRingAvailableRingsAndTheAnsweringAgentTagsTheCall() throws Exception {
         String agent = testUsers.create(Role.AGENT);
-        console = Chromium.withMicrophone(Chromium.silentMicrophone(dir));
+        console = Chromium.withMicrophone(Chromium.silence(dir));
         String base = "http://localhost:" + port;
         Chromium.signIn(console, base, agent, TestUsers.PASSWORD);
         console.get(base + "/calls");

@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import org.callvault.media.ToneGenerator;
-import org.callvault.recording.WavFileWriter;
 import org.callvault.support.Chromium;
 import org.callvault.support.DatabaseIndependent;
 import org.callvault.support.EventSocketClient;
@@ -52,7 +50,7 @@ class PagesAsAPersonFindsThemE2EIT extends IntegrationTest {
 
     @Test
     void aCallerWhomNobodyAnswersReadsItInPlainWords() throws Exception {
-        browser = Chromium.withMicrophone(silence());
+        browser = Chromium.withMicrophone(Chromium.silence(dir));
         browser.get("http://localhost:" + port + "/phone");
         assertThat(browser.findElement(By.cssSelector("[data-testid='phone-heading']")).getText())
                 .isEqualTo("Call Acme Insurance");
@@ -69,14 +67,9 @@ class PagesAsAPersonFindsThemE2EIT extends IntegrationTest {
     @Test
     void aDeclinedCallStaysInTheConsoleAndSaysWhoDeclinedIt() throws Exception {
         String agent = testUsers.create(Role.AGENT);
-        browser = Chromium.withMicrophone(silence());
-        String base = "http://localhost:" + port;
-        browser.get(base + "/login");
-        browser.findElement(By.name("username")).sendKeys(agent);
-        browser.findElement(By.name("password")).sendKeys(TestUsers.PASSWORD);
-        browser.findElement(By.cssSelector("button[type=submit]")).click();
-        await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().endsWith("/"));
-        browser.get(base + "/calls");
+        browser = Chromium.withMicrophone(Chromium.silence(dir));
+        Chromium.signIn(browser, port, agent, TestUsers.PASSWORD);
+        browser.get("http://localhost:" + port + "/calls");
         await().atMost(Duration.ofSeconds(15)).until(() -> "idle".equals(
                 browser.findElement(By.cssSelector("[data-testid='call-status']")).getText()));
 
@@ -95,15 +88,5 @@ class PagesAsAPersonFindsThemE2EIT extends IntegrationTest {
             await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
                     .until(() -> !browser.findElements(row).isEmpty());
         }
-    }
-
-    private Path silence() throws Exception {
-        Path file = dir.resolve("silence.wav");
-        short[] quiet = new ToneGenerator(44_100, 440, 0).generate(0, 44_100);
-        try (WavFileWriter writer = new WavFileWriter(file, 44_100, 1)) {
-            writer.write(quiet, 0, quiet.length);
-            writer.finish();
-        }
-        return file;
     }
 }

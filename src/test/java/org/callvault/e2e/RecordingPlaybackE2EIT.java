@@ -9,10 +9,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
-import org.callvault.media.ToneGenerator;
 import org.callvault.recording.RecordingRepository;
 import org.callvault.recording.RecordingRepository.StoredRecording;
-import org.callvault.recording.WavFileWriter;
 import org.callvault.support.CallHarness;
 import org.callvault.support.Chromium;
 import org.callvault.support.DatabaseIndependent;
@@ -69,7 +67,7 @@ class RecordingPlaybackE2EIT extends IntegrationTest {
         double seconds = recording.durationMs() / 1000.0;
         assertThat(seconds).as("recorded seconds").isGreaterThan(3.0);
 
-        browser = Chromium.withMicrophone(microphone());
+        browser = Chromium.withAnyMicrophone(dir);
         signIn("admin", ADMIN_PASSWORD);
         browser.get(base() + "/recordings?caller=" + caller);
 
@@ -166,16 +164,5 @@ class RecordingPlaybackE2EIT extends IntegrationTest {
 
     private static By testId(String id) {
         return By.cssSelector("[data-testid='" + id + "']");
-    }
-
-    /** The browser needs some microphone; this page never uses it. */
-    private Path microphone() throws Exception {
-        Path file = dir.resolve("mic.wav");
-        short[] tone = new ToneGenerator(44_100, 1000, 8000).generate(0, 44_100);
-        try (WavFileWriter writer = new WavFileWriter(file, 44_100, 1)) {
-            writer.write(tone, 0, tone.length);
-            writer.finish();
-        }
-        return file;
     }
 }

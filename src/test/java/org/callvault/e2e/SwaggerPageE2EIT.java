@@ -37,11 +37,7 @@ class SwaggerPageE2EIT extends IntegrationTest {
     void theSwaggerPageLoadsWithoutConsoleErrors() throws Exception {
         browser = Chromium.withoutMicrophone();
         String base = "http://localhost:" + port;
-        browser.get(base + "/login");
-        browser.findElement(By.name("username")).sendKeys("admin");
-        browser.findElement(By.name("password")).sendKeys(ADMIN_PASSWORD);
-        browser.findElement(By.cssSelector("button[type=submit]")).click();
-        await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().equals(base + "/"));
+        Chromium.signIn(browser, port, "admin", ADMIN_PASSWORD);
 
         browser.get(base + "/account/tokens");
         browser.findElement(By.linkText("/swagger-ui.html")).click();

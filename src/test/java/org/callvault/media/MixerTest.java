@@ -25,6 +25,19 @@ class MixerTest {
     }
 
     @Test
+    void aFrameWithOneLoudSampleIsLimitedThereAndExactElsewhere() {
+        short[] a = { 1_000, 30_000, -2_000 };
+        short[] b = { 1_000, 30_000, -2_000 };
+        short[] out = new short[3];
+
+        Mixer.mix(a, b, out);
+
+        assertThat(out[0]).isEqualTo((short) 2_000);
+        assertThat((int) out[1]).isEqualTo(Mixer.limit(60_000)).isLessThan(Mixer.CEILING + 1);
+        assertThat(out[2]).isEqualTo((short) -4_000);
+    }
+
+    @Test
     void theLimiterIsMonotonicAndSymmetric() {
         int previous = Mixer.limit(-65_536);
         for (int sum = -65_535; sum <= 65_534; sum++) {

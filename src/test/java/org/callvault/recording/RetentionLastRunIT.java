@@ -20,7 +20,10 @@ class RetentionLastRunIT extends IntegrationTest {
     CallVaultProperties properties;
 
     @Autowired
-    RecordingRepository repository;
+    RetentionRules rules;
+
+    @Autowired
+    RetentionCandidates candidates;
 
     @Autowired
     RecordingDeletion deletion;
@@ -33,7 +36,8 @@ class RetentionLastRunIT extends IntegrationTest {
         RetentionPolicy.RunResult run = retention.run("it-admin", 36_500);
 
         // What a restarted server sees: a new policy object with nothing in memory.
-        RetentionPolicy afterRestart = new RetentionPolicy(properties, repository, deletion, audit, Clock.systemUTC());
+        RetentionPolicy afterRestart = new RetentionPolicy(properties, rules, candidates, deletion, audit,
+                Clock.systemUTC());
         RetentionPolicy.RunResult last = afterRestart.lastRun();
 
         assertThat(last).isNotNull();

@@ -1,5 +1,7 @@
 package org.callvault.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.logging.Level;
 
+import org.callvault.recording.WavFileWriter;
+import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -66,24 +70,34 @@ public final class Chromium {
         return driver;
     }
 
-    /** A second of silence in {@code dir}, as the microphone of a page that needs one but no sound. */
-    public static Path silentMicrophone(Path dir) throws IOException {
+    /** A second of silence as a WAV file in {@code dir}: the microphone of a browser that only clicks. */
+    public static Path silence(Path dir) throws IOException {
         Path file = dir.resolve("silence.wav");
-        short[] quiet = new org.callvault.media.ToneGenerator(44_100, 440, 0).generate(0, 44_100);
-        try (org.callvault.recording.WavFileWriter writer = new org.callvault.recording.WavFileWriter(file, 44_100, 1)) {
+        short[] quiet = new short[44_100];
+        try (WavFileWriter writer = new WavFileWriter(file, 44_100, 1)) {
             writer.write(quiet, 0, quiet.length);
             writer.finish();
         }
         return file;
     }
 
+    /** Signs in through the form, as a person does, and waits for the dashboard. */
+    public static void signIn(ChromeDriver browser, int port, String username, String password) {
+        signIn(browser, "http://localhost:" + port, username, password);
+    }
+
     /** Signs in through the real form at {@code base} and waits for the dashboard. */
-    public static void signIn(ChromeDriver driver, String base, String user, String password) {
-        driver.get(base + "/login");
-        driver.findElement(org.openqa.selenium.By.name("username")).sendKeys(user);
-        driver.findElement(org.openqa.selenium.By.name("password")).sendKeys(password);
-        driver.findElement(org.openqa.selenium.By.cssSelector("button[type=submit]")).click();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> driver.getCurrentUrl().endsWith("/"));
+    public static void signIn(ChromeDriver browser, String base, String username, String password) {
+        browser.get(base + "/login");
+        browser.findElement(By.name("username")).sendKeys(username);
+        browser.findElement(By.name("password")).sendKeys(password);
+        browser.findElement(By.cssSelector("button[type=submit]")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().equals(base + "/"));
+    }
+
+    /** A browser for pages that never use the microphone (it still needs one): a second of silence. */
+    public static ChromeDriver withAnyMicrophone(Path dir) throws IOException {
+        return withMicrophone(silence(dir));
     }
 
     private static String env(String name, String fallback) {

@@ -110,6 +110,22 @@ public final class SiprecTestClient implements AutoCloseable {
         return sendInvite(body);
     }
 
+    /**
+     * An UPDATE in the dialog (RFC 3311) with the session's body, {@code from} replaced by
+     * {@code to} (e.g. sendonly → inactive, a pause); returns the final response.
+     */
+    public String updateBody(String from, String to) throws Exception {
+        body = body.replace(from, to);
+        return update(null, body);
+    }
+
+    /** An UPDATE with this body of this type (null: the fixture's Content-Type); returns the final response. */
+    public String update(String contentType, String content) throws Exception {
+        int number = cseq++;
+        send(request("UPDATE", number, content, contentType));
+        return awaitFinal(number + " UPDATE");
+    }
+
     public List<Integer> answeredPorts() {
         return answeredPorts;
     }
@@ -285,6 +301,10 @@ public final class SiprecTestClient implements AutoCloseable {
     }
 
     private String request(String method, int number, String content) {
+        return request(method, number, content, null);
+    }
+
+    private String request(String method, int number, String content, String contentType) {
         String transport = tcp ? "TCP" : "UDP";
         int localPort = tcp ? stream.getLocalPort() : udp.getLocalPort();
         StringBuilder message = new StringBuilder()
@@ -298,7 +318,10 @@ public final class SiprecTestClient implements AutoCloseable {
                 .append("Max-Forwards: 70\r\n")
                 .append("Contact: <sip:src@127.0.0.1:").append(localPort).append(tcp ? ";transport=tcp" : "")
                 .append(">;+sip.src\r\n");
-        if (content != null) {
+        if (contentType != null) {
+            message.append("Content-Type: ").append(contentType).append("\r\n");
+        }
+        else if (content != null) {
             // The fixture's own headers that describe the body (Content-Type, Require, ...), as the vendor sent them.
             for (String line : headersTemplate.split("\r\n")) {
                 String lower = line.toLowerCase(java.util.Locale.ROOT);

@@ -97,14 +97,30 @@ public final class LoadTool {
     }
 
     int run() throws InterruptedException {
+        if (o.siprecServer != null) {
+            return runSiprec();
+        }
         // The warm-up's summary is dropped; only its progress lines and outcome are shown.
         LoadTool warm = o.warmUpSeconds > 0
                 ? new LoadTool(o.warmUpRun(), new PrintStream(OutputStream.nullOutputStream()), err) : null;
         long watchdogSeconds = (long) (plannedSeconds() + (warm == null ? 0 : warm.plannedSeconds()));
+        Thread watchdog = watchdog(watchdogSeconds);
+        try {
+            if (warm != null) {
+                warmUp(warm);
+            }
+            return runBounded();
+        } finally {
+            watchdog.interrupt();
+        }
+    }
+
+    /** Ends the process (exit 4) when the run is not over after {@code seconds}; interrupt it when it is. */
+    private Thread watchdog(long seconds) {
         Thread watchdog = new Thread(() -> {
             try {
-                Thread.sleep(watchdogSeconds * 1000);
-                err.println("callvault-loadtool: watchdog: the run exceeded " + watchdogSeconds + " s, stopping");
+                Thread.sleep(seconds * 1000);
+                err.println("callvault-loadtool: watchdog: the run exceeded " + seconds + " s, stopping");
                 err.flush();
                 Runtime.getRuntime().halt(4);
             } catch (InterruptedException e) {
@@ -113,11 +129,16 @@ public final class LoadTool {
         }, "loadtool-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
+        return watchdog;
+    }
+
+    /** {@code --siprec}: SIPREC recording sessions instead of calls, under the same watchdog. */
+    private int runSiprec() throws InterruptedException {
+        SiprecLoad siprec = new SiprecLoad(o, out, err);
+        long watchdogSeconds = (long) siprec.plannedSeconds();
+        Thread watchdog = watchdog(watchdogSeconds);
         try {
-            if (warm != null) {
-                warmUp(warm);
-            }
-            return runBounded();
+            return siprec.run();
         } finally {
             watchdog.interrupt();
         }

@@ -145,6 +145,10 @@ final class Options implements Cloneable {
     boolean help;
     /** CallVault's SIP endpoint ({@code --sip host:port}); null: browser calls only. */
     java.net.InetSocketAddress sipServer;
+    /** CallVault's SIP endpoint as a SIPREC recording server ({@code --siprec host:port}); null: no SIPREC. */
+    java.net.InetSocketAddress siprecServer;
+    /** Concurrent SIPREC sessions ({@code --siprec-sessions}); with {@code --siprec} they replace the calls. */
+    int siprecSessions = 10;
     /** Percent of the slots whose caller is a SIP phone (with {@code --sip}; default 100). */
     int sipShare;
     /** Address the SIP phones bind and announce in SDP and Contact. */
@@ -203,6 +207,7 @@ final class Options implements Cloneable {
         o.password = env.get("CALLVAULT_LOADTOOL_PASSWORD");
         int sipShare = -1;
         String sipLocal = null;
+        int siprecSessions = -1;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
@@ -259,13 +264,37 @@ final class Options implements Cloneable {
                 case "--sip-share" -> sipShare = intIn(name, value, 0, 100);
                 case "--sip-local" -> sipLocal = nonBlank(name, value);
                 case "--sipp" -> o.sippScenario = nonBlank(name, value);
+                case "--siprec" -> o.siprecServer = parseSip(value, "--siprec");
+                case "--siprec-sessions" -> siprecSessions = intIn(name, value, 1, MAX_CALLS);
                 default -> throw new UsageException("unknown option " + name + " (see --help)");
             }
         }
         if (o.help) {
             return o;
         }
-        if (o.sipServer == null && (sipShare >= 0 || sipLocal != null || o.sippScenario != null)) {
+        if (o.siprecServer == null && siprecSessions >= 0) {
+            throw new UsageException("--siprec-sessions needs --siprec host:port");
+        }
+        if (o.siprecServer != null) {
+            // SIPREC sessions run instead of the calls: an SBC's forks, with nothing for an agent to do.
+            if (o.sipServer != null || o.faults.any() || o.warmUpSeconds > 0 || o.durationSeconds > 0) {
+                throw new UsageException("--siprec runs SIPREC sessions alone: not with --sip, --faults, --warm-up or --duration");
+            }
+            o.siprecSessions = siprecSessions < 0 ? o.siprecSessions : siprecSessions;
+            if (sipLocal != null) {
+                if (!isIpLiteral(sipLocal)) {
+                    throw new UsageException("--sip-local must be an IP address (it goes into SDP and Contact), got '" + sipLocal + "'");
+                }
+                o.sipLocalHost = sipLocal.startsWith("[") ? sipLocal.substring(1, sipLocal.length() - 1) : sipLocal;
+            } else if (o.siprecServer.getHostString().contains(":")) {
+                o.sipLocalHost = "::1";
+            }
+            if (!o.allowRemote && !isLoopback(o.siprecServer.getHostString())) {
+                throw new UsageException("--siprec " + o.siprecServer.getHostString() + " is not a loopback address;"
+                        + " the tool only loads servers on this machine unless --allow-remote is given");
+            }
+        }
+        if (o.sipServer == null && (o.sippScenario != null || o.siprecServer == null && (sipShare >= 0 || sipLocal != null))) {
             throw new UsageException("--sip-share, --sip-local and --sipp need --sip host:port");
         }
         if (o.sipServer != null) {
@@ -342,22 +371,27 @@ final class Options implements Cloneable {
 
     /** {@code host:port} ({@code [v6]:port}), host a literal address or localhost; nothing is resolved. */
     static java.net.InetSocketAddress parseSip(String v) throws UsageException {
+        return parseSip(v, "--sip");
+    }
+
+    /** {@code host:port} of a SIP endpoint given with {@code option} ({@code --sip}, {@code --siprec}). */
+    static java.net.InetSocketAddress parseSip(String v, String option) throws UsageException {
         int colon = v.lastIndexOf(':');
         if (colon <= 0 || colon == v.length() - 1) {
-            throw new UsageException("--sip must be host:port, got '" + v + "'");
+            throw new UsageException(option + " must be host:port, got '" + v + "'");
         }
         String host = v.substring(0, colon);
-        int port = intIn("--sip port", v.substring(colon + 1), 1, 65535);
+        int port = intIn(option + " port", v.substring(colon + 1), 1, 65535);
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         } else if (host.contains(":")) {
-            throw new UsageException("--sip: write an IPv6 address in brackets, [::1]:5060");
+            throw new UsageException(option + ": write an IPv6 address in brackets, [::1]:5060");
         }
         if (host.equalsIgnoreCase("localhost")) {
             host = "127.0.0.1";
         }
         if (!isIpLiteral(host)) {
-            throw new UsageException("--sip host must be an IP address or localhost, got '" + host + "'");
+            throw new UsageException(option + " host must be an IP address or localhost, got '" + host + "'");
         }
         return java.net.InetSocketAddress.createUnresolved(host, port);
     }
@@ -482,6 +516,10 @@ final class Options implements Cloneable {
               --sip-local ADDR      address the SIP phones bind and put in SDP/Contact (default 127.0.0.1)
               --sipp SCENARIO       SIPp (sipp on the PATH) is the caller of the SIP calls instead of the
                                     tool's phones: 'default' (the tool's scenario) or a scenario file
+              --siprec HOST:PORT    CallVault's SIP endpoint as a SIPREC recording server: instead of
+                                    calls, open SIPREC sessions as an SBC forks them (two PCMU
+                                    streams each, a tone per stream), held for --run seconds
+              --siprec-sessions N   concurrent SIPREC sessions (default 10, max %1$d)
             """.formatted(MAX_CALLS, MAX_RUN_SECONDS);
     }
 }

@@ -50,7 +50,7 @@ final class SipDispatcher implements SipListener {
 
     private static final Logger log = LoggerFactory.getLogger(SipDispatcher.class);
 
-    static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS";
+    static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE";
 
     private final MessageFactory messages;
     private final HeaderFactory headers;
@@ -76,6 +76,7 @@ final class SipDispatcher implements SipListener {
             });
     private volatile java.time.Duration recordingMediaTimeout = java.time.Duration.ofSeconds(30);
     private volatile DigestAuthenticator authenticator;
+    private volatile boolean omitPausedAudio;
 
     SipDispatcher(MessageFactory messages, HeaderFactory headers, AddressFactory addresses, CallService calls,
             AgentPresence presence, Scheduler pool, TrustedProxies trusted, InviteRateLimiter inviteLimiter,
@@ -92,6 +93,15 @@ final class SipDispatcher implements SipListener {
         this.maxCalls = maxCalls;
         this.externalAddress = externalAddress;
         this.port = port;
+    }
+
+    /** Whether recording sessions' pauses are cut out of their files (else kept as silence). */
+    void omitPausedAudio(boolean omit) {
+        this.omitPausedAudio = omit;
+    }
+
+    boolean omitPausedAudio() {
+        return omitPausedAudio;
     }
 
     /** How long a recording session may receive nothing (unpaused) before it is ended. */
@@ -121,6 +131,7 @@ final class SipDispatcher implements SipListener {
                 }
                 case Request.CANCEL -> cancel(event);
                 case Request.BYE -> bye(event);
+                case Request.UPDATE -> update(event);
                 default -> {
                     if (hasToTag(request) && !active.containsKey(callIdOf(request))) {
                         stateless(request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
@@ -268,6 +279,29 @@ final class SipDispatcher implements SipListener {
 
     /** A re-INVITE (hold, resume, new address): the same port, the mirrored direction; 481 when unknown. */
     private void reInvite(RequestEvent event, String callId) {
+        offerInDialog(event, callId, SipSession::reoffer);
+    }
+
+    /**
+     * An UPDATE (RFC 3311): SIPREC clients send metadata updates and pauses this way; SDP is
+     * answered as a re-INVITE's, a body without SDP gets a 200 without one. Only in a dialog: 481
+     * otherwise (RFC 3311 §5.2).
+     */
+    private void update(RequestEvent event) {
+        Request request = event.getRequest();
+        if (!hasToTag(request)) {
+            stateless(request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "UPDATE outside a dialog");
+            return;
+        }
+        offerInDialog(event, callIdOf(request), SipSession::update);
+    }
+
+    /** What a dialog's session makes of an in-dialog offer: its SDP answer (or none), or a refusal. */
+    private interface InDialogOffer {
+        String answer(SipSession session, Request request) throws SdpException;
+    }
+
+    private void offerInDialog(RequestEvent event, String callId, InDialogOffer offer) {
         Request request = event.getRequest();
         SipSession call = active.get(callId);
         if (call == null) {
@@ -279,7 +313,7 @@ final class SipDispatcher implements SipListener {
             return;
         }
         try {
-            sendOn(transaction, dialogResponse(Response.OK, request, null, call.reoffer(request)));
+            sendOn(transaction, dialogResponse(Response.OK, request, null, offer.answer(call, request)));
         }
         catch (SdpException e) {
             Response refused = response(e.status(), request);

@@ -114,6 +114,7 @@ public class SipServer implements SmartLifecycle {
                     new InviteRateLimiter(settings.invitesPerSecond()), media, settings.maxCalls(), external, chosen);
             newDispatcher.attach(provider);
             newDispatcher.recordingMediaTimeout(settings.recordingMediaTimeout());
+            newDispatcher.omitPausedAudio(settings.siprec().pausedAudio() == CallVaultProperties.PausedAudio.OMIT);
             if (!settings.credentials().isEmpty()) {
                 newDispatcher.authenticateUntrusted(digestAuthenticator());
             }

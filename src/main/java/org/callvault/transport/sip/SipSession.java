@@ -21,4 +21,13 @@ interface SipSession {
 
     /** A re-INVITE's body: returns the SDP answer, or refuses with the status to send. */
     String reoffer(Request request) throws SdpException;
+
+    /**
+     * An UPDATE in the dialog (RFC 3311): an SDP offer is taken as a re-INVITE's, no body is a
+     * session refresh. Returns the SDP answer, or null when the UPDATE offered none.
+     */
+    default String update(Request request) throws SdpException {
+        byte[] body = request.getRawContent();
+        return body == null || body.length == 0 ? null : reoffer(request);
+    }
 }

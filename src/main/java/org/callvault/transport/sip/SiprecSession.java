@@ -35,9 +35,10 @@ import org.slf4j.LoggerFactory;
  * mono recording; up to {@link #MAX_RECORDED_STREAMS}), and keeps the session's facts on each.
  *
  * <p>The streams are record-only {@link SipMediaLeg}s on the tracks of {@link RecordedCall}s'
- * bridges, so the recorder treats them exactly like the legs of a carried call. A re-INVITE that
- * sets every stream {@code inactive} pauses the recording (silence, the interval kept); one that
- * sets them back resumes it. A metadata update ({@code datamode} partial) is merged. The session
+ * bridges, so the recorder treats them exactly like the legs of a carried call. A re-INVITE or
+ * UPDATE that sets every stream {@code inactive} pauses the recording (silence, or cut out with
+ * {@code paused-audio: omit}; the interval kept); one that sets them back resumes it. A metadata
+ * update ({@code datamode} partial) in a re-INVITE or UPDATE, or alone in an UPDATE, is merged. The session
  * ends on the client's BYE, or, when no packet arrived on any stream for the media timeout while
  * not paused, with a BYE from CallVault.
  */
@@ -187,7 +188,8 @@ final class SiprecSession implements SipSession {
             String number = participants.isEmpty() ? null : numberOf(participants.get(0).aor());
             RecordedCall recording;
             try {
-                recording = sip.calls().startRecordedCall(name, number, sourceAddress, "siprec", pair.size() == TRACKS);
+                recording = sip.calls().startRecordedCall(name, number, sourceAddress, "siprec", pair.size() == TRACKS,
+                        sip.omitPausedAudio());
             }
             catch (CallException e) {
                 started.forEach(r -> r.end(EndReason.SESSION_ENDED));
@@ -227,7 +229,52 @@ final class SiprecSession implements SipSession {
     @Override
     public synchronized String reoffer(Request reInvite) throws SdpException {
         try {
-            SiprecOffer update = parseBody(reInvite);
+            return reoffer(parseBody(reInvite));
+        }
+        catch (SiprecException e) {
+            throw new SdpException(e.status(), e.getMessage());
+        }
+    }
+
+    /**
+     * An UPDATE (RFC 3311, RFC 7866 §7.1.2): an SDP offer (with or without metadata) is taken as a
+     * re-INVITE's, pauses and resumes included; metadata alone (multipart without SDP, or a bare
+     * {@code application/rs-metadata+xml} body) is merged and answered without SDP; no body is a
+     * session refresh.
+     */
+    @Override
+    public synchronized String update(Request update) throws SdpException {
+        byte[] body = update.getRawContent();
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        try {
+            SiprecOffer offer = SiprecOffer.parseUpdate(contentTypeOf(update), body);
+            if (offer.streams() != null) {
+                return reoffer(offer);
+            }
+            mergeMetadata(offer.metadata());
+            List<RecordedCall> current = recordings;
+            for (int group = 0; group < current.size(); group++) {
+                current.get(group).describe(facts(group));
+            }
+            return null;
+        }
+        catch (SiprecException e) {
+            throw new SdpException(e.status(), e.getMessage());
+        }
+    }
+
+    /** A metadata update: merged when it could be read (a partial one by ids, a complete one replaces). */
+    private void mergeMetadata(RecordingMetadata update) {
+        if (update.parsed()) {
+            metadata = metadata.merge(update);
+        }
+    }
+
+    /** A re-INVITE's or an UPDATE's offer: directions (pause, resume), addresses, a metadata update. */
+    private String reoffer(SiprecOffer update) throws SdpException {
+        try {
             if (update.streams().streams().size() != legs.size()) {
                 throw new SdpException(488, "A re-INVITE must keep the session's " + legs.size() + " stream(s)");
             }
@@ -238,9 +285,7 @@ final class SiprecSession implements SipSession {
                     leg.renegotiate(streamOffer);
                 }
             }
-            if (update.metadata().parsed()) {
-                metadata = metadata.merge(update.metadata());
-            }
+            mergeMetadata(update.metadata());
             List<RecordedCall> current = recordings;
             for (int group = 0; group < current.size(); group++) {
                 current.get(group).describe(facts(group));
@@ -260,10 +305,14 @@ final class SiprecSession implements SipSession {
      * re-INVITE, plain SDP; sizes, boundaries and parts are checked by {@link SiprecOffer}.
      */
     private static SiprecOffer parseBody(Request request) throws SiprecException {
+        return SiprecOffer.parse(contentTypeOf(request), request.getRawContent());
+    }
+
+    /** The Content-Type header's value as sent (parameters and all), empty when there is none. */
+    private static String contentTypeOf(Request request) {
         ContentTypeHeader type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
         String header = type == null ? "" : type.toString();
-        String contentType = header.substring(header.indexOf(':') + 1).strip();
-        return SiprecOffer.parse(contentType, request.getRawContent());
+        return header.substring(header.indexOf(':') + 1).strip();
     }
 
     @Override
@@ -387,11 +436,13 @@ final class SiprecSession implements SipSession {
     private List<RecordingSessionFacts.Participant> participants(int group) {
         List<RecordingSessionFacts.Participant> ordered = new ArrayList<>();
         List<String> seen = new ArrayList<>();
-        for (String label : recordedLabels(group)) {
-            metadata.participantSending(label).ifPresent(p -> {
+        List<String> labels = recordedLabels(group);
+        for (int channel = 0; channel < labels.size(); channel++) {
+            int onChannel = channel; // the recording's streams are its file's channels, in order
+            metadata.participantSending(labels.get(channel)).ifPresent(p -> {
                 if (!seen.contains(p.id())) {
                     seen.add(p.id());
-                    ordered.add(new RecordingSessionFacts.Participant(p.name(), p.aor(), p.sendLabels()));
+                    ordered.add(new RecordingSessionFacts.Participant(p.name(), p.aor(), p.sendLabels(), onChannel));
                 }
             });
         }

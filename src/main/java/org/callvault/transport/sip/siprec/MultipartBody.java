@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * {@link #MAX_PARTS} parts or a malformed structure (400); a body type other than multipart/mixed,
  * multipart/related or application/sdp, or a multipart with no SDP part (415); no body (488).
  *
- * @param sdp          the SDP offer, never null
+ * @param sdp          the SDP offer; null only for an UPDATE that carries metadata alone ({@link #parseUpdate})
  * @param metadata     the metadata XML, or null when the body carries none (it may come in an UPDATE)
  * @param metadataType the metadata part's type as sent, or null
  * @param parts        every part in order, including the ignored ones (an SDP-only body: none)
@@ -79,6 +79,19 @@ public record MultipartBody(String sdp, String metadata, String metadataType, Li
      * @param body        the request's body bytes as received
      */
     public static MultipartBody parse(String contentType, byte[] body) throws SiprecException {
+        return parse(contentType, body, false);
+    }
+
+    /**
+     * Splits a SIPREC UPDATE's body (RFC 7866 §7.1.2: metadata alone is sent in an UPDATE): as
+     * {@link #parse}, but the SDP may be missing, and a bare {@code application/rs-metadata(+xml)}
+     * body is taken as the metadata; refused (415) when there is neither SDP nor metadata.
+     */
+    public static MultipartBody parseUpdate(String contentType, byte[] body) throws SiprecException {
+        return parse(contentType, body, true);
+    }
+
+    private static MultipartBody parse(String contentType, byte[] body, boolean update) throws SiprecException {
         if (body == null || body.length == 0) {
             throw new SiprecException(488, "An SDP offer is required (late offer is not supported)");
         }
@@ -89,9 +102,13 @@ public record MultipartBody(String sdp, String metadata, String metadataType, Li
         if (type.type().equals(SDP)) {
             return new MultipartBody(decode(body, type), null, null, List.of());
         }
+        if (update && (type.type().equals(METADATA) || type.type().equals(METADATA_NO_XML))) {
+            return new MultipartBody(null, decode(body, type), type.type(), List.of());
+        }
         if (!type.type().equals("multipart/mixed") && !type.type().equals("multipart/related")) {
             throw new SiprecException(415, "Body type " + type.type() + " is not taken: send multipart/mixed "
-                    + "(application/sdp and application/rs-metadata+xml) or application/sdp");
+                    + "(application/sdp and application/rs-metadata+xml) or application/sdp"
+                    + (update ? " or application/rs-metadata+xml" : ""));
         }
         String boundary = type.parameter("boundary");
         if (boundary == null || boundary.isEmpty()) {
@@ -120,7 +137,7 @@ public record MultipartBody(String sdp, String metadata, String metadataType, Li
                 metadataType = part.contentType();
             }
         }
-        if (sdp == null) {
+        if (sdp == null && (!update || metadata == null)) {
             throw new SiprecException(415, "multipart body has no application/sdp part (parts: " + types + ")");
         }
         return new MultipartBody(sdp, metadata, metadataType, parts);

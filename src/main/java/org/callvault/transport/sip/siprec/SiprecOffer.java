@@ -10,7 +10,7 @@ import org.callvault.transport.sip.siprec.RecordingMetadata.Participant;
  * {@code parsed=false} with its reason and the raw body, and the streams are recorded all the same.
  *
  * @param body     the split body
- * @param streams  the offered streams
+ * @param streams  the offered streams (null only for an UPDATE with metadata alone, {@link #parseUpdate})
  * @param metadata the metadata (parsed or not; {@code parsed=false}, reason "no metadata body" when
  *                 the request carried none, as an SDP-only re-INVITE does)
  */
@@ -25,6 +25,17 @@ public record SiprecOffer(MultipartBody body, SdpStreams streams, RecordingMetad
     public static SiprecOffer parse(String contentType, byte[] body) throws SiprecException {
         MultipartBody parts = MultipartBody.parse(contentType, body);
         SdpStreams streams = SdpStreams.parse(parts.sdp());
+        return new SiprecOffer(parts, streams, RecordingMetadata.parse(parts.metadata()));
+    }
+
+    /**
+     * Parses an UPDATE's body: as {@link #parse}, but metadata alone (a bare
+     * {@code application/rs-metadata+xml} body, or a multipart without SDP) is taken, with
+     * {@code streams} null.
+     */
+    public static SiprecOffer parseUpdate(String contentType, byte[] body) throws SiprecException {
+        MultipartBody parts = MultipartBody.parseUpdate(contentType, body);
+        SdpStreams streams = parts.sdp() == null ? null : SdpStreams.parse(parts.sdp());
         return new SiprecOffer(parts, streams, RecordingMetadata.parse(parts.metadata()));
     }
 

@@ -1,0 +1,84 @@
+package org.callvault.system;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+
+/**
+ * The one Redis connection of a node that runs with {@code callvault.redis.url} (a bean only then):
+ * the counters and caches that must agree across nodes go through it, with every key under the
+ * configured prefix. Lettuce multiplexes one thread-safe connection for all callers; every call
+ * here blocks (at most the command timeout), so callers keep it off the event loop or accept a
+ * loopback round trip. A Redis that is down makes these calls throw {@code RedisException}: the
+ * callers fail closed (a sign-in or dial is refused, not let through uncounted).
+ */
+public final class SharedRedis implements AutoCloseable {
+
+    /** INCR and, for a new counter, PEXPIRE as one step: a counter never lives without a lifetime. */
+    private static final String INCREMENT_WITHIN = """
+            local n = redis.call('INCR', KEYS[1])
+            if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+            return n""";
+
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> connection;
+    private final String prefix;
+
+    /** Connects now (a Redis that does not answer fails the start); commands time out after {@code timeout}. */
+    public static SharedRedis connect(String url, String prefix, Duration timeout) {
+        RedisURI uri = RedisURI.create(url);
+        uri.setTimeout(timeout);
+        RedisClient client = RedisClient.create(uri);
+        // While disconnected, commands fail at once instead of queueing until the timeout.
+        client.setOptions(ClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+        return new SharedRedis(client, prefix);
+    }
+
+    private SharedRedis(RedisClient client, String prefix) {
+        this.client = client;
+        this.connection = client.connect();
+        this.prefix = prefix;
+    }
+
+    /** {@code name} under this server's key prefix. */
+    public String key(String name) {
+        return prefix + name;
+    }
+
+    public RedisCommands<String, String> commands() {
+        return connection.sync();
+    }
+
+    /** Runs a Lua script (loaded once, then called by its digest) on these keys and arguments. */
+    public <T> T eval(String script, ScriptOutputType type, List<String> keys, String... args) {
+        String[] keyArray = keys.toArray(String[]::new);
+        try {
+            return commands().evalsha(commands().digest(script), type, keyArray, args);
+        }
+        catch (RedisNoScriptException notLoadedYet) {
+            return commands().eval(script, type, keyArray, args);
+        }
+    }
+
+    /**
+     * Adds one to the counter {@code name} and returns the new count; the counter starts at 1 with
+     * the given lifetime (a fixed window: it is not extended by later increments).
+     */
+    public long incrementWithin(String name, Duration window) {
+        return eval(INCREMENT_WITHIN, ScriptOutputType.INTEGER, List.of(key(name)), Long.toString(window.toMillis()));
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+        client.shutdown();
+    }
+}
