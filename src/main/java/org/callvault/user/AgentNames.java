@@ -4,6 +4,7 @@ import java.util.Map;
 
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
 
@@ -42,6 +43,12 @@ public class AgentNames {
 
     @TransactionalEventListener(fallbackExecution = true)
     void onChanged(DisplayNameChanged event) {
+        reload();
+    }
+
+    /** A rename on another node reaches only that node's cache: the others catch up within a minute. */
+    @Scheduled(fixedDelay = 60_000, initialDelay = 60_000)
+    void refresh() {
         reload();
     }
 

@@ -57,6 +57,9 @@ class UserDeletionIT extends IntegrationTest {
             call.hangUpByCaller();
         }
         assertThat(admin.get("/recordings?agent=" + name).body()).contains("Maria Rossi");
+        await().atMost(Duration.ofSeconds(5)).until(() -> admin.get("/agents/figures").body()
+                .contains("<th scope=\"row\">Maria Rossi</th>"));
+        assertThat(admin.get("/api/agents/figures?agent=" + name).body()).contains("\"agentName\":\"Maria Rossi\"");
         assertThat(admin.get("/api/calls/" + callId).body()).contains("\"agent\":\"" + name + "\"")
                 .contains("\"agentName\":\"Maria Rossi\"");
 
@@ -74,6 +77,7 @@ class UserDeletionIT extends IntegrationTest {
                 .contains("\"agentName\":\"" + name + "\"");
         assertThat(admin.get("/recordings?agent=" + name).body()).contains("data-call-id=\"" + callId + "\"")
                 .contains(">" + name + "<");
+        assertThat(admin.get("/agents/figures").body()).contains("<th scope=\"row\">" + name + "</th>");
         // A new account of the same name does not inherit the old token.
         service.create(name, TestUsers.PASSWORD + "-again", Role.AGENT, "test");
         assertThat(bearer(newSession(), "/api/calls", token).statusCode()).isEqualTo(401);
