@@ -8,6 +8,7 @@ import {
 import { Availability } from './console/availability.js';
 import { CallNotes } from './console/annotations.js';
 import { Callbacks } from './console/callbacks.js';
+import { formatTime } from './time-format.js';
 
 const SOUND_KEY = 'callvault.ringSound';
 
@@ -202,16 +203,13 @@ function fillRow(row, call) {
     // A declined call names who declined it; "you" only for this window's own call or decline.
     const declined = call.state === 'rejected';
     const mine = call.agent === session.user && (declined || call.id === session.callId);
-    agent.textContent = `${declined ? 'declined' : 'answered'} by ${mine ? 'you' : call.agent}`;
+    agent.textContent = `${declined ? 'declined' : 'answered'} by ${mine ? 'you' : (call.agentName || call.agent)}`;
   } else {
     agent.textContent = call.state === 'ringing' ? 'waiting' : '—';
   }
 
   const since = cell('since');
-  const created = call.createdAt ? new Date(call.createdAt) : null;
-  since.textContent = created && !Number.isNaN(created.getTime())
-    ? created.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })
-    : '';
+  since.textContent = call.createdAt ? formatTime(call.createdAt) : '';
 
   const actions = cell('actions');
   if (call.state === 'ringing') {

@@ -200,7 +200,7 @@ export function describeServerError(message, calls) {
   const call = message.callId && calls ? calls.get(message.callId) : null;
   switch (message.code) {
     case 'already_answered':
-      return call && call.agent ? `Too late: ${call.agent} answered this call first.` : 'Too late: another agent answered this call first.';
+      return call && call.agent ? `Too late: ${call.agentName || call.agent} answered this call first.` : 'Too late: another agent answered this call first.';
     case 'busy':
       return 'You already have a call in progress.';
     case 'lines_busy':

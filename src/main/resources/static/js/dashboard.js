@@ -5,6 +5,7 @@
  *
  * Test hook: window.callvaultDashboard = {refreshes, lastRefreshAt, lastError, stats, chart}.
  */
+import { formatDateTime, formatDay } from './time-format.js';
 
 const REFRESH_MS = 5000;
 const GB = 1024 * 1024 * 1024;
@@ -43,19 +44,6 @@ function formatFree(bytes) {
   return bytes >= GB ? `${(bytes / GB).toFixed(1)} GB` : `${(bytes / MB).toFixed(1)} MB`;
 }
 
-function pad(n) {
-  return String(n).padStart(2, '0');
-}
-
-/** An ISO instant as local 'YYYY-MM-DD HH:mm'. */
-function formatInstant(iso) {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) {
-    return iso;
-  }
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} `
-    + `${pad(date.getHours())}:${pad(date.getMinutes())}`;
-}
 
 function retentionText(retention) {
   if (!retention || !retention.enabled) {
@@ -63,7 +51,7 @@ function retentionText(retention) {
   }
   const days = `${retention.days} ${retention.days === 1 ? 'day' : 'days'}`;
   const last = retention.lastRunAt
-    ? `last run ${formatInstant(retention.lastRunAt)} deleted ${retention.lastRunDeleted ?? 0}`
+    ? `last run ${formatDateTime(retention.lastRunAt)} deleted ${retention.lastRunDeleted ?? 0}`
     : 'it has not run since the server started';
   return `Recordings older than ${days} are deleted daily; ${last}`;
 }
@@ -98,7 +86,7 @@ function dayLabel(isoDate) {
   const [year, month, day] = isoDate.split('-').map(Number);
   const date = new Date(year, month - 1, day);
   return Number.isNaN(date.getTime()) ? isoDate
-    : date.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
+    : formatDay(date);
 }
 
 function cssColour(name, fallback) {

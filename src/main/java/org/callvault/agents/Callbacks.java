@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import org.callvault.user.AgentNames;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -27,16 +28,21 @@ class Callbacks {
     static final int MAX_DAYS = 31;
     static final int MAX_ROWS = 200;
 
-    /** One missed call; {@code calledBackBy}/{@code calledBackAt} are null while it waits. */
+    /**
+     * One missed call; {@code calledBackBy}/{@code calledBackAt} are null while it waits.
+     * {@code calledBackByName} is that user's display name (the user name once deleted).
+     */
     record MissedCall(String callId, String callerName, String callerNumber, Instant createdAt, String endReason,
-            String source, String calledBackBy, Instant calledBackAt) {
+            String source, String calledBackBy, Instant calledBackAt, String calledBackByName) {
     }
 
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final AgentNames agentNames;
 
-    Callbacks(JdbcClient jdbc, Clock clock) {
+    Callbacks(JdbcClient jdbc, Clock clock, AgentNames agentNames) {
         this.jdbc = jdbc;
+        this.agentNames = agentNames;
         this.clock = clock;
     }
 
@@ -61,7 +67,8 @@ class Callbacks {
                 .query((rs, n) -> new MissedCall(rs.getString("id"), rs.getString("caller_name"),
                         rs.getString("caller_number"), Instant.ofEpochMilli(rs.getLong("created_at")),
                         lower(rs.getString("end_reason")), rs.getString("source"), rs.getString("callback_by"),
-                        rs.getObject("callback_at") == null ? null : Instant.ofEpochMilli(rs.getLong("callback_at"))))
+                        rs.getObject("callback_at") == null ? null : Instant.ofEpochMilli(rs.getLong("callback_at")),
+                        agentNames.of(rs.getString("callback_by"))))
                 .list();
         return ResponseEntity.ok(Map.of("calls", calls));
     }
@@ -78,6 +85,7 @@ class Callbacks {
                 """).param("by", user.getName()).param("at", now).param("id", callId).update();
         if (updated == 1) {
             return ResponseEntity.ok(Map.of("callId", callId, "calledBackBy", user.getName(),
+                    "calledBackByName", agentNames.of(user.getName()),
                     "calledBackAt", Instant.ofEpochMilli(now).toString()));
         }
         var row = jdbc.sql("SELECT state, callback_by FROM calls WHERE id = :id").param("id", callId)

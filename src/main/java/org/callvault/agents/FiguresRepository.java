@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import org.callvault.user.AgentNames;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -23,8 +24,10 @@ import org.springframework.stereotype.Repository;
 class FiguresRepository {
 
     private final JdbcClient jdbc;
+    private final AgentNames agentNames;
 
-    FiguresRepository(JdbcClient jdbc) {
+    FiguresRepository(JdbcClient jdbc, AgentNames agentNames) {
+        this.agentNames = agentNames;
         this.jdbc = jdbc;
     }
 
@@ -80,7 +83,7 @@ class FiguresRepository {
                 total.talkMs += t.talkMs;
                 total.finished += t.finished;
             });
-            agents.add(new AgentFigures(name, total.offered.size(), total.answered, total.missed.size(), total.talkMs,
+            agents.add(new AgentFigures(name, agentNames.of(name), total.offered.size(), total.answered, total.missed.size(), total.talkMs,
                     total.averageHandleMs(), lines));
         });
         return new AgentFigures.Report(from.toString(), to.toString(), zone.getId(), agents);

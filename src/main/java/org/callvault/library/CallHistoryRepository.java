@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import org.callvault.call.CallSearchIndex;
 import org.callvault.recording.LegalHold;
 import org.callvault.recording.LegalHolds;
+import org.callvault.user.AgentNames;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -54,8 +55,13 @@ public class CallHistoryRepository {
     private final CallSearchIndex searchIndex;
     private final LegalHolds holds;
 
-    public CallHistoryRepository(JdbcClient jdbc, CallSearchIndex searchIndex, LegalHolds holds) {
+    /** Calls keep the agent's user name; people read the display name (the user name once deleted). */
+    private final AgentNames agentNames;
+
+    public CallHistoryRepository(JdbcClient jdbc, CallSearchIndex searchIndex, LegalHolds holds,
+            AgentNames agentNames) {
         this.jdbc = jdbc;
+        this.agentNames = agentNames;
         this.searchIndex = searchIndex;
         this.holds = holds;
     }
@@ -158,7 +164,8 @@ public class CallHistoryRepository {
         for (CallRecord c : calls) {
             result.add(new CallRecord(c.id(), c.state(), c.callerName(), c.callerNumber(), c.agent(), c.createdAt(),
                     c.answeredAt(), c.endedAt(), c.endReason(), c.durationMs(), byCall.get(c.id()), c.source(), c.dtmf(),
-                    c.session(), c.notes(), tags.getOrDefault(c.id(), List.of()), c.outcomeCode(), holds.get(c.id())));
+                    c.session(), c.notes(), tags.getOrDefault(c.id(), List.of()), c.outcomeCode(), holds.get(c.id()),
+                    agentNames.of(c.agent())));
         }
         return result;
     }
@@ -241,7 +248,7 @@ public class CallHistoryRepository {
                 instant(rs, "answered_at"), instant(rs, "ended_at"), rs.getString("end_reason"),
                 nullableLong(rs, "duration_ms"), null, rs.getString("source"),
                 org.callvault.call.DtmfDigit.decode(rs.getString("dtmf")), RecordedSession.from(rs),
-                rs.getString("notes"), List.of(), rs.getString("outcome_code"), null);
+                rs.getString("notes"), List.of(), rs.getString("outcome_code"), null, null);
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

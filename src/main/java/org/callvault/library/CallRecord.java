@@ -18,13 +18,15 @@ import tools.jackson.databind.util.StdConverter;
  * {@code hold} is the call's legal hold, or null. States, end reasons and
  * recording statuses are upper-case here (as stored, and as the pages compare them) and lower-case
  * in JSON, the same words as on the WebSockets (docs/protocol.md). {@code notes}, {@code tags} and
- * {@code outcomeCode} are what the agent wrote about the call ({@link CallAnnotations}).
+ * {@code outcomeCode} are what the agent wrote about the call ({@link CallAnnotations}). {@code agent}
+ * is the agent's user name as the call keeps it; {@code agentName} the name shown to people (their
+ * display name, or the user name when they have none or were deleted).
  */
 public record CallRecord(String id, @JsonSerialize(converter = WireCase.class) String state, String callerName,
         String callerNumber, String agent, Instant createdAt, Instant answeredAt, Instant endedAt,
         @JsonSerialize(converter = WireCase.class) String endReason, Long durationMs, Recording recording,
         String source, List<DtmfDigit> dtmf, RecordedSession session, String notes, List<String> tags,
-        String outcomeCode, LegalHold hold) {
+        String outcomeCode, LegalHold hold, String agentName) {
 
     /**
      * @param partial audio of the call is missing (the disk was full for a while): the file holds

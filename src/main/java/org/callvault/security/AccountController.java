@@ -1,5 +1,6 @@
 package org.callvault.security;
 
+import org.callvault.user.User;
 import org.callvault.user.UserException;
 import org.callvault.user.UserRepository;
 import org.callvault.user.UserService;
@@ -34,7 +35,22 @@ class AccountController {
     @GetMapping(PasswordChangeRequiredFilter.PASSWORD_PAGE)
     String form(Authentication auth, Model model) {
         model.addAttribute("forced", PasswordChangeRequiredFilter.mustChangePassword(auth));
+        model.addAttribute("displayName", users.findByUsername(auth.getName()).map(User::displayName).orElse(""));
         return "account/password";
+    }
+
+    /** The user names themselves (the same rules as an ADMIN on the Users page). */
+    @PostMapping("/account/display-name")
+    String changeDisplayName(@ModelAttribute DisplayNameForm form, Authentication auth, Model model) {
+        try {
+            User me = users.findByUsername(auth.getName()).orElseThrow(() -> new UserException("Unknown user."));
+            service.changeDisplayName(me.id(), form.displayName(), auth.getName());
+            model.addAttribute("message", "Display name changed.");
+        }
+        catch (UserException e) {
+            model.addAttribute("error", e.getMessage());
+        }
+        return form(auth, model);
     }
 
     @PostMapping(PasswordChangeRequiredFilter.PASSWORD_PAGE)
@@ -53,9 +69,11 @@ class AccountController {
                     .thenReturn("redirect:/?passwordChanged");
         }).onErrorResume(UserException.class, e -> {
             model.addAttribute("error", e.getMessage());
-            model.addAttribute("forced", PasswordChangeRequiredFilter.mustChangePassword(auth));
-            return Mono.just("account/password");
+            return Mono.fromCallable(() -> form(auth, model)).subscribeOn(Schedulers.boundedElastic());
         });
+    }
+
+    record DisplayNameForm(String displayName) {
     }
 
     record PasswordChangeForm(String currentPassword, String newPassword, String confirmPassword) {

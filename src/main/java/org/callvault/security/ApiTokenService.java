@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.callvault.user.AccountDeleted;
 import org.callvault.user.UserException;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -72,6 +74,12 @@ public class ApiTokenService {
         return jdbc.sql("""
                 UPDATE api_tokens SET revoked_at = :now WHERE id = :id AND username = :username AND revoked_at IS NULL
                 """).param("now", clock.millis()).param("id", id).param("username", username).update() == 1;
+    }
+
+    /** In the deleting transaction: a later account of the same name must not inherit these tokens. */
+    @EventListener
+    void onAccountDeleted(AccountDeleted event) {
+        jdbc.sql("DELETE FROM api_tokens WHERE username = :username").param("username", event.username()).update();
     }
 
     /** The owner of an active token, recording its use. */

@@ -2,6 +2,8 @@ package org.callvault.user;
 
 import java.security.Principal;
 
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -9,7 +11,7 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 
-/** ADMIN only (see SecurityConfiguration): list, create, disable, enable, reset, change role. */
+/** ADMIN only (see SecurityConfiguration): list, create, disable, enable, reset, change role, rename, delete. */
 @Controller
 class UserAdminController {
 
@@ -50,6 +52,35 @@ class UserAdminController {
                 () -> service.changeRole(id, parseRole(form.role()), principal.getName()));
     }
 
+    @PostMapping("/users/{id}/display-name")
+    String changeDisplayName(@PathVariable String id, @ModelAttribute DisplayNameForm form, Principal principal,
+            Model model) {
+        return attempt(model, "Display name changed.",
+                () -> service.changeDisplayName(id, form.displayName(), principal.getName()));
+    }
+
+    /** Confirmed in the page; refused with 409 for yourself or the last administrator, 404 if unknown. */
+    @PostMapping("/users/{id}/delete")
+    String delete(@PathVariable String id, @ModelAttribute DeleteForm form, Principal principal, Model model,
+            ServerHttpResponse response) {
+        try {
+            if (!Boolean.TRUE.equals(form.confirmed())) {
+                throw new UserException("Tick the box to confirm the deletion.");
+            }
+            service.delete(id, principal.getName());
+            model.addAttribute("message", "User deleted; their calls stay under their name.");
+        }
+        catch (UserConflictException e) {
+            response.setStatusCode(HttpStatus.CONFLICT);
+            model.addAttribute("error", e.getMessage());
+        }
+        catch (UserException e) {
+            response.setStatusCode(HttpStatus.BAD_REQUEST);
+            model.addAttribute("error", e.getMessage());
+        }
+        return list(model);
+    }
+
     private String attempt(Model model, String successMessage, Runnable action) {
         try {
             action.run();
@@ -83,5 +114,11 @@ class UserAdminController {
     }
 
     record RoleForm(String role) {
+    }
+
+    record DisplayNameForm(String displayName) {
+    }
+
+    record DeleteForm(Boolean confirmed) {
     }
 }

@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -14,7 +15,7 @@ public class UserRepository {
 
     private static final String COLUMNS = """
             id, username, canonical_username, password_hash, role, enabled, must_change_password, created_at,
-            last_login_at, rights_version
+            last_login_at, rights_version, display_name
             """;
 
     /** Every change of what an account may do moves its version on; see {@link AccountRightsChanged}. */
@@ -56,6 +57,13 @@ public class UserRepository {
         return jdbc.sql("SELECT " + COLUMNS + " FROM users ORDER BY username").query(UserRepository::map).list();
     }
 
+    /** User name to display name, for the accounts that have one. */
+    Map<String, String> displayNames() {
+        return Map.copyOf(jdbc.sql("SELECT username, display_name FROM users WHERE display_name IS NOT NULL")
+                .query((rs, row) -> Map.entry(rs.getString("username"), rs.getString("display_name"))).list()
+                .stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+    }
+
     public long count() {
         return jdbc.sql("SELECT COUNT(*) FROM users").query(Long.class).single();
     }
@@ -94,6 +102,16 @@ public class UserRepository {
                 .param("role", role.name()).param("now", now.toEpochMilli()).param("id", id).update();
     }
 
+    public void updateDisplayName(String id, String displayName, Instant now) {
+        // Not a change of rights: sessions stay, and pages read the name afresh.
+        jdbc.sql("UPDATE users SET display_name = :name, updated_at = :now WHERE id = :id")
+                .param("name", displayName).param("now", now.toEpochMilli()).param("id", id).update();
+    }
+
+    public boolean delete(String id) {
+        return jdbc.sql("DELETE FROM users WHERE id = :id").param("id", id).update() == 1;
+    }
+
     public void recordLogin(String username, Instant now) {
         jdbc.sql("UPDATE users SET last_login_at = :now WHERE canonical_username = :canonical")
                 .param("now", now.toEpochMilli()).param("canonical", UserNames.canonical(username)).update();
@@ -104,11 +122,18 @@ public class UserRepository {
                 .param("enabled", true).query(Long.class).single();
     }
 
+    /** Locks the enabled administrators' rows until the transaction ends; returns how many there are. */
+    public long lockEnabledAdmins() {
+        return jdbc.sql("SELECT id FROM users WHERE role = 'ADMIN' AND enabled = :enabled FOR UPDATE")
+                .param("enabled", true).query(String.class).list().size();
+    }
+
     private static User map(ResultSet rs, int row) throws SQLException {
         long lastLogin = rs.getLong("last_login_at");
         Instant lastLoginAt = rs.wasNull() ? null : Instant.ofEpochMilli(lastLogin);
         return new User(rs.getString("id"), rs.getString("username"), rs.getString("password_hash"),
                 Role.valueOf(rs.getString("role")), rs.getBoolean("enabled"), rs.getBoolean("must_change_password"),
-                Instant.ofEpochMilli(rs.getLong("created_at")), lastLoginAt, rs.getLong("rights_version"));
+                Instant.ofEpochMilli(rs.getLong("created_at")), lastLoginAt, rs.getLong("rights_version"),
+                rs.getString("display_name"));
     }
 }

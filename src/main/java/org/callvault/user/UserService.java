@@ -41,6 +41,44 @@ public class UserService {
         return users.findAll();
     }
 
+    public java.util.Optional<User> byUsername(String username) {
+        return users.findByUsername(username);
+    }
+
+    /** An ADMIN names anyone; everyone else only themselves (checked by the caller's choice of id). */
+    @Transactional
+    public void changeDisplayName(String userId, String typedName, String actor) {
+        User user = users.findById(userId).orElseThrow(() -> new UserException("Unknown user."));
+        String name = DisplayNames.validated(typedName);
+        users.updateDisplayName(user.id(), name, clock.instant());
+        audit.record(AuditAction.USER_DISPLAY_NAME_CHANGED, actor, user.username(),
+                user.displayName() + " -> " + name, null);
+        events.publishEvent(new DisplayNameChanged(user.username()));
+    }
+
+    /**
+     * Deletes an account: its sessions and sockets end at once (its rights version is gone), its
+     * API tokens go with it ({@link AccountDeleted}), and its calls keep naming it by user name.
+     */
+    @Transactional
+    public void delete(String userId, String actor) {
+        User user = users.findById(userId).orElseThrow(() -> new UserException("Unknown user."));
+        if (user.username().equals(actor)) {
+            throw new UserConflictException("You cannot delete your own account.");
+        }
+        // Locked, so that two admins deleting each other at the same moment cannot both succeed.
+        if (user.role() == Role.ADMIN && user.enabled() && users.lockEnabledAdmins() <= 1) {
+            throw new UserConflictException("The last enabled administrator cannot be deleted.");
+        }
+        if (!users.delete(user.id())) {
+            throw new UserException("Unknown user.");
+        }
+        audit.record(AuditAction.USER_DELETED, actor, user.username(), "display name " + user.displayName(), null);
+        events.publishEvent(new AccountDeleted(user.username()));
+        events.publishEvent(new AccountRightsChanged(user.username()));
+        events.publishEvent(new DisplayNameChanged(user.username()));
+    }
+
     @Transactional
     public User create(String typedName, String password, Role role, String actor) {
         String username = typedName == null ? null : typedName.strip();

@@ -3,6 +3,7 @@
  * an agent has called one back. Refreshed when a call is missed and once a minute.
  */
 import { csrfHeaders } from '../callvault-client.js';
+import { formatDateTime } from '../time-format.js';
 
 const REFRESH_MS = 60000;
 
@@ -44,10 +45,10 @@ export class Callbacks {
     const who = document.createElement('td');
     who.textContent = `${call.callerName || 'Unknown caller'}${call.callerNumber ? ` · ${call.callerNumber}` : ''}`;
     const when = document.createElement('td');
-    when.textContent = new Date(call.createdAt).toLocaleString([], { hourCycle: 'h23' });
+    when.textContent = formatDateTime(call.createdAt);
     const done = document.createElement('td');
     if (call.calledBackBy) {
-      done.textContent = `by ${call.calledBackBy}`;
+      done.textContent = `by ${call.calledBackByName || call.calledBackBy}`;
     } else {
       const button = document.createElement('button');
       button.type = 'button';

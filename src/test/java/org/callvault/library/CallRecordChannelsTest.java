@@ -37,6 +37,6 @@ class CallRecordChannelsTest {
                 false, false, 1, 0);
         return new CallRecord("id", "ENDED", caller, "+1 555 0100", agent, Instant.EPOCH, Instant.EPOCH, Instant.EPOCH,
                 "CALLER_HANGUP", 1000L, recording, session == null ? "browser" : "siprec", List.of(), session, null,
-                List.of(), null, null);
+                List.of(), null, null, null);
     }
 }

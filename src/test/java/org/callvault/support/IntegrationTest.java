@@ -45,6 +45,16 @@ public abstract class IntegrationTest {
         return new WebClientSession(port);
     }
 
+    /** A session signed in as a user made by {@link TestUsers}, checked to have landed on the dashboard. */
+    protected WebClientSession signedInAs(String name) {
+        WebClientSession session = newSession();
+        String location = session.signIn(name, TestUsers.PASSWORD).headers().firstValue("Location").orElse("");
+        if (!"/".equals(location)) {
+            throw new IllegalStateException(name + " could not sign in: redirected to " + location);
+        }
+        return session;
+    }
+
     protected WebClientSession signedInAdmin() {
         WebClientSession session = newSession();
         session.signIn("admin", ADMIN_PASSWORD);

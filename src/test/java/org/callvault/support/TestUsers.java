@@ -25,6 +25,11 @@ public class TestUsers {
         this.encoder = encoder;
     }
 
+    /** The id of an existing account, for the Users page's forms. */
+    public String idOf(String name) {
+        return users.findByUsername(name).orElseThrow().id();
+    }
+
     public String create(Role role) {
         String name = role.name().toLowerCase() + "-" + UUID.randomUUID().toString().substring(0, 8);
         var user = service.create(name, PASSWORD, role, "test");

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import org.callvault.call.AgentStatus;
 import org.callvault.call.CallView;
 import org.callvault.call.LegRole;
+import org.callvault.user.AgentNames;
 import org.callvault.media.AudioFormat;
 import org.callvault.media.MediaFrame;
 import org.callvault.recording.RecordingStateChanged;
@@ -26,8 +27,11 @@ final class EventMessages {
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
     private final JsonMapper json;
+    /** The people-facing name of a call's agent, next to the user name that identifies them. */
+    private final AgentNames agentNames;
 
-    EventMessages(JsonMapper json) {
+    EventMessages(JsonMapper json, AgentNames agentNames) {
+        this.agentNames = agentNames;
         this.json = json;
     }
 
@@ -161,7 +165,7 @@ final class EventMessages {
         message.put("role", role);
         message.put("user", user);
         message.put("media", media);
-        message.put("calls", calls.stream().map(EventMessages::call).toList());
+        message.put("calls", calls.stream().map(this::call).toList());
         if (availability != null) {
             message.put("availability", availability);
         }
@@ -228,13 +232,14 @@ final class EventMessages {
         return write(message);
     }
 
-    private static Map<String, Object> call(CallView call) {
+    private Map<String, Object> call(CallView call) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", call.id());
         view.put("state", call.state().wireName());
         view.put("callerName", call.callerName());
         view.put("callerNumber", call.callerNumber());
         view.put("agent", call.agent());
+        view.put("agentName", agentNames.of(call.agent()));
         view.put("createdAt", call.createdAt() == null ? null : call.createdAt().toString());
         view.put("answeredAt", call.answeredAt() == null ? null : call.answeredAt().toString());
         view.put("endedAt", call.endedAt() == null ? null : call.endedAt().toString());

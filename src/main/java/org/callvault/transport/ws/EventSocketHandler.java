@@ -5,6 +5,7 @@ import java.security.Principal;
 import java.util.List;
 import java.util.Optional;
 
+import org.callvault.user.AgentNames;
 import org.callvault.call.CallException;
 import org.callvault.call.CallService;
 import org.callvault.media.AudioFormat;
@@ -63,14 +64,15 @@ class EventSocketHandler implements WebSocketHandler, AgentPresence {
     private final int abusiveDrops;
 
     EventSocketHandler(CallService calls, AudioFormat format, JsonMapper json, CallVaultProperties properties,
-            SignalingThreads signaling, OpenSockets openSockets, ServerChannels channels, AccountSockets accountSockets) {
+            SignalingThreads signaling, OpenSockets openSockets, ServerChannels channels, AccountSockets accountSockets,
+            AgentNames agentNames) {
         this.calls = calls;
         this.openSockets = openSockets;
         this.accountSockets = accountSockets;
         this.channels = channels;
         this.signaling = signaling.scheduler();
         this.format = format;
-        this.messages = new EventMessages(json);
+        this.messages = new EventMessages(json, agentNames);
         this.consoles = new AgentConsoles(messages);
         calls.addObserver(consoles);
         this.phoneRequiresLogin = properties.calls().phoneRequiresLogin();
