@@ -75,17 +75,17 @@ public class RetentionCandidates {
         clauses.add("NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.call_id = r.call_id)");
         int decided = selector.rule() == 0 ? settings.rules().size() : selector.rule() - 1;
         for (int i = 0; i < decided; i++) {
-            clauses.add("NOT " + matches(settings.rules().get(i), i, settings.tagsAvailable(), params));
+            clauses.add("NOT " + matches(settings.rules().get(i), i, params));
         }
         if (selector.rule() > 0) {
             int index = selector.rule() - 1;
-            clauses.add(matches(settings.rules().get(index), index, settings.tagsAvailable(), params));
+            clauses.add(matches(settings.rules().get(index), index, params));
         }
         return " WHERE " + String.join(" AND ", clauses);
     }
 
     /** A parenthesised condition that is never NULL (source is read with its V14 default). */
-    private static String matches(RetentionRule rule, int index, boolean tagsAvailable, Map<String, Object> params) {
+    private static String matches(RetentionRule rule, int index, Map<String, Object> params) {
         List<String> parts = new ArrayList<>();
         if (rule.source() != null) {
             parts.add("COALESCE(c.source, 'browser') = :source" + index);
@@ -96,13 +96,8 @@ public class RetentionCandidates {
             params.put("outcome" + index, rule.outcome().toUpperCase(Locale.ROOT));
         }
         if (rule.tag() != null) {
-            if (tagsAvailable) {
-                parts.add("EXISTS (SELECT 1 FROM call_tags t WHERE t.call_id = c.id AND t.tag = :tag" + index + ")");
-                params.put("tag" + index, rule.tag());
-            }
-            else {
-                parts.add("1 = 0");
-            }
+            parts.add("EXISTS (SELECT 1 FROM call_tags t WHERE t.call_id = c.id AND t.tag = :tag" + index + ")");
+            params.put("tag" + index, rule.tag());
         }
         return "(" + String.join(" AND ", parts) + ")";
     }

@@ -122,7 +122,7 @@ public class RetentionPolicy {
 
     /** Runs once with one number of days for every call instead of the rules (holds still win). */
     public RunResult run(String actor, int days) {
-        return run(actor, new RetentionSettings(days, List.of(), false, clock.instant(), actor));
+        return run(actor, new RetentionSettings(days, List.of(), clock.instant(), actor));
     }
 
     public DryRun dryRun(int limit) {

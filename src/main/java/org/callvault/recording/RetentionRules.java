@@ -29,16 +29,14 @@ public class RetentionRules {
     private final TransactionTemplate transaction;
     private final AuditLog audit;
     private final Clock clock;
-    private final CallTagsTable tags;
     private final int configuredDays;
 
     RetentionRules(JdbcClient jdbc, PlatformTransactionManager transactions, AuditLog audit, Clock clock,
-            CallTagsTable tags, CallVaultProperties properties) {
+            CallVaultProperties properties) {
         this.jdbc = jdbc;
         this.transaction = new TransactionTemplate(transactions);
         this.audit = audit;
         this.clock = clock;
-        this.tags = tags;
         this.configuredDays = properties.retention().days();
     }
 
@@ -62,7 +60,7 @@ public class RetentionRules {
                 "SELECT source, outcome, tag, keep_days FROM retention_rules ORDER BY rule_order")
                 .query((rs, n) -> new RetentionRule(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4)))
                 .list();
-        return new RetentionSettings(row.days(), rules, tags.available(), Instant.ofEpochMilli(row.at()), row.by());
+        return new RetentionSettings(row.days(), rules, Instant.ofEpochMilli(row.at()), row.by());
     }
 
     /** Replaces the default and every rule at once; audited with what was there before. */

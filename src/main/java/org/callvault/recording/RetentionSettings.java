@@ -8,9 +8,8 @@ import java.util.List;
  *
  * @param defaultDays   days for a call no rule matches ({@code 0}: for ever)
  * @param rules         tried in order; the first match decides
- * @param tagsAvailable whether the server has call tags (rules with a tag match nothing without)
  */
-public record RetentionSettings(int defaultDays, List<RetentionRule> rules, boolean tagsAvailable, Instant changedAt,
+public record RetentionSettings(int defaultDays, List<RetentionRule> rules, Instant changedAt,
         String changedBy) {
 
     /** Whether a run can delete anything at all. */
