@@ -104,6 +104,19 @@ public class RecordingService {
         this.recorderThread = namedThreads("recorder").newThread(loop);
         recorderThread.start();
         finalizer.execute(RecordingService::warmUpDigest);
+        finalizer.execute(() -> warmUpRecorder(format));
+    }
+
+    /** See {@link RecorderWarmUp}: on the finalizer thread, so start-up does not wait for it. */
+    private static void warmUpRecorder(AudioFormat format) {
+        long start = System.nanoTime();
+        try {
+            RecorderWarmUp.run(format, JITTER_WINDOW_MILLIS);
+            log.info("Recorder warmed up in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        }
+        catch (IOException | RuntimeException e) {
+            log.warn("Could not warm the recorder up (calls are recorded all the same, the first ones on colder code)", e);
+        }
     }
 
     /**
