@@ -163,8 +163,9 @@ class CrossNodeCallsIT {
             assertThat(wav.durationMs()).isGreaterThan(1500);
             int middle = (int) (wav.frames() / 4);
             int length = (int) (wav.frames() / 2);
-            assertThat(ToneDetector.relativePower(wav.channel(0), middle, length, 440, 44_100)).isGreaterThan(0.8);
-            assertThat(ToneDetector.relativePower(wav.channel(1), middle, length, 880, 44_100)).isGreaterThan(0.8);
+            // The mix holds both parties, each about half the power.
+            assertThat(ToneDetector.relativePower(wav.samples(), middle, length, 440, 44_100)).isGreaterThan(0.3);
+            assertThat(ToneDetector.relativePower(wav.samples(), middle, length, 880, 44_100)).isGreaterThan(0.3);
             Map<String, Object> row = await().atMost(Duration.ofSeconds(20)).until(() -> row(callId),
                     r -> "COMPLETE".equals(r.get("recording_status")));
             assertThat(row.get("call_state")).isEqualTo("ENDED");
