@@ -19,20 +19,27 @@ public final class NodeIdentity {
     /** Letters, digits, {@code _} and {@code -}: never a dot, which ends the id inside a media token. */
     public static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
 
-    private final String id;
+    private final String port;
+    private volatile String id;
 
     public NodeIdentity(Environment environment) {
         String configured = environment.getProperty("callvault.node.id", "").trim();
-        String id = configured.isEmpty() ? defaultId(environment.getProperty("server.port", "8080")) : configured;
-        if (!ID.matcher(id).matches()) {
-            throw new IllegalStateException("callvault.node.id (CALLVAULT_NODE_ID) '" + id
+        if (!configured.isEmpty() && !ID.matcher(configured).matches()) {
+            throw new IllegalStateException("callvault.node.id (CALLVAULT_NODE_ID) '" + configured
                     + "' must be 1 to 32 letters, digits, '_' or '-' (it names the node in the balancer's configuration)");
         }
-        this.id = id;
+        this.id = configured.isEmpty() ? null : configured;
+        this.port = environment.getProperty("server.port", "8080");
     }
 
+    /** Worked out on first use: one node never asks, so never waits on a host-name lookup at start. */
     public String id() {
-        return id;
+        String known = id;
+        if (known == null) {
+            known = defaultId(port);
+            id = known;
+        }
+        return known;
     }
 
     private static String defaultId(String port) {

@@ -181,15 +181,24 @@ class CrossNodeCallsIT {
         try (EventSocketClient consoleB = EventSocketClient.open(Endpoint.local(b.port), "agent", b.signedInAdmin());
                 EventSocketClient caller = EventSocketClient.open(Endpoint.local(a.port), "caller", null)) {
             // No console on node a: the call is offered only to node b's.
-            caller.sendJson("type", "dial", "callerName", "Gives up");
-            String callId = caller.awaitType("leg").path("callId").asString();
-            consoleB.awaitCallState(callId, "ringing");
+            String callId = dialRingingAt(caller, consoleB, "Gives up");
             caller.sendJson("type", "hangup", "callId", callId);
             assertThat(consoleB.awaitCallState(callId, "cancelled").at("/call/endReason").asString())
                     .isEqualTo("caller_hangup");
             // Too late from the other node: refused by the call's node, and said so to this console.
             consoleB.sendJson("type", "answer", "callId", callId);
             consoleB.awaitMessage(m -> "error".equals(m.path("type").asString()) && callId.equals(m.path("callId").asString()));
+        }
+    }
+
+    @Test
+    void aDeclineOnNodeBRejectsTheCallOnNodeA() {
+        try (EventSocketClient consoleB = EventSocketClient.open(Endpoint.local(b.port), "agent", b.signedInAdmin());
+                EventSocketClient caller = EventSocketClient.open(Endpoint.local(a.port), "caller", null)) {
+            String callId = dialRingingAt(caller, consoleB, "Turned down");
+            consoleB.sendJson("type", "decline", "callId", callId);
+            assertThat(caller.awaitCallState(callId, "rejected").at("/call/endReason").asString()).isEqualTo("declined");
+            consoleB.awaitCallState(callId, "rejected");
         }
     }
 
@@ -241,14 +250,20 @@ class CrossNodeCallsIT {
         // Both nodes still carry a call across them.
         try (EventSocketClient consoleB = EventSocketClient.open(Endpoint.local(b.port), "agent", b.signedInAdmin());
                 EventSocketClient caller = EventSocketClient.open(Endpoint.local(a.port), "caller", null)) {
-            caller.sendJson("type", "dial", "callerName", "After the noise");
-            String callId = caller.awaitType("leg").path("callId").asString();
-            consoleB.awaitCallState(callId, "ringing");
+            String callId = dialRingingAt(caller, consoleB, "After the noise");
             consoleB.sendJson("type", "answer", "callId", callId);
             caller.awaitType("media");
             caller.sendJson("type", "hangup", "callId", callId);
             consoleB.awaitCallState(callId, "ended");
         }
+    }
+
+    /** The caller dials; returns the call's id once it rings at {@code console}. */
+    private static String dialRingingAt(EventSocketClient caller, EventSocketClient console, String callerName) {
+        caller.sendJson("type", "dial", "callerName", callerName);
+        String callId = caller.awaitType("leg").path("callId").asString();
+        console.awaitCallState(callId, "ringing");
+        return callId;
     }
 
     private static String[] concat(String[] first, String... more) {
