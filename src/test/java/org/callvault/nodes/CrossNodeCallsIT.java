@@ -68,8 +68,8 @@ class CrossNodeCallsIT {
                 "--callvault.redis.key-prefix=" + prefix,
                 // A dial that comes before node a has heard of node b's console rings until it has.
                 "--callvault.calls.when-nobody-available=wait" };
-        a = ServerProcess.start(Files.createDirectories(dir.resolve("a")), concat(shared, "--callvault.node.id=a"));
-        b = ServerProcess.start(Files.createDirectories(dir.resolve("b")), concat(shared, "--callvault.node.id=b"));
+        a = ServerProcess.start(Files.createDirectories(dir.resolve("a")), NodeAgents.with(shared, "--callvault.node.id=a"));
+        b = ServerProcess.start(Files.createDirectories(dir.resolve("b")), NodeAgents.with(shared, "--callvault.node.id=b"));
         proxy = HaProxy.start(dir.resolve("haproxy"), a.port, b.port);
         WebClientSession anonymous = new WebClientSession(proxy.port);
         // Until both nodes pass HAProxy's health check, it would not route to the other.
@@ -206,20 +206,11 @@ class CrossNodeCallsIT {
     void disablingAnAgentOnNodeAClosesTheirConsoleOnNodeBWithin1s() throws Exception {
         WebClientSession admin = a.signedInAdmin();
         String name = "agent" + UUID.randomUUID().toString().substring(0, 8);
-        String first = UUID.randomUUID().toString();
-        String chosen = "Amber-Violin-Tractor-" + UUID.randomUUID().toString().substring(0, 6);
-        admin.get("/users");
-        assertThat(admin.postForm("/users", Map.of("username", name, "password", first, "role", "AGENT")).body())
-                .contains("created");
-        WebClientSession agent = new WebClientSession(b.port);
-        agent.signIn(name, first);
-        agent.get("/account/password");
-        assertThat(agent.postForm("/account/password", Map.of("currentPassword", first, "newPassword", chosen,
-                "confirmPassword", chosen)).headers().firstValue("Location")).hasValue("/?passwordChanged");
+        WebClientSession agent = NodeAgents.newAgent(admin, b, name);
 
         try (EventSocketClient console = EventSocketClient.open(Endpoint.local(b.port), "agent", agent)) {
             admin.get("/users");
-            HttpResponse<String> disabled = admin.postForm("/users/" + idOf(name) + "/enabled", Map.of("enabled", "false"));
+            HttpResponse<String> disabled = admin.postForm("/users/" + NodeAgents.idOf(database, name) + "/enabled", Map.of("enabled", "false"));
             long start = System.nanoTime();
             assertThat(disabled.body()).contains("User disabled.");
             await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10)).until(console::isClosed);
@@ -264,23 +255,6 @@ class CrossNodeCallsIT {
         String callId = caller.awaitType("leg").path("callId").asString();
         console.awaitCallState(callId, "ringing");
         return callId;
-    }
-
-    private static String[] concat(String[] first, String... more) {
-        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
-        System.arraycopy(more, 0, all, first.length, more.length);
-        return all;
-    }
-
-    private static String idOf(String username) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(database.url(), database.username(), database.password());
-                PreparedStatement query = connection.prepareStatement("SELECT id FROM users WHERE username = ?")) {
-            query.setString(1, username);
-            try (ResultSet rows = query.executeQuery()) {
-                assertThat(rows.next()).isTrue();
-                return rows.getString(1);
-            }
-        }
     }
 
     private static Map<String, Object> row(String callId) throws SQLException {

@@ -45,8 +45,8 @@ class CrossNodeRedisOutageIT {
                     "--spring.datasource.password=" + database.password(), "--callvault.redis.url=" + redis.url(),
                     "--callvault.redis.key-prefix=callvault:test-" + UUID.randomUUID() + ":",
                     "--callvault.calls.dials-per-minute=1000" };
-            try (ServerProcess a = ServerProcess.start(Files.createDirectories(dir.resolve("a")), with(shared, "--callvault.node.id=a"));
-                    ServerProcess b = ServerProcess.start(Files.createDirectories(dir.resolve("b")), with(shared, "--callvault.node.id=b"));
+            try (ServerProcess a = ServerProcess.start(Files.createDirectories(dir.resolve("a")), NodeAgents.with(shared, "--callvault.node.id=a"));
+                    ServerProcess b = ServerProcess.start(Files.createDirectories(dir.resolve("b")), NodeAgents.with(shared, "--callvault.node.id=b"));
                     EventSocketClient consoleA = EventSocketClient.open(Endpoint.local(a.port), "agent", a.signedInAdmin());
                     EventSocketClient consoleB = EventSocketClient.open(Endpoint.local(b.port), "agent", b.signedInAdmin())) {
                 // Node a's own console away: a call on node a rings only if node a knows node b's console.
@@ -112,11 +112,5 @@ class CrossNodeRedisOutageIT {
         console.clear();
         console.sendJson("type", "availability", "status", away ? "away" : "available");
         console.awaitMessage(m -> "availability".equals(m.path("type").asString()));
-    }
-
-    private static String[] with(String[] first, String... more) {
-        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
-        System.arraycopy(more, 0, all, first.length, more.length);
-        return all;
     }
 }
