@@ -23,6 +23,8 @@ final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRo
     private static final Logger log = LoggerFactory.getLogger(CallCluster.class);
     /** Calls of other nodes this node has heard of and not yet heard end: a bound, not a working size. */
     private static final int MAX_REMOTE_CALLS = 100_000;
+    /** Other nodes' consoles kept: far above a real site (the load tool opens hundreds). */
+    private static final int MAX_REMOTE_CONSOLES = 50_000;
 
     private final ClusterEvents events;
     private final String me;
@@ -207,6 +209,11 @@ final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRo
             if (console != null) {
                 calls.partyDetached(console);
             }
+            return;
+        }
+        if (remote.size() >= MAX_REMOTE_CONSOLES && !remote.containsKey(key)) {
+            log.warn("Cluster: {} consoles of other nodes known; console {} of node {} not added", MAX_REMOTE_CONSOLES,
+                    message.console(), message.from());
             return;
         }
         RemoteConsole console = remote.computeIfAbsent(key,
