@@ -30,18 +30,74 @@ final class AgentRoster {
         }
     }
 
+    /**
+     * Hears each console's status change (null: closed), under the roster's monitor: it must only
+     * queue (several nodes publish the console's presence, {@link CallCluster}).
+     */
+    interface Listener {
+        void changed(CallParty console, String user, AgentStatus status);
+    }
+
+    private static final Listener NOBODY = (console, user, status) -> {
+    };
+
     private final Map<CallParty, Console> consoles = new IdentityHashMap<>();
+    private Listener listener = NOBODY;
     /** Per user: when the agent last became free (connected, came back, or finished a call), epoch ms. */
     private final Map<String, Long> idleSince = new HashMap<>();
+
+    synchronized void listen(Listener listener) {
+        this.listener = listener;
+    }
 
     synchronized void add(CallParty console, String user, long nowMs) {
         consoles.put(console, new Console(user));
         idleSince.putIfAbsent(user, nowMs);
+        listener.changed(console, user, AgentStatus.AVAILABLE);
+    }
+
+    /**
+     * A console of another node said its status: added if new. Its own node decides when it is busy
+     * or away; this node only keeps the busy mark it set itself on answering (until the call ends).
+     */
+    synchronized void update(CallParty console, String user, AgentStatus status, long nowMs) {
+        Console c = consoles.computeIfAbsent(console, k -> new Console(user));
+        idleSince.putIfAbsent(user, nowMs);
+        if (c.away && status != AgentStatus.AWAY) {
+            idleSince.put(user, nowMs);
+        }
+        c.away = status == AgentStatus.AWAY;
+        if (status == AgentStatus.BUSY && c.busyWith == null) {
+            c.busyWith = ""; // busy with a call of another node
+        }
+        else if (status != AgentStatus.BUSY && "".equals(c.busyWith)) {
+            c.busyWith = null;
+        }
+    }
+
+    /** The consoles busy with {@code callId} (a call of another node that ended) are free again. */
+    synchronized boolean freeAll(String callId, long nowMs) {
+        boolean any = false;
+        for (Map.Entry<CallParty, Console> entry : consoles.entrySet()) {
+            if (callId.equals(entry.getValue().busyWith)) {
+                free(entry.getKey(), callId, nowMs);
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    /** Each console with its user and status, for a node that asks for them all. */
+    synchronized void forEach(Listener visitor) {
+        consoles.forEach((party, c) -> visitor.changed(party, c.user, status(c)));
     }
 
     /** True when it was a registered console. */
     synchronized boolean remove(CallParty console) {
         Console removed = consoles.remove(console);
+        if (removed != null) {
+            listener.changed(console, removed.user, null);
+        }
         if (removed != null && consoles.values().stream().noneMatch(c -> c.user.equals(removed.user))) {
             idleSince.remove(removed.user);
         }
@@ -58,6 +114,7 @@ final class AgentRoster {
             idleSince.put(c.user, nowMs); // back from a break: idle from now, not from before it
         }
         c.away = away;
+        listener.changed(console, c.user, status(c));
         return status(c);
     }
 
@@ -70,6 +127,7 @@ final class AgentRoster {
         Console c = consoles.get(console);
         if (c != null) {
             c.busyWith = callId;
+            listener.changed(console, c.user, AgentStatus.BUSY);
         }
     }
 
@@ -81,6 +139,7 @@ final class AgentRoster {
         }
         c.busyWith = null;
         idleSince.put(c.user, nowMs);
+        listener.changed(console, c.user, status(c));
         return true;
     }
 

@@ -24,4 +24,11 @@ public interface CallParty {
 
     /** Another channel of the same owner resumed this leg: this one no longer speaks for it. */
     void replaced(String callId, LegRole role);
+
+    /**
+     * Several nodes: a command this party sent for a call of another node was refused there
+     * ({@code code} is a {@link CallErrorCode} wire name). One node never calls it.
+     */
+    default void refused(String action, String callId, String code, String message) {
+    }
 }

@@ -64,10 +64,12 @@ public class CallService {
     private final Ringing ringing;
     private final Duration ringEach;
     private final boolean waitWhenNobodyAvailable;
+    /** Several nodes: this node's part in calls across them; null on one node (nothing extra on any path). */
+    private final CallCluster cluster;
 
     public CallService(CallRepository repository, PersistenceQueue writes, DatabaseAvailability database,
             RecordingService recordings, DialRateLimiter dialLimiter, Clock clock, CallVaultProperties properties,
-            CallMetrics metrics) {
+            CallMetrics metrics, ClusterEvents clusterEvents) {
         this.metrics = metrics;
         metrics.watch(this::liveCallCount);
         this.repository = repository;
@@ -89,6 +91,10 @@ public class CallService {
         });
         executor.setRemoveOnCancelPolicy(true);
         this.timers = executor;
+        this.cluster = clusterEvents.enabled() ? new CallCluster(clusterEvents, this, roster) : null;
+        if (cluster != null) {
+            observers.add(cluster);
+        }
     }
 
     public void addObserver(CallObserver observer) {
@@ -204,7 +210,12 @@ public class CallService {
         return view;
     }
 
+    /** Returns null when the call lives on another node: that node answers the console itself. */
     public CallView answer(String callId, CallParty agentParty, String agentName) {
+        if (cluster != null && !live.containsKey(String.valueOf(callId))
+                && cluster.forward("answer", callId, agentParty, agentName)) {
+            return null;
+        }
         Call call = find(callId);
         synchronized (call) {
             if (call.state == CallState.ANSWERED) {
@@ -238,6 +249,10 @@ public class CallService {
 
     /** {@code console}: the agent's console, which must be one the call rings at under longest-idle. */
     public CallView decline(String callId, CallParty console, String agentName) {
+        if (cluster != null && !live.containsKey(String.valueOf(callId))
+                && cluster.forward("decline", callId, console, agentName)) {
+            return null;
+        }
         Call call = find(callId);
         synchronized (call) {
             if (call.state == CallState.ANSWERED) {
@@ -257,6 +272,10 @@ public class CallService {
      * ({@code agentName} not null) hanging up a ringing call declines it.
      */
     public CallView hangup(String callId, CallParty party, String agentName) {
+        if (cluster != null && !live.containsKey(String.valueOf(callId))
+                && cluster.forward("hangup", callId, party, agentName)) {
+            return null;
+        }
         Call call = find(callId);
         synchronized (call) {
             if (call.state.isTerminal()) {
@@ -633,6 +652,43 @@ public class CallService {
         }
     }
 
+    // ---- several nodes (CallCluster): on the cluster's thread
+
+    /** Delivers another node's call event to this node's consoles (not back to the cluster). */
+    void tellLocalObservers(java.util.function.Consumer<CallObserver> event) {
+        for (CallObserver observer : observers) {
+            if (observer != cluster) {
+                event.accept(observer);
+            }
+        }
+    }
+
+    /** Another node's console said its status: it rings here when available. */
+    void remotePresence(RemoteConsole console, AgentStatus status) {
+        roster.update(console, console.user, status, clock.millis());
+        reofferSoon();
+    }
+
+    /** Another node's console cannot be reached (Redis lost, or its node restarted): it stops ringing here. */
+    void remoteConsoleUnreachable(RemoteConsole console) {
+        if (roster.remove(console)) {
+            reofferSoon();
+        }
+    }
+
+    /** This node's console took the agent's leg of another node's call: busy here too. */
+    void remoteLegTaken(CallParty console, String callId) {
+        roster.busy(console, callId);
+        reofferSoon();
+    }
+
+    /** Another node's call ended: this node's console that held it is free again. */
+    void remoteCallEnded(String callId) {
+        if (roster.freeAll(callId, clock.millis())) {
+            reofferSoon();
+        }
+    }
+
     /** Under longest-idle a call rings at one agent, and only that agent may take or turn it down. */
     private void requireRingingAt(Call call, CallParty console) {
         if (ringing.longestIdle() && !call.ringingAt.contains(console)) {
@@ -714,7 +770,8 @@ public class CallService {
         if (leg.mediaToken != null) {
             mediaTickets.remove(leg.mediaToken);
         }
-        leg.mediaToken = newToken();
+        // Several nodes: the token names this node, so the balancer routes the media socket here.
+        leg.mediaToken = cluster == null ? newToken() : cluster.nodeId() + "." + newToken();
         mediaTickets.put(leg.mediaToken, new MediaTicket(call, leg.role));
         if (leg.party != null) {
             leg.party.mediaReady(call.id, leg.role, leg.mediaToken);

@@ -6,10 +6,13 @@ import java.util.List;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 
 /**
  * The one Redis connection of a node that runs with {@code callvault.redis.url} (a bean only then):
@@ -74,6 +77,21 @@ public final class SharedRedis implements AutoCloseable {
      */
     public long incrementWithin(String name, Duration window) {
         return eval(INCREMENT_WITHIN, ScriptOutputType.INTEGER, List.of(key(name)), Long.toString(window.toMillis()));
+    }
+
+    /** Publishes without waiting (Lettuce keeps one connection's commands in order); a Redis down fails the future. */
+    public RedisFuture<Long> publish(String channel, String message) {
+        return connection.async().publish(channel, message);
+    }
+
+    /** A connection of its own for subscribing (a subscribed connection can do nothing else); Lettuce re-subscribes after a reconnect. */
+    public StatefulRedisPubSubConnection<String, String> connectPubSub() {
+        return client.connectPubSub();
+    }
+
+    /** Hears every connection of this client go down and come back. */
+    public void addConnectionListener(RedisConnectionStateListener listener) {
+        client.addListener(listener);
     }
 
     @Override

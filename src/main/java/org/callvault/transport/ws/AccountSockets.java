@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.callvault.call.ClusterEvents;
+import org.callvault.call.ClusterMessage;
 import org.callvault.user.AccountRightsChanged;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
@@ -26,12 +28,23 @@ class AccountSockets {
     private static final int MAX_TOKENS = 10_000;
 
     private final Map<String, Set<WebSocketSession>> byUser = new ConcurrentHashMap<>();
+    private final ClusterEvents cluster;
     private final Map<String, String> tokenUsers = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
             return size() > MAX_TOKENS;
         }
     };
+
+    AccountSockets(ClusterEvents cluster) {
+        this.cluster = cluster;
+        // Several nodes: a change made on another node closes this node's sockets of the user too.
+        cluster.subscribe(message -> {
+            if ("signout".equals(message.type())) {
+                closeAll(message.user());
+            }
+        });
+    }
 
     void opened(String user, WebSocketSession socket) {
         if (user != null) {
@@ -66,7 +79,12 @@ class AccountSockets {
 
     @TransactionalEventListener(fallbackExecution = true)
     void onRightsChanged(AccountRightsChanged event) {
-        Set<WebSocketSession> sockets = byUser.remove(event.username());
+        closeAll(event.username());
+        cluster.publish(ClusterMessage.signOut(cluster.nodeId(), event.username()));
+    }
+
+    private void closeAll(String user) {
+        Set<WebSocketSession> sockets = byUser.remove(user);
         if (sockets != null) {
             sockets.forEach(socket -> socket.close(SIGNED_OUT).subscribe());
         }

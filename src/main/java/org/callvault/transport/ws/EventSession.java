@@ -131,6 +131,11 @@ final class EventSession implements CallParty {
     }
 
     @Override
+    public void refused(String action, String callId, String code, String message) {
+        send(messages.error(code, message, action, callId));
+    }
+
+    @Override
     public void mediaReady(String callId, LegRole role, String mediaToken) {
         accountSockets.mediaTokenIssued(mediaToken, user);
         send(messages.media(callId, role, mediaToken));

@@ -90,8 +90,12 @@ class MediaSocketHandler implements WebSocketHandler {
                 .flatMap(attachment -> {
                     // An agent's leg: closed with the agent's other sockets if the account changes.
                     String user = accountSockets.userOfMediaToken(token);
-                    accountSockets.opened(user, socket);
-                    return relay(socket, sink, attachment).doFinally(signal -> accountSockets.closed(user, socket));
+                    if (user == null && attachment.role() == org.callvault.call.LegRole.AGENT) {
+                        user = calls.liveAgent(attachment.callId()); // a console on another node took the leg
+                    }
+                    String holder = user;
+                    accountSockets.opened(holder, socket);
+                    return relay(socket, sink, attachment).doFinally(signal -> accountSockets.closed(holder, socket));
                 })
                 .onErrorResume(CallException.class, e -> socket.close(new CloseStatus(
                         e.code() == CallErrorCode.LEG_BUSY ? CLOSE_LEG_BUSY : CLOSE_BAD_TOKEN, e.getMessage())));

@@ -1,0 +1,288 @@
+package org.callvault.call;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's part in live calls across nodes (docs/ARCHITECTURE.md, "Live calls across nodes").
+ * A call lives on the node its caller reached (its <em>home</em>): ringing, the first answer, the
+ * timers, the bridge and the recording stay there, under the call's monitor, as on one node. Other
+ * nodes' consoles are {@link RemoteConsole}s in the home node's roster (learnt from their
+ * {@code presence}), so both ringing strategies work unchanged; a console's answer, decline or
+ * hang-up of another node's call is sent to the call's home and decided there.
+ */
+final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRoster.Listener {
+
+    private static final Logger log = LoggerFactory.getLogger(CallCluster.class);
+    /** Calls of other nodes this node has heard of and not yet heard end: a bound, not a working size. */
+    private static final int MAX_REMOTE_CALLS = 100_000;
+    /** Other nodes' consoles kept: far above a real site (the load tool opens hundreds). */
+    private static final int MAX_REMOTE_CONSOLES = 50_000;
+
+    private final ClusterEvents events;
+    private final String me;
+    private final CallService calls;
+    private final AgentRoster roster;
+    /** This node's consoles and their ids on the channel. */
+    private final Map<CallParty, String> localIds = new IdentityHashMap<>();
+    private final Map<String, CallParty> localById = new ConcurrentHashMap<>();
+    /** Other nodes' consoles, by node and console id. */
+    private final Map<String, RemoteConsole> remote = new ConcurrentHashMap<>();
+    /** Calls of other nodes (ringing or answered), by id: their home node. */
+    private final Map<String, String> remoteCalls = new ConcurrentHashMap<>();
+
+    CallCluster(ClusterEvents events, CallService calls, AgentRoster roster) {
+        this.events = events;
+        this.me = events.nodeId();
+        this.calls = calls;
+        this.roster = roster;
+        events.subscribe(this);
+        roster.listen(this);
+        events.publish(ClusterMessage.hello(me));
+    }
+
+    String nodeId() {
+        return me;
+    }
+
+    // ---- this node's consoles and calls, told to the others
+
+    @Override
+    public void changed(CallParty console, String user, AgentStatus status) {
+        if (console instanceof RemoteConsole) {
+            return; // its own node speaks for it
+        }
+        String id;
+        synchronized (localIds) {
+            id = status == null ? localIds.remove(console) : localIds.computeIfAbsent(console, c -> UUID.randomUUID().toString());
+        }
+        if (id == null) {
+            return;
+        }
+        if (status == null) {
+            localById.remove(id);
+        }
+        else {
+            localById.put(id, console);
+        }
+        events.publish(ClusterMessage.presence(me, id, user, status == null ? "gone" : status.wireName()));
+    }
+
+    @Override
+    public void callOffered(CallView call, List<CallParty> consoles) {
+        List<String> ids = remoteIds(consoles);
+        if (!ids.isEmpty()) {
+            events.publish(ClusterMessage.offer(me, call, ids));
+        }
+    }
+
+    @Override
+    public void offerWithdrawn(String callId, List<CallParty> consoles) {
+        List<String> ids = remoteIds(consoles);
+        if (!ids.isEmpty()) {
+            events.publish(ClusterMessage.withdraw(me, callId, ids));
+        }
+    }
+
+    @Override
+    public void callChanged(CallView call) {
+        events.publish(ClusterMessage.changed(me, call));
+    }
+
+    private static List<String> remoteIds(List<CallParty> consoles) {
+        List<String> ids = new ArrayList<>();
+        for (CallParty party : consoles) {
+            if (party instanceof RemoteConsole console) {
+                ids.add(console.id);
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * A command of this node's console for a call of another node: sent to the call's home, which
+     * answers with the usual messages (or a {@code refused}). False when the call is not known to be
+     * elsewhere (then it is handled here, which says "no such call" or "ended already").
+     */
+    boolean forward(String action, String callId, CallParty party, String user) {
+        if (callId == null || party == null || user == null || party instanceof RemoteConsole) {
+            return false;
+        }
+        String home = remoteCalls.get(callId);
+        String console;
+        synchronized (localIds) {
+            console = localIds.get(party);
+        }
+        if (home == null || console == null) {
+            return false;
+        }
+        events.publish(ClusterMessage.command(me, home, action, callId, console, user));
+        return true;
+    }
+
+    // ---- the other nodes' messages
+
+    @Override
+    public void received(ClusterMessage message) {
+        switch (message.type()) {
+            case "hello" -> hello(message.from());
+            case "presence" -> presence(message);
+            case "offer" -> {
+                remember(message.callId(), message.from());
+                List<CallParty> local = local(message.consoles());
+                if (!local.isEmpty()) {
+                    calls.tellLocalObservers(observer -> observer.callOffered(message.call(), local));
+                }
+            }
+            case "withdraw" -> {
+                List<CallParty> local = local(message.consoles());
+                if (!local.isEmpty()) {
+                    calls.tellLocalObservers(observer -> observer.offerWithdrawn(message.callId(), local));
+                }
+            }
+            case "changed" -> {
+                if (message.call().state().isTerminal()) {
+                    remoteCalls.remove(message.callId());
+                    calls.remoteCallEnded(message.callId());
+                }
+                else {
+                    remember(message.callId(), message.from());
+                }
+                calls.tellLocalObservers(observer -> observer.callChanged(message.call()));
+            }
+            case "command" -> command(message);
+            case "party" -> party(message);
+            case "refused" -> {
+                CallParty console = localById.get(message.console());
+                if (console != null) {
+                    console.refused(message.action(), message.callId(), message.code(), message.text());
+                }
+            }
+            default -> {
+                // signout and future types: other listeners' business
+            }
+        }
+    }
+
+    private void remember(String callId, String home) {
+        if (remoteCalls.size() < MAX_REMOTE_CALLS || remoteCalls.containsKey(callId)) {
+            remoteCalls.put(callId, home);
+        }
+        else {
+            log.warn("Cluster: {} calls of other nodes known; call {} not remembered", MAX_REMOTE_CALLS, callId);
+        }
+    }
+
+    /** A node came up or back: what it said before may be stale; it hears all our consoles again. */
+    private void hello(String node) {
+        forgetConsolesOf(node);
+        announceAll();
+    }
+
+    private void announceAll() {
+        roster.forEach((console, user, status) -> {
+            if (!(console instanceof RemoteConsole)) {
+                changed(console, user, status);
+            }
+        });
+    }
+
+    private void forgetConsolesOf(String node) {
+        List<RemoteConsole> stale = remote.values().stream().filter(c -> node == null || c.node.equals(node)).toList();
+        for (RemoteConsole console : stale) {
+            // Out of the ringing roster; a leg it holds stays (its media goes on) until its node says it is gone.
+            calls.remoteConsoleUnreachable(console);
+        }
+    }
+
+    private void presence(ClusterMessage message) {
+        String key = message.from() + "/" + message.console();
+        if ("gone".equals(message.status())) {
+            RemoteConsole console = remote.remove(key);
+            if (console != null) {
+                calls.partyDetached(console);
+            }
+            return;
+        }
+        if (remote.size() >= MAX_REMOTE_CONSOLES && !remote.containsKey(key)) {
+            log.warn("Cluster: {} consoles of other nodes known; console {} of node {} not added", MAX_REMOTE_CONSOLES,
+                    message.console(), message.from());
+            return;
+        }
+        RemoteConsole console = remote.computeIfAbsent(key,
+                k -> new RemoteConsole(message.from(), message.console(), message.user(), events));
+        if (!console.user.equals(message.user())) {
+            log.warn("Cluster: console {} of node {} changed user; ignored", message.console(), message.from());
+            return;
+        }
+        calls.remotePresence(console, AgentStatus.valueOf(message.status().toUpperCase(java.util.Locale.ROOT)));
+    }
+
+    private void command(ClusterMessage message) {
+        RemoteConsole console = remote.get(message.from() + "/" + message.console());
+        if (console == null || !console.user.equals(message.user())) {
+            events.publish(ClusterMessage.refused(me, message.from(), message.console(), message.action(),
+                    message.callId(), CallErrorCode.FORBIDDEN.wireName(), "This console is not known to the call's node"));
+            return;
+        }
+        try {
+            switch (message.action()) {
+                case "answer" -> calls.answer(message.callId(), console, console.user);
+                case "decline" -> calls.decline(message.callId(), console, console.user);
+                default -> calls.hangup(message.callId(), console, console.user);
+            }
+        }
+        catch (CallException e) {
+            events.publish(ClusterMessage.refused(me, message.from(), message.console(), message.action(),
+                    message.callId(), e.code().wireName(), e.getMessage()));
+        }
+    }
+
+    private void party(ClusterMessage message) {
+        CallParty console = localById.get(message.console());
+        if (console == null) {
+            return; // closed meanwhile: the call's node hears it is gone
+        }
+        LegRole role = message.role() == null ? null : LegRole.valueOf(message.role().toUpperCase(java.util.Locale.ROOT));
+        switch (message.kind()) {
+            case "leg" -> {
+                console.legAssigned(message.callId(), role, message.token());
+                if (role == LegRole.AGENT) {
+                    calls.remoteLegTaken(console, message.callId());
+                }
+            }
+            case "media" -> console.mediaReady(message.callId(), role, message.token());
+            case "call" -> console.callChanged(message.call());
+            default -> console.replaced(message.callId(), role);
+        }
+    }
+
+    private List<CallParty> local(List<String> ids) {
+        List<CallParty> parties = new ArrayList<>();
+        for (String id : ids) {
+            CallParty party = localById.get(id);
+            if (party != null) {
+                parties.add(party);
+            }
+        }
+        return parties;
+    }
+
+    @Override
+    public void disconnected() {
+        forgetConsolesOf(null);
+    }
+
+    @Override
+    public void connected() {
+        events.publish(ClusterMessage.hello(me));
+        announceAll();
+    }
+}
