@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -14,9 +13,6 @@ import java.util.Map;
 import org.callvault.media.MediaFrame;
 import org.callvault.media.ToneDetector;
 import org.callvault.media.ToneGenerator;
-import org.callvault.media.codec.AudioDecoder;
-import org.callvault.media.codec.AudioEncoder;
-import org.callvault.media.codec.OpusCodec;
 import org.callvault.media.codec.OpusWire;
 import org.callvault.recording.RecordingRepository;
 import org.callvault.recording.RecordingStore;
@@ -24,6 +20,7 @@ import org.callvault.support.CallHarness;
 import org.callvault.support.EventSocketClient;
 import org.callvault.support.IntegrationTest;
 import org.callvault.support.MediaSocketClient;
+import org.callvault.support.OpusFrames;
 import org.callvault.support.Recordings;
 import org.callvault.support.TestUsers;
 import org.callvault.support.ToneQuality;
@@ -70,22 +67,8 @@ class OpusWireIT extends IntegrationTest {
         assertThat(reply.path("codec").asString()).isEqualTo("opus");
     }
 
-    /** {@code count} Opus frames of silence then a tone at 48 kHz, encoded once, as a browser would send them. */
     static List<byte[]> opusTone(double frequency, int count) {
-        ToneGenerator tone = new ToneGenerator(OpusWire.SAMPLE_RATE, frequency, AMPLITUDE);
-        AudioEncoder encoder = OpusCodec.newEncoder(32_000);
-        List<byte[]> frames = new ArrayList<>();
-        byte[] packet = new byte[OpusCodec.MAX_PACKET];
-        for (int f = 0; f < count; f++) {
-            short[] pcm = f < SILENT_FRAMES ? new short[960] : tone.generate(960L * f, 960);
-            int bytes = encoder.encode(pcm, 0, 960, packet, 0);
-            byte[] frame = new byte[MediaFrame.HEADER_BYTES + bytes];
-            MediaFrame.writeHeader(frame, OpusWire.KIND_OPUS, f, 960L * f);
-            System.arraycopy(packet, 0, frame, MediaFrame.HEADER_BYTES, bytes);
-            frames.add(frame);
-        }
-        OpusCodec.release(encoder);
-        return frames;
+        return OpusFrames.tone(frequency, AMPLITUDE, count, SILENT_FRAMES);
     }
 
     /** A PCM listener's frames placed by their timestamps (44.1 kHz). */
@@ -101,19 +84,8 @@ class OpusWireIT extends IntegrationTest {
         return out;
     }
 
-    /** An Opus listener's frames decoded and placed by their timestamps (48 kHz). */
     static short[] decodeOpus(List<byte[]> frames) {
-        AudioDecoder decoder = OpusCodec.newDecoder();
-        long last = frames.stream().mapToLong(MediaFrame::timestamp).max().orElse(0);
-        short[] out = new short[(int) last + 960];
-        short[] pcm = new short[OpusCodec.MAX_FRAME_SAMPLES];
-        for (byte[] frame : frames) {
-            assertThat(OpusWire.isOpus(frame)).isTrue();
-            int n = decoder.decode(frame, 16, frame.length - 16, pcm, 0);
-            System.arraycopy(pcm, 0, out, (int) MediaFrame.timestamp(frame), n);
-        }
-        OpusCodec.release(decoder);
-        return out;
+        return OpusFrames.decode(frames);
     }
 
     static int onset(short[] samples) {
