@@ -106,11 +106,10 @@ class MediaSocketHandler implements WebSocketHandler {
                     accountSockets.opened(user, socket);
                     return relay(socket, sink, opusOut, attachment).doFinally(signal -> accountSockets.closed(user, socket));
                 })
-                .doOnError(e -> {
-                    if (opusOut != null) {
-                        opusOut.release();
-                    }
-                })
+                // Refused or gone before the relay started: the encoder's native state goes now
+                // (release is idempotent; the relay frees it itself when it ends).
+                .doOnError(e -> release(opusOut))
+                .doOnCancel(() -> release(opusOut))
                 .onErrorResume(CallException.class, e -> socket.close(new CloseStatus(
                         e.code() == CallErrorCode.LEG_BUSY ? CLOSE_LEG_BUSY : CLOSE_BAD_TOKEN, e.getMessage())));
     }
@@ -190,6 +189,12 @@ class MediaSocketHandler implements WebSocketHandler {
         checker.accepted();
         received.increment();
         attachment.bridge().receive(track, frame, pcm, now);
+    }
+
+    private static void release(OpusWire.Outbound opusOut) {
+        if (opusOut != null) {
+            opusOut.release();
+        }
     }
 
     /** What a frame of this many bytes spends of the leg's real-time budget: its audio's duration. */
