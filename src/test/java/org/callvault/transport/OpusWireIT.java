@@ -142,6 +142,9 @@ class OpusWireIT extends IntegrationTest {
             assertThat(atCaller.levelDbAgainst(AMPLITUDE)).isBetween(-1.0, 1.0);
             assertThat(atCaller.snrDb()).isGreaterThanOrEqualTo(25);
             double callerShiftMs = (onset(callerHeard) - 960.0 * SILENT_FRAMES) / 48.0;
+            System.out.printf("Opus -> PCM: level %+.2f dB, SNR %.1f dB, shift %.1f ms; PCM -> Opus: level %+.2f dB, "
+                    + "SNR %.1f dB, shift %.1f ms%n", atAgent.levelDbAgainst(AMPLITUDE), atAgent.snrDb(), agentShiftMs,
+                    atCaller.levelDbAgainst(AMPLITUDE), atCaller.snrDb(), callerShiftMs);
             assertThat(callerShiftMs).isBetween(0.0, 20.0);
 
             // The recording: canonical PCM of both, as long as the answered time.
