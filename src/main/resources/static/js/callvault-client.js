@@ -14,6 +14,10 @@
  *                          audioState(): {context, sampleRate, micOpen, micUsers}
  */
 
+import {
+  OpusSender, OpusReceiver, opusFrame, helloMessage, OPUS_RATE, OPUS_FRAME_SAMPLES,
+} from './media/opus-wire.js';
+
 export const CALL_STATES = ['idle', 'ringing', 'answered', 'ended', 'cancelled', 'rejected', 'missed', 'failed'];
 export const TERMINAL_STATES = new Set(['ended', 'cancelled', 'rejected', 'missed', 'failed']);
 export const LIVE_STATES = new Set(['ringing', 'answered']);
@@ -42,8 +46,8 @@ const ANSWER_REFUSALS = new Set(['already_answered', 'invalid_state', 'not_found
 /** Live numbers for tests (read with executeScript). Counters restart with each media leg. */
 export const stats = (() => {
   const s = {
-    framesSent: 0, framesReceived: 0, framesDropped: 0, framesRejected: 0, bytesReceived: 0,
-    lastRxRms: 0, micRms: 0, state: 'idle', callId: null, connection: 'connecting', media: 'closed',
+    framesSent: 0, framesReceived: 0, framesDropped: 0, framesRejected: 0, bytesReceived: 0, bytesSent: 0,
+    codec: 'pcm', lastRxRms: 0, micRms: 0, state: 'idle', callId: null, connection: 'connecting', media: 'closed',
     ringback: false, player: null, micTest: { state: 'idle', id: null, durationMs: null, bytes: null },
   };
   window.callvaultStats = s;
@@ -51,7 +55,7 @@ export const stats = (() => {
 })();
 
 function resetMediaCounters() {
-  Object.assign(stats, { framesSent: 0, framesReceived: 0, framesDropped: 0, framesRejected: 0, bytesReceived: 0, lastRxRms: 0, player: null });
+  Object.assign(stats, { framesSent: 0, framesReceived: 0, framesDropped: 0, framesRejected: 0, bytesReceived: 0, bytesSent: 0, lastRxRms: 0, player: null });
   received.clear();
 }
 
@@ -438,6 +442,8 @@ export class EventChannel {
 export class AudioEngine {
   constructor() {
     this.media = null;
+    /** 'opus' once the event socket's hello agreed it (protocol version 2): the context then runs at 48 kHz. */
+    this.codec = 'pcm';
     this.ctx = null;
     this.ready = null;
     this.sink = null;
@@ -473,6 +479,35 @@ export class AudioEngine {
     return this.media !== null;
   }
 
+  /** The codec the server agreed to; Opus needs a 48 kHz context, so it is taken only before one runs at another rate. */
+  useCodec(codec) {
+    const wanted = codec === 'opus' ? 'opus' : 'pcm';
+    if (this.ctx && this.ctx.sampleRate !== this.rateFor(wanted)) {
+      return this.codec; // a context already runs: keep what it was made for
+    }
+    this.codec = wanted;
+    stats.codec = wanted;
+    return wanted;
+  }
+
+  /** True while a hello may still ask for Opus (no context at another rate yet). */
+  get opusPossible() {
+    return !this.ctx || this.ctx.sampleRate === OPUS_RATE;
+  }
+
+  rateFor(codec) {
+    return codec === 'opus' ? OPUS_RATE : this.media.sampleRate;
+  }
+
+  /** The context's rate and the capture frame: 48 kHz and 960 for Opus, the announced PCM format otherwise. */
+  get rate() {
+    return this.rateFor(this.codec);
+  }
+
+  get frameSamples() {
+    return this.codec === 'opus' ? OPUS_FRAME_SAMPLES : this.media.samplesPerFrame;
+  }
+
   get suspended() {
     return Boolean(this.ctx && this.ctx.state === 'suspended');
   }
@@ -505,7 +540,7 @@ export class AudioEngine {
     if (!Context) {
       throw new UserError('This browser has no Web Audio support.');
     }
-    const rate = this.media.sampleRate;
+    const rate = this.rate;
     let ctx;
     try {
       ctx = new Context({ sampleRate: rate, latencyHint: 'interactive' });
@@ -602,7 +637,7 @@ export class AudioEngine {
       channelCount: 1,
       channelCountMode: 'explicit', // the graph mixes a stereo mic down to mono for us
       channelInterpretation: 'speakers',
-      processorOptions: { samplesPerFrame: this.media.samplesPerFrame, muted: Boolean(muted) },
+      processorOptions: { samplesPerFrame: this.frameSamples, muted: Boolean(muted) },
     });
   }
 
@@ -691,8 +726,15 @@ export class MediaLeg {
     this.muted = Boolean(muted);
     this.onRms = onRms || (() => {});
     this.onStatus = onStatus || (() => {});
-    this.maxFrameBytes = engine.media.maxFrameBytes || 0;
-    this.frameBytes = HEADER_BYTES + engine.media.samplesPerFrame * 2;
+    this.opus = engine.codec === 'opus';
+    this.maxFrameBytes = this.opus ? 0 : engine.media.maxFrameBytes || 0;
+    // Opus at 32 kbit/s: about 80 bytes of packet per frame.
+    this.frameBytes = this.opus ? HEADER_BYTES + 100 : HEADER_BYTES + engine.media.samplesPerFrame * 2;
+    this.encoder = null;
+    this.decoder = null;
+    if (this.opus) {
+      this.openCodecs();
+    }
     this.sequence = 0;
     this.ws = null;
     this.url = null;
@@ -710,14 +752,45 @@ export class MediaLeg {
     };
   }
 
-  open(url) {
+  open(url, wire) {
     this.url = url;
     this.retries = 0;
+    if (wire && wire.maxFrameBytes) {
+      this.maxFrameBytes = wire.maxFrameBytes;
+    }
     this.connect();
   }
 
+  /** WebCodecs for an Opus leg (media/opus-wire.js); a codec error drops that frame, never the call. */
+  openCodecs() {
+    const warn = (error) => console.warn('[callvault] opus codec:', error && error.message);
+    this.encoder = new OpusSender((packet, timestamp) => {
+      const ws = this.ws;
+      if (!ws || ws.readyState !== WebSocket.OPEN) {
+        return;
+      }
+      const frame = opusFrame(this.sequence, timestamp, packet);
+      ws.send(frame);
+      this.sequence = (this.sequence + 1) >>> 0;
+      stats.framesSent++;
+      stats.bytesSent += frame.byteLength;
+    }, warn);
+    this.decoder = new OpusReceiver((samples) => {
+      let sumSquares = 0;
+      for (let i = 0; i < samples.length; i++) {
+        const sample = Math.max(-32768, Math.min(32767, Math.round(samples[i] * 32768)));
+        sumSquares += sample * sample;
+        received.push(sample);
+      }
+      stats.lastRxRms = Math.sqrt(sumSquares / Math.max(1, samples.length)) / 32768;
+      if (this.player) {
+        this.player.port.postMessage({ type: 'samples', samples }, [samples.buffer]);
+      }
+    }, warn);
+  }
+
   /** A fresh token after a resume: move to it, keep capture and playout running. */
-  reopen(url) {
+  reopen(url, wire) {
     if (this.ws) {
       const old = this.ws;
       this.ws = null;
@@ -725,7 +798,7 @@ export class MediaLeg {
       old.onmessage = null;
       old.close(1000, 'new token');
     }
-    this.open(url);
+    this.open(url, wire);
   }
 
   setMuted(muted) {
@@ -756,6 +829,10 @@ export class MediaLeg {
     }
     disposeNode(this.capture);
     disposeNode(this.player);
+    if (this.encoder) {
+      this.encoder.close();
+      this.decoder.close();
+    }
     this.capture = null;
     this.player = null;
     stats.media = 'closed';
@@ -812,14 +889,29 @@ export class MediaLeg {
       stats.framesDropped++; // the network is not keeping up: old audio is worth less than new
       return;
     }
-    ws.send(encodeFrame(this.sequence, message.timestamp, message.pcm));
+    if (this.encoder) {
+      this.encoder.encode(message.pcm, message.timestamp); // sent when its packet comes out
+      return;
+    }
+    const frame = encodeFrame(this.sequence, message.timestamp, message.pcm);
+    ws.send(frame);
     this.sequence = (this.sequence + 1) >>> 0;
     stats.framesSent++;
+    stats.bytesSent += frame.byteLength;
   }
 
   onMessage(data) {
     if (typeof data === 'string') {
       this.onText(data);
+      return;
+    }
+    if (this.decoder) {
+      if (this.decoder.decode(data, this.maxFrameBytes)) {
+        stats.framesReceived++;
+        stats.bytesReceived += data.byteLength;
+      } else {
+        stats.framesRejected++;
+      }
       return;
     }
     const decoded = decodeFrame(data, this.maxFrameBytes);
@@ -1115,6 +1207,7 @@ export class CallSession {
     channel.on('call', (m) => m.call && this.onCall(m.call));
     channel.on('media', (m) => this.onMedia(m));
     channel.on('error', (m) => this.onError(m));
+    channel.on('hello', (m) => this.engine.useCodec(m.codec));
     if (ui.mute) {
       ui.mute.addEventListener('click', () => this.toggleMute());
     }
@@ -1250,6 +1343,13 @@ export class CallSession {
     } catch (error) {
       this.errors.show(error.message);
     }
+    // Protocol version 2: say which codecs this page can send and receive, before any resume so
+    // that the media socket it gets back is already in the agreed codec.
+    const hello = helloMessage();
+    if (!this.engine.opusPossible) {
+      hello.codecs = ['pcm'];
+    }
+    this.channel.send(hello);
     // After a reload (sessionStorage) or a reconnect of this page (memory): re-attach to the call.
     const stored = this.live && this.callId && this.resumeToken
       ? { callId: this.callId, resumeToken: this.resumeToken }
@@ -1314,9 +1414,9 @@ export class CallSession {
     }
     const url = message.url || `${this.engine.media.path || '/ws/media'}?token=${encodeURIComponent(message.token)}`;
     if (this.leg) {
-      this.leg.reopen(url);
+      this.leg.reopen(url, message);
     } else {
-      this.startMedia(url);
+      this.startMedia(url, message);
     }
   }
 
@@ -1407,7 +1507,7 @@ export class CallSession {
     return Number.isFinite(at) ? Math.min(at, now) : now;
   }
 
-  async startMedia(url) {
+  async startMedia(url, wire) {
     const epoch = this.epoch;
     try {
       await this.engine.start();
@@ -1450,7 +1550,7 @@ export class CallSession {
         this.renderMediaStatus(status);
       },
     });
-    this.leg.open(url);
+    this.leg.open(url, wire);
   }
 
   /** A new call starts: the previous one's final state and time leave the screen. */
@@ -1610,7 +1710,8 @@ export class MicTest {
   async capture() {
     const ctx = await this.engine.start();
     const mic = await this.engine.acquireMic();
-    const rate = this.engine.media.sampleRate;
+    // The context runs at 48 kHz on an Opus page; the server keeps mic tests at the announced rate.
+    const rate = ctx.sampleRate;
     const total = Math.round(this.seconds * rate);
     const pcm = new Uint8Array(total * 2);
     let filled = 0; // samples
@@ -1661,7 +1762,7 @@ export class MicTest {
         this.meter.reset();
       }
     }
-    return pcm;
+    return rate === this.engine.media.sampleRate ? pcm : resampleLinear(pcm, rate, this.engine.media.sampleRate);
   }
 
   async upload(pcm) {
@@ -1737,6 +1838,23 @@ export class MicTest {
     this.ui['test-play'].disabled = working || !this.url;
     this.ui['test-record'].classList.toggle('is-recording', this.state === 'recording');
   }
+}
+
+/**
+ * PCM16 LE from one rate to another by linear interpolation: for the microphone test's clip only
+ * (heard once by its own speaker), never on a call's path, where the server's filters do it.
+ */
+function resampleLinear(pcm, from, to) {
+  const input = new Int16Array(pcm.buffer, pcm.byteOffset, pcm.byteLength / 2);
+  const count = Math.floor(input.length * to / from);
+  const output = new Int16Array(count);
+  for (let i = 0; i < count; i++) {
+    const position = i * from / to;
+    const left = Math.floor(position);
+    const right = Math.min(left + 1, input.length - 1);
+    output[i] = Math.round(input[left] + (input[right] - input[left]) * (position - left));
+  }
+  return new Uint8Array(output.buffer);
 }
 
 /* ------------------------------------------------------------------------------------------------

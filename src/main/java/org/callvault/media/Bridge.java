@@ -20,7 +20,7 @@ public final class Bridge {
 
     private final AudioSink recorder;
     /** Per listening track: frames from the other leg that arrived before it was attached. */
-    private final ArrayDeque<byte[]>[] heldFor = newHeldQueues();
+    private final ArrayDeque<byte[][]>[] heldFor = newHeldQueues();
     private final AtomicReferenceArray<FrameSink> sinks = new AtomicReferenceArray<>(2);
     /** Per track: frames forwarded, frames that had no listener attached. */
     private final AtomicLongArray counters = new AtomicLongArray(4);
@@ -37,9 +37,10 @@ public final class Bridge {
     public synchronized void attach(int track, FrameSink sink) {
         // Drain before publishing: a talker that sees the new sink offers to it directly, and
         // must not overtake the frames held for it.
-        ArrayDeque<byte[]> held = heldFor[track];
+        ArrayDeque<byte[][]> held = heldFor[track];
         while (!closed && !held.isEmpty()) {
-            sink.offer(held.poll());
+            byte[][] forms = held.poll();
+            sink.offer(forms[0], forms[1]);
             counters.incrementAndGet((1 - track) * 2 + FORWARDED);
         }
         FrameSink previous = sinks.getAndSet(track, sink);
@@ -71,9 +72,29 @@ public final class Bridge {
             counters.incrementAndGet(track * 2 + FORWARDED);
         }
         else {
-            holdForListener(track, frame);
+            holdForListener(track, frame, frame);
         }
         recorder.audio(track, frame, arrivalNanos);
+    }
+
+    /**
+     * A frame that came in another form than the call's PCM (an Opus frame) together with its
+     * decoded PCM: the listener takes the form it carries ({@link FrameSink#offer(byte[], byte[])}),
+     * the recorder always the PCM.
+     */
+    public void receive(int track, byte[] wire, byte[] pcm, long arrivalNanos) {
+        if (closed) {
+            return;
+        }
+        FrameSink listener = sinks.get(1 - track);
+        if (listener != null) {
+            listener.offer(wire, pcm);
+            counters.incrementAndGet(track * 2 + FORWARDED);
+        }
+        else {
+            holdForListener(track, wire, pcm);
+        }
+        recorder.audio(track, pcm, arrivalNanos);
     }
 
     /** A leg's transport reports its running total of packets lost on the way (for the recording). */
@@ -88,25 +109,25 @@ public final class Bridge {
      * checked, or it is reconnecting. Keep the newest few frames for it rather than losing the
      * first words of the call.
      */
-    private synchronized void holdForListener(int track, byte[] frame) {
+    private synchronized void holdForListener(int track, byte[] wire, byte[] pcm) {
         FrameSink listener = sinks.get(1 - track);
         if (listener != null) {
             // attached meanwhile, after the held frames were handed over
-            listener.offer(frame);
+            listener.offer(wire, pcm);
             counters.incrementAndGet(track * 2 + FORWARDED);
             return;
         }
-        ArrayDeque<byte[]> held = heldFor[1 - track];
+        ArrayDeque<byte[][]> held = heldFor[1 - track];
         if (held.size() == HELD_FRAMES) {
             held.poll();
             counters.incrementAndGet(track * 2 + UNDELIVERED);
         }
-        held.add(frame);
+        held.add(new byte[][] { wire, pcm });
     }
 
     @SuppressWarnings("unchecked")
-    private static ArrayDeque<byte[]>[] newHeldQueues() {
-        return new ArrayDeque[] { new ArrayDeque<byte[]>(HELD_FRAMES), new ArrayDeque<byte[]>(HELD_FRAMES) };
+    private static ArrayDeque<byte[][]>[] newHeldQueues() {
+        return new ArrayDeque[] { new ArrayDeque<byte[][]>(HELD_FRAMES), new ArrayDeque<byte[][]>(HELD_FRAMES) };
     }
 
     public long forwarded(int track) {

@@ -8,6 +8,16 @@ public interface FrameSink {
 
     void offer(byte[] frame);
 
+    /**
+     * A frame in two forms: as its talker sent it ({@code wire}, e.g. Opus) and as the call's
+     * canonical PCM ({@code pcm}, the same array when the talker sent PCM). A sink takes the form
+     * it can carry without work: PCM sinks take {@code pcm}, an Opus sink relays an Opus
+     * {@code wire} byte for byte.
+     */
+    default void offer(byte[] wire, byte[] pcm) {
+        offer(pcm);
+    }
+
     /** The call is over: flush what is queued and close the channel. */
     void close();
 }

@@ -59,8 +59,13 @@ public final class MediaFrame {
 
     /** Writes a header into {@code frame} (which already holds the payload after byte 16). */
     public static void writeHeader(byte[] frame, long sequence, long timestamp) {
+        writeHeader(frame, KIND_AUDIO, sequence, timestamp);
+    }
+
+    /** The same for another payload kind (1: an Opus packet, protocol version 2). */
+    public static void writeHeader(byte[] frame, int kind, long sequence, long timestamp) {
         frame[0] = VERSION;
-        frame[1] = KIND_AUDIO;
+        frame[1] = (byte) kind;
         frame[2] = 0;
         frame[3] = 0;
         for (int i = 0; i < 4; i++) {

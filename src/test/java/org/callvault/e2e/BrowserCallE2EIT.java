@@ -144,13 +144,15 @@ class BrowserCallE2EIT extends IntegrationTest {
     /** Goertzel power of the caller's and the agent's tone in the last second a page received. */
     private static double[] heard(ChromeDriver driver) {
         @SuppressWarnings("unchecked")
-        List<Number> list = (List<Number>) driver.executeScript("return window.callvaultDebug.recentReceived(44100)");
+        // The page's own rate: 48 kHz when it negotiated Opus (protocol version 2), else 44.1 kHz.
+        int rate = ((Number) driver.executeScript("return window.callvaultDebug.audioState().sampleRate")).intValue();
+        List<Number> list = (List<Number>) driver.executeScript("return window.callvaultDebug.recentReceived(" + rate + ")");
         short[] samples = new short[list.size()];
         for (int i = 0; i < samples.length; i++) {
             samples[i] = list.get(i).shortValue();
         }
-        return new double[] { ToneDetector.relativePower(samples, 0, samples.length, CALLER_HZ, 44_100),
-                ToneDetector.relativePower(samples, 0, samples.length, AGENT_HZ, 44_100) };
+        return new double[] { ToneDetector.relativePower(samples, 0, samples.length, CALLER_HZ, rate),
+                ToneDetector.relativePower(samples, 0, samples.length, AGENT_HZ, rate) };
     }
 
     private static long stat(JavascriptExecutor driver, String name) {

@@ -33,6 +33,7 @@ public class MediaSocketClient implements WebSocket.Listener, AutoCloseable {
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final StringBuilder texts = new StringBuilder();
+    private final java.util.List<byte[]> frames = new java.util.ArrayList<>();
     private final AtomicLong framesReceived = new AtomicLong();
     private final AtomicLong framesSent = new AtomicLong();
     private final ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
@@ -118,6 +119,24 @@ public class MediaSocketClient implements WebSocket.Listener, AutoCloseable {
         return samples;
     }
 
+    /** Every received frame, header included, in arrival order (an Opus listener's packets). */
+    public java.util.List<byte[]> receivedFrames() {
+        synchronized (receivedPcm) {
+            return java.util.List.copyOf(frames);
+        }
+    }
+
+    /** Sends {@code frames} one every {@code frameMillis}, then stops (a pre-encoded stream). */
+    public void streamFrames(java.util.List<byte[]> frames, int frameMillis) {
+        java.util.Iterator<byte[]> next = frames.iterator();
+        streaming = pacer.scheduleAtFixedRate(() -> {
+            if (next.hasNext()) {
+                sendRaw(next.next());
+                framesSent.incrementAndGet();
+            }
+        }, 0, frameMillis, TimeUnit.MILLISECONDS);
+    }
+
     public boolean isClosed() {
         return closed.isDone();
     }
@@ -141,6 +160,7 @@ public class MediaSocketClient implements WebSocket.Listener, AutoCloseable {
             partial.reset();
             synchronized (receivedPcm) {
                 receivedPcm.write(frame, MediaFrame.HEADER_BYTES, frame.length - MediaFrame.HEADER_BYTES);
+                frames.add(frame);
             }
             framesReceived.incrementAndGet();
         }

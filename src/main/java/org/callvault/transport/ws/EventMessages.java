@@ -187,11 +187,24 @@ final class EventMessages {
     }
 
     String media(String callId, LegRole role, String token) {
+        return media(callId, role, token, Map.of());
+    }
+
+    /** A {@code media} message with what a version-2 client was told its media socket carries. */
+    String media(String callId, LegRole role, String token, Map<String, Object> wire) {
         Map<String, Object> message = message("media");
         message.put("callId", callId);
         message.put("leg", role.wireName());
         message.put("token", token);
         message.put("url", "/ws/media?token=" + token);
+        message.putAll(wire);
+        return write(message);
+    }
+
+    /** The answer to a {@code hello} (protocol version 2). */
+    String hello(Map<String, Object> fields) {
+        Map<String, Object> message = message("hello");
+        message.putAll(fields);
         return write(message);
     }
 

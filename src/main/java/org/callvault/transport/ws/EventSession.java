@@ -46,9 +46,13 @@ final class EventSession implements CallParty {
     /** Read and written only by the socket's network thread (inbound policing). */
     long lastRateLimitWarning;
     boolean closingForFlood;
+    /** What this socket's {@code hello} agreed (version 1, PCM, until it says one). */
+    volatile MediaWire.Choice wire = MediaWire.V1;
+    private final MediaWire mediaWire;
 
     EventSession(WebSocketSession socket, Channel channel, boolean agent, String user, String address, String owner,
-            EventMessages messages, AccountSockets accountSockets) {
+            EventMessages messages, AccountSockets accountSockets, MediaWire mediaWire) {
+        this.mediaWire = mediaWire;
         this.socket = socket;
         this.agent = agent;
         this.user = user;
@@ -138,6 +142,9 @@ final class EventSession implements CallParty {
     @Override
     public void mediaReady(String callId, LegRole role, String mediaToken) {
         accountSockets.mediaTokenIssued(mediaToken, user);
-        send(messages.media(callId, role, mediaToken));
+        MediaWire.Choice agreed = wire;
+        mediaWire.issued(mediaToken, agreed);
+        send(agreed.version() == 1 ? messages.media(callId, role, mediaToken)
+                : messages.media(callId, role, mediaToken, mediaWire.mediaFields(agreed)));
     }
 }

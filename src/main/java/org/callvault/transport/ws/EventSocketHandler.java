@@ -56,6 +56,7 @@ class EventSocketHandler implements WebSocketHandler, AgentPresence {
     private final Scheduler signaling;
     private final OpenSockets openSockets;
     private final AccountSockets accountSockets;
+    private final MediaWire mediaWire;
     private final AnonymousSockets anonymous;
     private final ServerChannels channels;
     private final long messageCostNanos;
@@ -65,7 +66,8 @@ class EventSocketHandler implements WebSocketHandler, AgentPresence {
 
     EventSocketHandler(CallService calls, AudioFormat format, JsonMapper json, CallVaultProperties properties,
             SignalingThreads signaling, OpenSockets openSockets, ServerChannels channels, AccountSockets accountSockets,
-            AgentNames agentNames) {
+            AgentNames agentNames, MediaWire mediaWire) {
+        this.mediaWire = mediaWire;
         this.calls = calls;
         this.openSockets = openSockets;
         this.accountSockets = accountSockets;
@@ -121,7 +123,7 @@ class EventSocketHandler implements WebSocketHandler, AgentPresence {
     private EventSession session(WebSocketSession socket, boolean agent, String user, String address,
             HandshakeInfo handshake) {
         return new EventSession(socket, channels.bounded(socket, OutboundBound.EVENTS), agent, user, address,
-                owner(agent, user, handshake), messages, accountSockets);
+                owner(agent, user, handshake), messages, accountSockets, mediaWire);
     }
 
 
@@ -236,6 +238,10 @@ class EventSocketHandler implements WebSocketHandler, AgentPresence {
             case "availability" -> {
                 requireRole(session, true, type);
                 session.send(messages.availability(calls.setAway(session, EventMessages.away(json))));
+            }
+            case "hello" -> {
+                session.wire = mediaWire.negotiate(json);
+                session.send(messages.hello(mediaWire.helloReply(session.wire)));
             }
             case "resume" -> calls.resume(EventMessages.callId(json), EventMessages.resumeToken(json), session);
             default -> throw new ProtocolError("unknown_type", "Unknown message type '" + truncate(type) + "'");

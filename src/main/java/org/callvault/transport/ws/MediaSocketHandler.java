@@ -8,7 +8,9 @@ import org.callvault.call.CallException;
 import org.callvault.call.CallService;
 import org.callvault.call.MediaAttachment;
 import org.callvault.media.AudioFormat;
+import org.callvault.media.FrameSink;
 import org.callvault.media.MediaFrame;
+import org.callvault.media.codec.OpusWire;
 import org.callvault.media.TrafficPolicer;
 import org.callvault.system.CallVaultProperties;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -41,6 +43,9 @@ class MediaSocketHandler implements WebSocketHandler {
     private final Counter rejected;
     private final Counter dropped;
     private final Counter policed;
+    private final Counter undecodable;
+    private final MediaWire mediaWire;
+    private final AudioFormat format;
     private final ServerChannels channels;
     private final Scheduler signaling;
     private final OpenSockets openSockets;
@@ -54,8 +59,10 @@ class MediaSocketHandler implements WebSocketHandler {
 
     MediaSocketHandler(CallService calls, AudioFormat format, MeterRegistry meters, SignalingThreads signaling,
             CallVaultProperties properties, ServerChannels channels, OpenSockets openSockets,
-            AccountSockets accountSockets) {
+            AccountSockets accountSockets, MediaWire mediaWire) {
         this.calls = calls;
+        this.mediaWire = mediaWire;
+        this.format = format;
         this.openSockets = openSockets;
         this.accountSockets = accountSockets;
         this.channels = channels;
@@ -74,6 +81,8 @@ class MediaSocketHandler implements WebSocketHandler {
                 .description("Outbound frames dropped because a listener fell behind").register(meters);
         this.policed = Counter.builder("callvault.media.frames.policed")
                 .description("Inbound frames dropped because a leg sent faster than real time").register(meters);
+        this.undecodable = Counter.builder("callvault.media.frames.undecodable")
+                .description("Opus frames whose packet did not decode (also counted as rejected)").register(meters);
     }
 
     @Override
@@ -84,8 +93,12 @@ class MediaSocketHandler implements WebSocketHandler {
             return socket.close(new CloseStatus(CLOSE_NO_TOKEN, "token required"));
         }
         WebSocketFrameSink sink = new WebSocketFrameSink(socket, channels.bounded(socket, OutboundBound.MEDIA), dropped);
+        // What the leg's event socket agreed (protocol version 2); PCM for a version-1 client.
+        boolean opus = mediaWire.codecOf(token) == MediaWire.Codec.OPUS;
+        OpusWire.Outbound opusOut = opus ? new OpusWire.Outbound(sink, format) : null;
+        FrameSink outbound = opus ? opusOut : sink;
         // Token checks take the call's lock: not on the event loop.
-        return Mono.fromCallable(() -> calls.attachMedia(token, sink))
+        return Mono.fromCallable(() -> calls.attachMedia(token, outbound))
                 .subscribeOn(signaling)
                 .flatMap(attachment -> {
                     // An agent's leg: closed with the agent's other sockets if the account changes.
@@ -95,21 +108,29 @@ class MediaSocketHandler implements WebSocketHandler {
                     }
                     String holder = user;
                     accountSockets.opened(holder, socket);
-                    return relay(socket, sink, attachment).doFinally(signal -> accountSockets.closed(holder, socket));
+                    return relay(socket, sink, opusOut, attachment).doFinally(signal -> accountSockets.closed(holder, socket));
                 })
+                // Refused or gone before the relay started: the encoder's native state goes now
+                // (release is idempotent; the relay frees it itself when it ends).
+                .doOnError(e -> release(opusOut))
+                .doOnCancel(() -> release(opusOut))
                 .onErrorResume(CallException.class, e -> socket.close(new CloseStatus(
                         e.code() == CallErrorCode.LEG_BUSY ? CLOSE_LEG_BUSY : CLOSE_BAD_TOKEN, e.getMessage())));
     }
 
-    private Mono<Void> relay(WebSocketSession socket, WebSocketFrameSink sink, MediaAttachment attachment) {
+    private Mono<Void> relay(WebSocketSession socket, WebSocketFrameSink sink, OpusWire.Outbound opusOut,
+            MediaAttachment attachment) {
         int track = attachment.role().track();
         openSockets.opened(sink);
         FrameChecker checker = new FrameChecker(socket, sink);
+        // An Opus leg decodes each frame once, here: the recorder needs PCM whatever the listener speaks.
+        OpusWire.Inbound opusIn = opusOut != null ? new OpusWire.Inbound(format) : null;
         TrafficPolicer policer = new TrafficPolicer(burstNanos, abusiveDrops, System.nanoTime());
         Mono<Void> in = socket.receive().doOnNext(message -> {
             // Before anything else, so a flood costs neither a copy nor a check nor the listener.
             long now = System.nanoTime();
-            if (!policer.admit(cost(message.getPayload().readableByteCount()), now)) {
+            long cost = opusIn != null ? OpusWire.FRAME_NANOS : cost(message.getPayload().readableByteCount());
+            if (!policer.admit(cost, now)) {
                 policed.increment();
                 if (policer.abusive()) {
                     checker.closeForFlood();
@@ -123,6 +144,10 @@ class MediaSocketHandler implements WebSocketHandler {
             DataBuffer payload = message.getPayload();
             byte[] frame = new byte[payload.readableByteCount()];
             payload.read(frame);
+            if (opusIn != null) {
+                receiveOpus(checker, opusIn, attachment, track, frame, now);
+                return;
+            }
             String problem = MediaFrame.validate(frame, maxFrameBytes);
             if (problem != null) {
                 checker.reject(problem);
@@ -133,10 +158,47 @@ class MediaSocketHandler implements WebSocketHandler {
             attachment.bridge().receive(track, frame, now);
         }).then();
         Mono<Void> out = socket.send(sink.messages().map(message -> WebSocketFrameSink.toMessage(socket, message)));
+        FrameSink attached = opusOut != null ? opusOut : sink;
         return Mono.zip(in, out).then().doFinally(signal -> {
             openSockets.closed(sink);
-            signaling.schedule(() -> calls.mediaDetached(attachment, sink));
+            if (opusOut != null) {
+                // Native codec state is freed with the socket; a frame in flight then gets nothing.
+                opusIn.close();
+                opusOut.release();
+            }
+            signaling.schedule(() -> calls.mediaDetached(attachment, attached));
         });
+    }
+
+    /** An Opus frame: checked, decoded once (a bad packet is counted, never thrown), then relayed. */
+    private void receiveOpus(FrameChecker checker, OpusWire.Inbound opusIn, MediaAttachment attachment, int track,
+            byte[] frame, long now) {
+        String problem = OpusWire.validate(frame);
+        if (problem != null) {
+            checker.reject(problem);
+            return;
+        }
+        byte[] pcm;
+        try {
+            pcm = opusIn.decode(frame);
+        }
+        catch (IllegalArgumentException e) {
+            undecodable.increment();
+            checker.reject("undecodable Opus packet: " + e.getMessage());
+            return;
+        }
+        if (pcm == null) {
+            return; // the socket closed under this frame
+        }
+        checker.accepted();
+        received.increment();
+        attachment.bridge().receive(track, frame, pcm, now);
+    }
+
+    private static void release(OpusWire.Outbound opusOut) {
+        if (opusOut != null) {
+            opusOut.release();
+        }
     }
 
     /** What a frame of this many bytes spends of the leg's real-time budget: its audio's duration. */
