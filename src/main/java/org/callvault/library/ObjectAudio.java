@@ -90,7 +90,7 @@ class ObjectAudio {
                 ? ResponseEntity.status(HttpStatus.PARTIAL_CONTENT).header(HttpHeaders.CONTENT_RANGE, read.contentRange())
                 : ResponseEntity.ok();
         return answer.headers(response).header(HttpHeaders.ACCEPT_RANGES, "bytes").contentLength(read.length())
-                .body(body);
+                .body(new StreamedBody(body));
     }
 
     @PreDestroy

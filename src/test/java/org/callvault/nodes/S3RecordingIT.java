@@ -31,6 +31,7 @@ import org.callvault.support.WebClientSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import software.amazon.awssdk.services.s3.S3Client;
@@ -47,7 +48,8 @@ class S3RecordingIT {
 
     private static final String PREFIX = "cv/";
 
-    @TempDir
+    /** Kept when a test fails: the server's and S3Mock's logs are in it. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
 
     private S3MockServer s3;
