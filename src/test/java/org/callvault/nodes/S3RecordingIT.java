@@ -151,6 +151,12 @@ class S3RecordingIT {
                 Map.of("Range", "bytes=" + row.size() + "-"));
         assertThat(pastTheEnd.statusCode()).isEqualTo(416);
         assertThat(pastTheEnd.headers().firstValue("Content-Range")).hasValue("bytes */" + row.size());
+        // Hostile or odd ranges: a malformed one is refused, several at once are answered whole.
+        assertThat(admin.getBytes("/api/recordings/" + row.id() + "/audio", Map.of("Range", "bytes=abc"))
+                .statusCode()).isEqualTo(416);
+        var several = admin.getBytes("/api/recordings/" + row.id() + "/audio", Map.of("Range", "bytes=0-9,20-29"));
+        assertThat(several.statusCode()).isEqualTo(200);
+        assertThat(several.body()).isEqualTo(stored);
         var peaks = admin.get("/api/recordings/" + row.id() + "/peaks");
         assertThat(peaks.statusCode()).isEqualTo(200);
         assertThat(peaks.body()).contains("\"buckets\":1200").contains("\"channels\":1");
