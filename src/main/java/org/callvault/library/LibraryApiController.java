@@ -14,10 +14,10 @@ import org.callvault.audit.AuditLog;
 import org.callvault.recording.RecordingDeletion;
 import org.callvault.system.ClientAddress;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.callvault.recording.RecordingObjects;
 import org.callvault.recording.RetentionPolicy;
 import org.callvault.recording.WaveformPeaks;
 import org.springframework.core.io.FileSystemResource;
-import org.springframework.core.io.Resource;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -55,9 +55,14 @@ class LibraryApiController {
     private final RetentionPolicy retention;
     private final AccessAudit access;
     private final AuditLog audit;
+    private final ObjectAudio objectAudio;
+    private final RecordingObjects objects;
 
     LibraryApiController(CallHistoryRepository history, RecordingFiles files, RecordingDeletion deletion,
-            WaveformPeaks peaks, CsvExport csv, RetentionPolicy retention, AccessAudit access, AuditLog audit) {
+            WaveformPeaks peaks, CsvExport csv, RetentionPolicy retention, AccessAudit access, AuditLog audit,
+            ObjectAudio objectAudio, RecordingObjects objects) {
+        this.objectAudio = objectAudio;
+        this.objects = objects;
         this.retention = retention;
         this.access = access;
         this.audit = audit;
@@ -158,10 +163,10 @@ class LibraryApiController {
     }
 
     @GetMapping("/recordings/{id}/audio")
-    ResponseEntity<Resource> audio(@PathVariable String id,
+    ResponseEntity<?> audio(@PathVariable String id,
             @RequestParam(defaultValue = "false") boolean download, @RequestParam(defaultValue = "1") int part,
             Principal principal, ServerHttpRequest request) {
-        var file = files.fileOf(id, part);
+        var file = files.contentOf(id, part);
         var call = file.isPresent() ? history.findByRecordingId(id) : java.util.Optional.<CallRecord>empty();
         if (file.isEmpty() || call.isEmpty()) {
             return ResponseEntity.notFound().build();
@@ -170,20 +175,25 @@ class LibraryApiController {
         String name = RecordingFiles.downloadName(call.get());
         ContentDisposition disposition = (download ? ContentDisposition.attachment() : ContentDisposition.inline())
                 .filename(name).build();
-        return ResponseEntity.ok().contentType(MediaType.parseMediaType("audio/wav"))
-                .header(HttpHeaders.CONTENT_DISPOSITION, disposition.toString())
-                // Personal data: no copy in any cache, so a revoked user cannot play it from one.
-                .header(HttpHeaders.CACHE_CONTROL, "private, no-store")
-                .body(new FileSystemResource(file.get()));
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.parseMediaType("audio/wav"));
+        headers.set(HttpHeaders.CONTENT_DISPOSITION, disposition.toString());
+        // Personal data: no copy in any cache, so a revoked user cannot play it from one.
+        headers.set(HttpHeaders.CACHE_CONTROL, "private, no-store");
+        if (!file.get().local()) {
+            return objectAudio.respond(file.get().objectPath(), part, request.getHeaders(), headers);
+        }
+        return ResponseEntity.ok().headers(headers).body(new FileSystemResource(file.get().file()));
     }
 
     @GetMapping("/recordings/{id}/peaks")
     ResponseEntity<Map<String, Object>> peaks(@PathVariable String id) {
-        var file = files.fileOf(id);
+        var file = files.contentOf(id, 1);
         if (file.isEmpty()) {
             return ResponseEntity.notFound().build();
         }
-        WaveformPeaks.Peaks result = peaks.peaksOf(id, file.get());
+        WaveformPeaks.Peaks result = file.get().local() ? peaks.peaksOf(id, file.get().file())
+                : peaks.peaksOf(id, () -> objects.read(file.get().objectPath(), 1, null));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("channels", result.channels());
         body.put("buckets", result.buckets());

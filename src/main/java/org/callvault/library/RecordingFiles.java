@@ -52,6 +52,32 @@ class RecordingFiles {
                 .filter(Files::isRegularFile);
     }
 
+    /**
+     * Where a finished recording's file (part {@code part}, 1-based) is: in this node's recordings
+     * folder, or in object storage (then readable from any node). Empty for an unknown id, a
+     * recording not finished, or a local file this node does not hold.
+     */
+    Optional<Content> contentOf(String recordingId, int part) {
+        if (!isUuid(recordingId) || part < 1) {
+            return Optional.empty();
+        }
+        var recording = recordings.findById(recordingId)
+                .filter(r -> r.status() == RecordingStatus.COMPLETE && part <= r.parts());
+        if (recording.isPresent() && recording.get().inObjectStorage()) {
+            return Optional.of(new Content(null, recording.get().path(), part, recording.get().id()));
+        }
+        return (part == 1 ? fileOf(recordingId) : fileOf(recordingId, part))
+                .map(file -> new Content(file, null, part, recordingId));
+    }
+
+    /** A recording's file: {@code file} on this node's disk, else {@code objectPath} in object storage. */
+    record Content(Path file, String objectPath, int part, String recordingId) {
+
+        boolean local() {
+            return file != null;
+        }
+    }
+
     /** A meaningful download name: when, who called, which call. Only safe characters. */
     static String downloadName(CallRecord call) {
         String caller = call.callerNumber() != null ? call.callerNumber()

@@ -25,8 +25,11 @@ public class RecordingDeletion {
     private final RecordingStore store;
     private final WaveformPeaks peaks;
     private final AuditLog audit;
+    private final RecordingObjects objects;
 
-    RecordingDeletion(RecordingRepository repository, RecordingStore store, WaveformPeaks peaks, AuditLog audit) {
+    RecordingDeletion(RecordingRepository repository, RecordingStore store, WaveformPeaks peaks, AuditLog audit,
+            RecordingObjects objects) {
+        this.objects = objects;
         this.repository = repository;
         this.store = store;
         this.peaks = peaks;
@@ -68,7 +71,15 @@ public class RecordingDeletion {
         Path file = store.resolve(recording.path());
         boolean existed;
         try {
-            existed = Files.deleteIfExists(file);
+            if (recording.inObjectStorage()) {
+                // S3 does not say whether the object was there; the row said it was.
+                objects.deleteObjects(recording.path(), recording.parts());
+                existed = true;
+                Files.deleteIfExists(file); // a spool copy left by a stop between upload and clean-up
+            }
+            else {
+                existed = Files.deleteIfExists(file);
+            }
         }
         catch (IOException e) {
             log.error("Could not delete {}; recording {} kept", file, recordingId, e);
@@ -121,6 +132,9 @@ public class RecordingDeletion {
             return false;
         }
         try {
+            if (recording.inObjectStorage()) {
+                objects.deleteObjects(recording.path(), recording.parts());
+            }
             Files.deleteIfExists(store.resolve(recording.path()));
             deleteCompanions(store.resolve(recording.path()), recording.parts());
             repository.delete(id);

@@ -26,9 +26,11 @@ public class RecordingRecovery {
 
     private final RecordingDeletion deletion;
     private final RecordingService recordings;
+    private final RecordingObjects uploads;
 
     RecordingRecovery(RecordingRepository repository, RecordingStore store, AuditLog audit, Clock clock,
-            RecordingDeletion deletion, RecordingService recordings) {
+            RecordingDeletion deletion, RecordingService recordings, RecordingObjects uploads) {
+        this.uploads = uploads;
         this.deletion = deletion;
         this.recordings = recordings;
         this.repository = repository;
@@ -84,6 +86,10 @@ public class RecordingRecovery {
             catch (IOException | RuntimeException e) {
                 log.error("Could not repair recording {} ({})", unfinished.id(), file, e);
             }
+        }
+        if (!repaired.isEmpty()) {
+            // With object storage, repaired recordings are uploaded from the spool like any other.
+            uploads.retrySoon();
         }
         return repaired;
     }

@@ -138,7 +138,8 @@ public class RecordingRepository {
     }
 
     private static final String SELECT_STORED = """
-            SELECT id, call_id, path, sample_rate, channels, status, duration_ms, size_bytes, sha256, repaired, parts
+            SELECT id, call_id, path, sample_rate, channels, status, duration_ms, size_bytes, sha256, repaired, parts,
+                   storage
             FROM recordings
             """;
 
@@ -146,13 +147,38 @@ public class RecordingRepository {
         return new StoredRecording(rs.getString("id"), rs.getString("call_id"), rs.getString("path"),
                 rs.getInt("sample_rate"), rs.getInt("channels"), RecordingStatus.valueOf(rs.getString("status")),
                 rs.getLong("duration_ms"), rs.getLong("size_bytes"), rs.getString("sha256"), rs.getBoolean("repaired"),
-                rs.getInt("parts"));
+                rs.getInt("parts"), "S3".equals(rs.getString("storage")));
     }
 
     record Unfinished(String id, String callId, String path, int sampleRate, int channels) {
     }
 
     public record StoredRecording(String id, String callId, String path, int sampleRate, int channels,
-            RecordingStatus status, long durationMs, long sizeBytes, String sha256, boolean repaired, int parts) {
+            RecordingStatus status, long durationMs, long sizeBytes, String sha256, boolean repaired, int parts,
+            boolean inObjectStorage) {
+    }
+
+    /** A finished recording still in a recordings folder (on this node or another): to upload. */
+    record NotUploaded(String id, String path, String sha256, int parts) {
+    }
+
+    /** Finished recordings not in object storage yet, oldest first. */
+    List<NotUploaded> findNotUploaded(int limit) {
+        return jdbc.sql("""
+                SELECT id, path, sha256, parts FROM recordings WHERE status = 'COMPLETE' AND storage = 'LOCAL'
+                ORDER BY created_at LIMIT :limit
+                """).param("limit", limit)
+                .query((rs, n) -> new NotUploaded(rs.getString("id"), rs.getString("path"), rs.getString("sha256"),
+                        rs.getInt("parts")))
+                .list();
+    }
+
+    /**
+     * Marks a recording as uploaded; false when it is no longer a finished recording (deleted, or
+     * being deleted, meanwhile): its objects must then go too.
+     */
+    boolean markInObjectStorage(String id) {
+        return jdbc.sql("UPDATE recordings SET storage = 'S3' WHERE id = :id AND status = 'COMPLETE'")
+                .param("id", id).update() == 1;
     }
 }

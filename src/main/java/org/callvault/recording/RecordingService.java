@@ -74,11 +74,13 @@ public class RecordingService {
     private final RecordingSpace space;
     private final ApplicationEventPublisher events;
     private final JsonMapper json;
+    private final RecordingObjects uploads;
 
     public RecordingService(RecordingStore store, RecordingRepository repository, PersistenceQueue writes,
             AudioFormat format,
             CallVaultProperties properties, Clock clock, MeterRegistry meters, RecordingSpace space,
-            ApplicationEventPublisher events, JsonMapper json) {
+            ApplicationEventPublisher events, JsonMapper json, RecordingObjects uploads) {
+        this.uploads = uploads;
         this.space = space;
         this.events = events;
         this.json = json;
@@ -190,6 +192,8 @@ public class RecordingService {
                     writes.submit(null, () -> repository.lostPackets(track.id, lost));
                 }
                 writeSidecar(track, durationMs, size, sha, finished.partial(), finished.parts(), false);
+                // With object storage: uploaded behind the row's update, then gone from the spool.
+                uploads.finished(track.id, track.relativePath, sha, finished.parts());
                 written.increment();
                 bytesWritten.increment(size);
                 summary = new RecordingSummary(track.id, track.callId, track.relativePath, finished.samples(),

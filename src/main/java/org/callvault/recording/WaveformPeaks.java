@@ -45,6 +45,34 @@ public class WaveformPeaks {
         }
     }
 
+    /** A recording's bytes from object storage: opened only when the cache does not hold its peaks. */
+    public interface Source {
+        ObjectStorage.Read open() throws IOException;
+    }
+
+    /**
+     * As {@link #peaksOf(String, Path)} for a recording in object storage, streamed once (never held
+     * whole). An uploaded recording never changes, so its cached peaks stay valid until it is deleted.
+     */
+    public Peaks peaksOf(String recordingId, Source source) {
+        Path cached = cacheFile(recordingId);
+        try {
+            if (Files.exists(cached)) {
+                return read(cached);
+            }
+            Peaks peaks;
+            ObjectStorage.Read object = source.open();
+            try (InputStream in = object.stream()) {
+                peaks = compute(in, object.length());
+            }
+            write(cached, peaks);
+            return peaks;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the waveform of recording " + recordingId, e);
+        }
+    }
+
     void forget(String recordingId) {
         try {
             Files.deleteIfExists(cacheFile(recordingId));
@@ -56,47 +84,52 @@ public class WaveformPeaks {
 
     static Peaks compute(Path wav) throws IOException {
         try (InputStream in = Files.newInputStream(wav)) {
-            WavHeader header = WavHeader.parse(in.readNBytes(WavHeader.SIZE));
-            int channels = header.channels();
-            long dataBytes = Math.min(header.dataBytes(), Files.size(wav) - WavHeader.SIZE);
-            long frames = dataBytes / (2L * channels);
-            short[][] minMax = new short[channels][2 * BUCKETS];
-            for (short[] channel : minMax) {
-                for (int b = 0; b < BUCKETS; b++) {
-                    channel[2 * b] = Short.MAX_VALUE;
-                    channel[2 * b + 1] = Short.MIN_VALUE;
-                }
-            }
-            byte[] chunk = new byte[64 * 1024 * channels];
-            ByteBuffer view = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
-            long frame = 0;
-            int read;
-            while (frame < frames && (read = in.readNBytes(chunk, 0, chunk.length)) > 0) {
-                int framesInChunk = read / (2 * channels);
-                for (int i = 0; i < framesInChunk && frame < frames; i++, frame++) {
-                    int bucket = (int) (frame * BUCKETS / Math.max(1, frames));
-                    for (int c = 0; c < channels; c++) {
-                        short sample = view.getShort((i * channels + c) * 2);
-                        short[] channel = minMax[c];
-                        if (sample < channel[2 * bucket]) {
-                            channel[2 * bucket] = sample;
-                        }
-                        if (sample > channel[2 * bucket + 1]) {
-                            channel[2 * bucket + 1] = sample;
-                        }
-                    }
-                }
-            }
-            for (short[] channel : minMax) {
-                for (int b = 0; b < BUCKETS; b++) {
-                    if (channel[2 * b] > channel[2 * b + 1]) { // empty bucket (a file shorter than BUCKETS frames)
-                        channel[2 * b] = 0;
-                        channel[2 * b + 1] = 0;
-                    }
-                }
-            }
-            return new Peaks(channels, BUCKETS, frames, header.sampleRate(), minMax);
+            return compute(in, Files.size(wav));
         }
+    }
+
+    /** From a WAV file's bytes as a stream of {@code size} bytes. */
+    static Peaks compute(InputStream in, long size) throws IOException {
+        WavHeader header = WavHeader.parse(in.readNBytes(WavHeader.SIZE));
+        int channels = header.channels();
+        long dataBytes = Math.min(header.dataBytes(), size - WavHeader.SIZE);
+        long frames = dataBytes / (2L * channels);
+        short[][] minMax = new short[channels][2 * BUCKETS];
+        for (short[] channel : minMax) {
+            for (int b = 0; b < BUCKETS; b++) {
+                channel[2 * b] = Short.MAX_VALUE;
+                channel[2 * b + 1] = Short.MIN_VALUE;
+            }
+        }
+        byte[] chunk = new byte[64 * 1024 * channels];
+        ByteBuffer view = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
+        long frame = 0;
+        int read;
+        while (frame < frames && (read = in.readNBytes(chunk, 0, chunk.length)) > 0) {
+            int framesInChunk = read / (2 * channels);
+            for (int i = 0; i < framesInChunk && frame < frames; i++, frame++) {
+                int bucket = (int) (frame * BUCKETS / Math.max(1, frames));
+                for (int c = 0; c < channels; c++) {
+                    short sample = view.getShort((i * channels + c) * 2);
+                    short[] channel = minMax[c];
+                    if (sample < channel[2 * bucket]) {
+                        channel[2 * bucket] = sample;
+                    }
+                    if (sample > channel[2 * bucket + 1]) {
+                        channel[2 * bucket + 1] = sample;
+                    }
+                }
+            }
+        }
+        for (short[] channel : minMax) {
+            for (int b = 0; b < BUCKETS; b++) {
+                if (channel[2 * b] > channel[2 * b + 1]) { // empty bucket (a file shorter than BUCKETS frames)
+                    channel[2 * b] = 0;
+                    channel[2 * b + 1] = 0;
+                }
+            }
+        }
+        return new Peaks(channels, BUCKETS, frames, header.sampleRate(), minMax);
     }
 
     private Path cacheFile(String recordingId) {
