@@ -56,6 +56,10 @@ public class CallService {
     private final Duration ringTimeout;
     private final Duration gracePeriod;
     private volatile boolean stopping;
+    /** SIGTERM: new calls are refused while the live ones finish (docs/ARCHITECTURE.md, "Draining"). */
+    private volatile boolean draining;
+    /** Notified each time a call leaves {@link #live}, for {@link #awaitNoLiveCalls}. */
+    private final Object callsGone = new Object();
     /** Calls in RINGING, reserved before the row is written so concurrent dials cannot overshoot. */
     private final AtomicInteger ringingCount = new AtomicInteger();
     private final int maxRinging;
@@ -163,6 +167,10 @@ public class CallService {
             String source) {
         if (stopping) {
             throw new CallException(CallErrorCode.UNAVAILABLE, null, "The server is shutting down; call again shortly");
+        }
+        if (draining) {
+            throw new CallException(CallErrorCode.SERVER_DRAINING, null,
+                    "This server is stopping and takes no new calls; call again (another server answers)");
         }
         if (!database.isUp()) {
             // Live calls go on without it, but a new call would have no row (nor recording row) to fall back on.
@@ -345,6 +353,9 @@ public class CallService {
      */
     public RecordedCall startRecordedCall(String callerName, String callerNumber, String sourceAddress, String source,
             boolean stereo, boolean omitPausedAudio) {
+        if (draining && !stopping) {
+            throw new CallException(CallErrorCode.SERVER_DRAINING, null, "This server is stopping and records no new sessions");
+        }
         if (stopping || !database.isUp()) {
             throw new CallException(CallErrorCode.UNAVAILABLE, null, "The server cannot record new sessions now");
         }
@@ -549,6 +560,29 @@ public class CallService {
     }
 
     /**
+     * Draining (SIGTERM): from now on new calls are refused with {@code server_draining}; live ones
+     * (ringing ones too, which may still be answered) go on. Idempotent.
+     */
+    public void startDraining() {
+        draining = true;
+    }
+
+    /** Waits until no call is live or {@code timeout} has passed; true when none is left. */
+    public boolean awaitNoLiveCalls(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (callsGone) {
+            while (!live.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(callsGone, left);
+            }
+        }
+        return true;
+    }
+
+    /**
      * Shutdown: refuses new calls and ends every live call with {@code server_shutdown}, telling both
      * parties and finalizing the recordings. Idempotent.
      */
@@ -676,6 +710,9 @@ public class CallService {
             }
             mediaTickets.values().removeIf(ticket -> ticket.call() == call);
             live.remove(call.id);
+            synchronized (callsGone) {
+                callsGone.notifyAll();
+            }
             metrics.ended(call.source, target);
             if (call.agentLeg.party != null && roster.free(call.agentLeg.party, call.id, clock.millis())) {
                 reofferSoon();
