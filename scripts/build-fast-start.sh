@@ -13,6 +13,8 @@ cd "$(dirname "$0")/.."
 jar="${1:-$(ls target/callvault-*.jar | grep -v -e '-plain\.jar$' -e '\.original$' | head -n 1)}"
 dest="${2:-target/fast-start}"
 [ -f "$jar" ] || { echo "No server jar; build it first: ./mvnw -B package -DskipTests" >&2; exit 1; }
+jar="$(realpath "$jar")"
+dest="$(realpath -m "$dest")"
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 rm -rf "$dest"
@@ -23,8 +25,8 @@ rm -rf "$dest"
 # every class it loaded from the JDK, the application and lib/ into the archive.
 training="$(mktemp -d)"
 trap 'rm -rf "$training"' EXIT
-(cd "$training" && "$java_bin" -XX:ArchiveClassesAtExit="$OLDPWD/$dest/callvault.jsa" -XX:MaxGCPauseMillis=10 \
-    -Dspring.context.exit=onRefresh -jar "$OLDPWD/$dest/callvault.jar" \
+(cd "$training" && "$java_bin" -XX:ArchiveClassesAtExit="$dest/callvault.jsa" -XX:MaxGCPauseMillis=10 \
+    -Dspring.context.exit=onRefresh -jar "$dest/callvault.jar" \
     --server.port=0 --callvault.sip.port=0 --callvault.recordings.dir="$training/recordings" \
     --spring.datasource.url="jdbc:h2:file:$training/data/callvault" \
     --callvault.admin.password=fast-start-training-only >"$training/training.log" 2>&1) || {

@@ -58,8 +58,10 @@ public class CallService {
     private volatile boolean stopping;
     /** SIGTERM: new calls are refused while the live ones finish (docs/ARCHITECTURE.md, "Draining"). */
     private volatile boolean draining;
-    /** Notified each time a call leaves {@link #live}, for {@link #awaitNoLiveCalls}. */
+    /** Notified each time an ended call has been told to its parties, for {@link #awaitNoLiveCalls}. */
     private final Object callsGone = new Object();
+    /** Calls out of {@link #live} whose end is still being told to their parties. */
+    private final AtomicInteger ending = new AtomicInteger();
     /** Calls in RINGING, reserved before the row is written so concurrent dials cannot overshoot. */
     private final AtomicInteger ringingCount = new AtomicInteger();
     private final int maxRinging;
@@ -571,7 +573,9 @@ public class CallService {
     public boolean awaitNoLiveCalls(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (callsGone) {
-            while (!live.isEmpty()) {
+            // An ended call leaves live before its parties are told: wait for the telling too, or
+            // the sockets would close under that last message.
+            while (!live.isEmpty() || ending.get() > 0) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -709,10 +713,8 @@ public class CallService {
                 call.recording.finish(endNanos);
             }
             mediaTickets.values().removeIf(ticket -> ticket.call() == call);
+            ending.incrementAndGet();
             live.remove(call.id);
-            synchronized (callsGone) {
-                callsGone.notifyAll();
-            }
             metrics.ended(call.source, target);
             if (call.agentLeg.party != null && roster.free(call.agentLeg.party, call.id, clock.millis())) {
                 reofferSoon();
@@ -720,6 +722,15 @@ public class CallService {
             if (!call.offers.isEmpty()) {
                 List<RingOffer> offers = List.copyOf(call.offers);
                 writes.submit(null, () -> repository.saveOffers(call.id, offers));
+            }
+            try {
+                return publishUpdate(call);
+            }
+            finally {
+                ending.decrementAndGet();
+                synchronized (callsGone) {
+                    callsGone.notifyAll();
+                }
             }
         }
         return publishUpdate(call);
