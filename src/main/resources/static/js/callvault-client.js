@@ -215,6 +215,8 @@ export function describeServerError(message, calls) {
         : message.message;
     case 'unavailable':
       return 'The service cannot take new calls right now. Try again in a moment.';
+    case 'server_draining':
+      return 'This server is stopping and takes no new calls. Try again in a moment.';
     case 'invalid_token':
       return 'The previous call could not be resumed; it is over.';
     case 'forbidden':

@@ -14,7 +14,9 @@ public enum CallErrorCode {
     /** The leg already has a media channel open (close code 4409 on the media socket). */
     LEG_BUSY("leg_busy"),
     /** No new calls now: the database does not answer, or the server is stopping. */
-    UNAVAILABLE("unavailable");
+    UNAVAILABLE("unavailable"),
+    /** No new calls here: this node is stopping and lets its live calls finish; another node takes the call. */
+    SERVER_DRAINING("server_draining");
 
     private final String wireName;
 

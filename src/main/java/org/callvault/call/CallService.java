@@ -56,6 +56,12 @@ public class CallService {
     private final Duration ringTimeout;
     private final Duration gracePeriod;
     private volatile boolean stopping;
+    /** SIGTERM: new calls are refused while the live ones finish (docs/ARCHITECTURE.md, "Draining"). */
+    private volatile boolean draining;
+    /** Notified each time an ended call has been told to its parties, for {@link #awaitNoLiveCalls}. */
+    private final Object callsGone = new Object();
+    /** Calls out of {@link #live} whose end is still being told to their parties. */
+    private final AtomicInteger ending = new AtomicInteger();
     /** Calls in RINGING, reserved before the row is written so concurrent dials cannot overshoot. */
     private final AtomicInteger ringingCount = new AtomicInteger();
     private final int maxRinging;
@@ -169,6 +175,10 @@ public class CallService {
             String source) {
         if (stopping) {
             throw new CallException(CallErrorCode.UNAVAILABLE, null, "The server is shutting down; call again shortly");
+        }
+        if (draining) {
+            throw new CallException(CallErrorCode.SERVER_DRAINING, null,
+                    "This server is stopping and takes no new calls; call again (another server answers)");
         }
         if (!database.isUp()) {
             // Live calls go on without it, but a new call would have no row (nor recording row) to fall back on.
@@ -364,6 +374,9 @@ public class CallService {
      */
     public RecordedCall startRecordedCall(String callerName, String callerNumber, String sourceAddress, String source,
             boolean stereo, boolean omitPausedAudio) {
+        if (draining && !stopping) {
+            throw new CallException(CallErrorCode.SERVER_DRAINING, null, "This server is stopping and records no new sessions");
+        }
         if (stopping || !database.isUp()) {
             throw new CallException(CallErrorCode.UNAVAILABLE, null, "The server cannot record new sessions now");
         }
@@ -568,6 +581,31 @@ public class CallService {
     }
 
     /**
+     * Draining (SIGTERM): from now on new calls are refused with {@code server_draining}; live ones
+     * (ringing ones too, which may still be answered) go on. Idempotent.
+     */
+    public void startDraining() {
+        draining = true;
+    }
+
+    /** Waits until no call is live or {@code timeout} has passed; true when none is left. */
+    public boolean awaitNoLiveCalls(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (callsGone) {
+            // An ended call leaves live before its parties are told: wait for the telling too, or
+            // the sockets would close under that last message.
+            while (!live.isEmpty() || ending.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(callsGone, left);
+            }
+        }
+        return true;
+    }
+
+    /**
      * Shutdown: refuses new calls and ends every live call with {@code server_shutdown}, telling both
      * parties and finalizing the recordings. Idempotent.
      */
@@ -731,6 +769,7 @@ public class CallService {
                 call.recording.finish(endNanos);
             }
             mediaTickets.values().removeIf(ticket -> ticket.call() == call);
+            ending.incrementAndGet();
             live.remove(call.id);
             metrics.ended(call.source, target);
             if (call.agentLeg.party != null && roster.free(call.agentLeg.party, call.id, clock.millis())) {
@@ -739,6 +778,15 @@ public class CallService {
             if (!call.offers.isEmpty()) {
                 List<RingOffer> offers = List.copyOf(call.offers);
                 writes.submit(null, () -> repository.saveOffers(call.id, offers));
+            }
+            try {
+                return publishUpdate(call);
+            }
+            finally {
+                ending.decrementAndGet();
+                synchronized (callsGone) {
+                    callsGone.notifyAll();
+                }
             }
         }
         return publishUpdate(call);

@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 final class SipCall implements CallParty, SipMediaLeg.Listener, SipSession {
 
     private static final Logger log = LoggerFactory.getLogger(SipCall.class);
+    /** Retry-After of a draining node's 503: soon, since another node (or this one restarted) takes it. */
+    static final int DRAINING_RETRY_AFTER_SECONDS = 5;
 
     private final SipDispatcher sip;
     private final ServerTransaction invite;
@@ -91,6 +93,8 @@ final class SipCall implements CallParty, SipMediaLeg.Listener, SipSession {
             switch (e.code()) {
                 case LINES_BUSY -> finish(Response.BUSY_HERE, "All lines busy");
                 case RATE_LIMITED -> finish(Response.SERVICE_UNAVAILABLE, "Too many calls");
+                // A draining node (SIGTERM): 503 with Retry-After, so the trunk tries another node (RFC 3261 21.5.4)
+                case SERVER_DRAINING -> finish(Response.SERVICE_UNAVAILABLE, "Server draining", DRAINING_RETRY_AFTER_SECONDS);
                 default -> finish(Response.SERVICE_UNAVAILABLE, e.getMessage());
             }
             return;
@@ -220,11 +224,19 @@ final class SipCall implements CallParty, SipMediaLeg.Listener, SipSession {
     }
 
     private void finish(int status, String reason) {
+        finish(status, reason, 0);
+    }
+
+    /** {@code retryAfterSeconds}: 0 for none. */
+    private void finish(int status, String reason, int retryAfterSeconds) {
         synchronized (this) {
             if (!finalSent) {
                 Response response = sip.response(status, request);
                 if (reason != null) {
                     SipDispatcher.reason(response, reason);
+                }
+                if (retryAfterSeconds > 0) {
+                    sip.retryAfter(response, retryAfterSeconds);
                 }
                 sip.sendOn(invite, response);
                 finalSent = true;

@@ -490,13 +490,18 @@ final class SipDispatcher implements SipListener {
     private void serviceUnavailable(Request request, String reason) {
         Response response = response(Response.SERVICE_UNAVAILABLE, request);
         reason(response, reason);
+        retryAfter(response, 5);
+        sendStateless(response);
+    }
+
+    /** Adds {@code Retry-After}: the peer may try again (elsewhere, a draining node) after this long. */
+    void retryAfter(Response response, int seconds) {
         try {
-            response.addHeader(headers.createRetryAfterHeader(5));
+            response.addHeader(headers.createRetryAfterHeader(seconds));
         }
         catch (javax.sip.InvalidArgumentException e) {
             throw new IllegalStateException(e);
         }
-        sendStateless(response);
     }
 
     private void stateless(Request request, int status, String reason) {

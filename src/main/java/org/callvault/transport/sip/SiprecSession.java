@@ -13,6 +13,7 @@ import javax.sip.header.ContentTypeHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
+import org.callvault.call.CallErrorCode;
 import org.callvault.call.CallException;
 import org.callvault.call.EndReason;
 import org.callvault.call.RecordedCall;
@@ -193,7 +194,8 @@ final class SiprecSession implements SipSession {
             }
             catch (CallException e) {
                 started.forEach(r -> r.end(EndReason.SESSION_ENDED));
-                finish(Response.SERVICE_UNAVAILABLE, e.getMessage());
+                finish(Response.SERVICE_UNAVAILABLE, e.getMessage(),
+                        e.code() == CallErrorCode.SERVER_DRAINING ? SipCall.DRAINING_RETRY_AFTER_SECONDS : 0);
                 return;
             }
             started.add(recording);
@@ -370,10 +372,18 @@ final class SiprecSession implements SipSession {
     }
 
     private void finish(int status, String reason) {
+        finish(status, reason, 0);
+    }
+
+    /** {@code retryAfterSeconds}: 0 for none. */
+    private void finish(int status, String reason, int retryAfterSeconds) {
         synchronized (this) {
             if (!finalSent) {
                 Response response = sip.response(status, request);
                 SipDispatcher.reason(response, reason);
+                if (retryAfterSeconds > 0) {
+                    sip.retryAfter(response, retryAfterSeconds);
+                }
                 sip.sendOn(invite, response);
                 finalSent = true;
             }

@@ -10,11 +10,18 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * What SIGTERM does to live calls: each ends with {@code server_shutdown}, both parties get that
- * final {@code call} event, every socket is closed with 1001, and the recordings are finalized
- * (their files by the recorder, their rows by the database writer, both when their beans stop).
- * Runs before the web server's graceful shutdown (a higher phase stops first), so that by then no
- * socket is left for it to wait on, and the server exits within a few seconds.
+ * What SIGTERM does to live calls. First the node drains: Spring Boot has already turned readiness
+ * to {@code REFUSING_TRAFFIC} (the reactive web context does that before any bean stops, so
+ * {@code /actuator/health/readiness} answers 503 and the balancer takes the node out), new dials
+ * are refused with {@code server_draining} (SIP: 503 with Retry-After), and live calls go on, with
+ * their sockets and recordings, until they end or {@link ShutdownProperties#drainTimeout()} passes.
+ * Then each call still live ends with {@code server_shutdown}, both parties get that final
+ * {@code call} event, every socket is closed with 1001, and the recordings are finalized (their
+ * files by the recorder, their rows by the database writer, both when their beans stop).
+ * Runs before the web server's graceful shutdown (a higher phase stops first), so the web server
+ * serves the live calls and the health probe while they drain, and by its turn no socket is left
+ * for it to wait on. The drain wait is this bean's own, not Spring's
+ * {@code timeout-per-shutdown-phase}: that one applies to every phase and stays short.
  */
 @Component
 class GracefulShutdown implements SmartLifecycle {
@@ -25,11 +32,13 @@ class GracefulShutdown implements SmartLifecycle {
 
     private final CallService calls;
     private final OpenSockets sockets;
+    private final Duration drainTimeout;
     private volatile boolean running;
 
-    GracefulShutdown(CallService calls, OpenSockets sockets) {
+    GracefulShutdown(CallService calls, OpenSockets sockets, ShutdownProperties properties) {
         this.calls = calls;
         this.sockets = sockets;
+        this.drainTimeout = properties.drainTimeout();
     }
 
     @Override
@@ -39,20 +48,41 @@ class GracefulShutdown implements SmartLifecycle {
 
     @Override
     public void stop() {
-        int liveCalls = calls.liveCallCount();
-        calls.endAllForShutdown();
-        sockets.closeAll();
         try {
+            drain();
+            int liveCalls = calls.liveCallCount();
+            calls.endAllForShutdown();
+            sockets.closeAll();
             if (!sockets.awaitAllClosed(SOCKETS_CLOSE_TIMEOUT)) {
                 log.warn("Stopping with {} sockets still open after {} ms", sockets.count(),
                         SOCKETS_CLOSE_TIMEOUT.toMillis());
             }
+            log.info("Shutdown: {} live calls ended (server_shutdown), sockets closed", liveCalls);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            calls.endAllForShutdown();
+            sockets.closeAll();
         }
-        log.info("Shutdown: {} live calls ended (server_shutdown), sockets closed", liveCalls);
         running = false;
+    }
+
+    private void drain() throws InterruptedException {
+        calls.startDraining();
+        int live = calls.liveCallCount();
+        if (live == 0 || drainTimeout.isZero()) {
+            return;
+        }
+        log.info("Draining: no new calls; {} live calls may finish within {} s", live, drainTimeout.toSeconds());
+        long start = System.nanoTime();
+        boolean drained = calls.awaitNoLiveCalls(drainTimeout);
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        if (drained) {
+            log.info("Draining: every live call finished in {} ms", ms);
+        }
+        else {
+            log.warn("Draining: {} calls still live after {} ms; ending them", calls.liveCallCount(), ms);
+        }
     }
 
     /**

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Fast start (README "Fast start"; docs/BENCHMARKS.md "Start-up"): unpacks the server jar the way
+# Spring Boot's tools mode does (an application jar plus lib/, which class data sharing needs: CDS
+# cannot map classes out of nested jars) and records a CDS archive from a training start.
+#
+#   scripts/build-fast-start.sh [JAR] [DEST]     default: target/callvault-*.jar -> target/fast-start
+#   java -XX:SharedArchiveFile=DEST/callvault.jsa -XX:MaxGCPauseMillis=10 -jar DEST/callvault.jar
+#
+# The archive belongs to this JDK and these jars: rebuild it after either changes (the JVM then
+# ignores a stale archive and starts as slowly as before, unless -Xshare:on makes it refuse).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jar="${1:-$(ls target/callvault-*.jar | grep -v -e '-plain\.jar$' -e '\.original$' | head -n 1)}"
+dest="${2:-target/fast-start}"
+[ -f "$jar" ] || { echo "No server jar; build it first: ./mvnw -B package -DskipTests" >&2; exit 1; }
+jar="$(realpath "$jar")"
+dest="$(realpath -m "$dest")"
+java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+
+rm -rf "$dest"
+"$java_bin" -Djarmode=tools -jar "$jar" extract --destination "$dest" --application-filename callvault.jar
+
+# The training start: the whole context is built (every bean, Flyway on a scratch H2 database),
+# then Spring exits at the end of the refresh (spring.context.exit=onRefresh), and the JVM writes
+# every class it loaded from the JDK, the application and lib/ into the archive.
+training="$(mktemp -d)"
+trap 'rm -rf "$training"' EXIT
+(cd "$training" && "$java_bin" -XX:ArchiveClassesAtExit="$dest/callvault.jsa" -XX:MaxGCPauseMillis=10 \
+    -Dspring.context.exit=onRefresh -jar "$dest/callvault.jar" \
+    --server.port=0 --callvault.sip.port=0 --callvault.recordings.dir="$training/recordings" \
+    --spring.datasource.url="jdbc:h2:file:$training/data/callvault" \
+    --callvault.admin.password=fast-start-training-only >"$training/training.log" 2>&1) || {
+  echo "The training start failed:" >&2; tail -n 40 "$training/training.log" >&2; exit 1; }
+[ -s "$dest/callvault.jsa" ] || { echo "No CDS archive was written" >&2; tail -n 40 "$training/training.log" >&2; exit 1; }
+echo "Fast start ready in $dest: java -XX:SharedArchiveFile=$dest/callvault.jsa -XX:MaxGCPauseMillis=10 -jar $dest/callvault.jar"
