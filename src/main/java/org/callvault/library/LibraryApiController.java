@@ -15,6 +15,8 @@ import org.callvault.recording.RecordingDeletion;
 import org.callvault.system.ClientAddress;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.callvault.recording.RetentionPolicy;
+import org.callvault.recording.OggAsWav;
+import org.callvault.recording.RecordingFormat;
 import org.callvault.recording.WaveformPeaks;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
@@ -160,21 +162,31 @@ class LibraryApiController {
     @GetMapping("/recordings/{id}/audio")
     ResponseEntity<Resource> audio(@PathVariable String id,
             @RequestParam(defaultValue = "false") boolean download, @RequestParam(defaultValue = "1") int part,
-            Principal principal, ServerHttpRequest request) {
+            @RequestParam(required = false) String format, Principal principal, ServerHttpRequest request)
+            throws java.io.IOException {
+        if (format != null && !format.equals("wav")) {
+            throw new IllegalArgumentException("format must be wav (or absent: the stored file), not '" + format + "'");
+        }
         var file = files.fileOf(id, part);
         var call = file.isPresent() ? history.findByRecordingId(id) : java.util.Optional.<CallRecord>empty();
         if (file.isEmpty() || call.isEmpty()) {
             return ResponseEntity.notFound().build();
         }
         access.audio(call.get(), id, download, principal.getName(), request);
-        String name = RecordingFiles.downloadName(call.get());
+        // The stored file as it is (Range from WebFlux's resource writer), or an Ogg Opus file
+        // decoded to WAV while it is sent (?format=wav, for tools that only take WAV).
+        RecordingFormat stored = RecordingFormat.ofPath(file.get().getFileName().toString());
+        boolean convert = "wav".equals(format) && stored != RecordingFormat.WAV;
+        RecordingFormat sent = convert ? RecordingFormat.WAV : stored;
+        Resource body = convert ? new OggAsWav(file.get()) : new FileSystemResource(file.get());
+        String name = sent.rename(RecordingFiles.downloadName(call.get()));
         ContentDisposition disposition = (download ? ContentDisposition.attachment() : ContentDisposition.inline())
                 .filename(name).build();
-        return ResponseEntity.ok().contentType(MediaType.parseMediaType("audio/wav"))
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType(sent.contentType()))
                 .header(HttpHeaders.CONTENT_DISPOSITION, disposition.toString())
                 // Personal data: no copy in any cache, so a revoked user cannot play it from one.
                 .header(HttpHeaders.CACHE_CONTROL, "private, no-store")
-                .body(new FileSystemResource(file.get()));
+                .body(body);
     }
 
     @GetMapping("/recordings/{id}/peaks")

@@ -36,6 +36,11 @@ public enum RecordingFormat {
         this.codec = codec;
     }
 
+    /** The most bytes a file of this format holds before its first audio: the headers. */
+    long headerBytes() {
+        return this == WAV ? WavHeader.SIZE : 2 * OggPages.HEADER_BYTES + 2 + 19 + 8 + 4 + 9 + 4;
+    }
+
     /** The setting's value: {@code wav} or {@code opus}. */
     public static RecordingFormat parse(String setting) {
         String value = setting == null ? "" : setting.strip().toLowerCase(Locale.ROOT);

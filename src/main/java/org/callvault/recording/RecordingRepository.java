@@ -16,11 +16,15 @@ public class RecordingRepository {
     }
 
     void insertStarted(String id, String callId, String path, int sampleRate, int channels, long createdAt) {
+        RecordingFormat format = RecordingFormat.ofPath(path);
         jdbc.sql("""
-                INSERT INTO recordings (id, call_id, path, format, sample_rate, channels, status, repaired, created_at)
-                VALUES (:id, :call, :path, 'WAV', :rate, :channels, 'RECORDING', :repaired, :created)
+                INSERT INTO recordings (id, call_id, path, format, codec, bitrate, sample_rate, channels, status,
+                    repaired, created_at)
+                VALUES (:id, :call, :path, :format, :codec, :bitrate, :rate, :channels, 'RECORDING', :repaired, :created)
                 """)
-                .param("id", id).param("call", callId).param("path", path).param("rate", sampleRate)
+                .param("id", id).param("call", callId).param("path", path).param("format", format.name())
+                .param("codec", format.codec()).param("bitrate", format.bitrate(sampleRate, channels))
+                .param("rate", sampleRate)
                 .param("channels", channels).param("repaired", false).param("created", createdAt)
                 .update();
     }

@@ -55,6 +55,9 @@ public class WaveformPeaks {
     }
 
     static Peaks compute(Path wav) throws IOException {
+        if (RecordingFormat.ofPath(wav.getFileName().toString()) == RecordingFormat.OPUS) {
+            return computeOgg(wav);
+        }
         try (InputStream in = Files.newInputStream(wav)) {
             WavHeader header = WavHeader.parse(in.readNBytes(WavHeader.SIZE));
             int channels = header.channels();
@@ -96,6 +99,43 @@ public class WaveformPeaks {
                 }
             }
             return new Peaks(channels, BUCKETS, frames, header.sampleRate(), minMax);
+        }
+    }
+
+    /** The same peaks from an Ogg Opus file, decoded (48 kHz) as it is read. */
+    static Peaks computeOgg(Path ogg) throws IOException {
+        try (OggOpusReader reader = new OggOpusReader(ogg)) {
+            int channels = reader.channels();
+            long frames = reader.frames();
+            short[][] minMax = new short[channels][2 * BUCKETS];
+            for (short[] channel : minMax) {
+                for (int b = 0; b < BUCKETS; b++) {
+                    channel[2 * b] = Short.MAX_VALUE;
+                    channel[2 * b + 1] = Short.MIN_VALUE;
+                }
+            }
+            short[] pcm = new short[org.callvault.media.codec.OpusCodec.MAX_FRAME_SAMPLES * channels];
+            long frame = 0;
+            for (int n = reader.read(pcm, pcm.length / channels); n > 0; n = reader.read(pcm, pcm.length / channels)) {
+                for (int i = 0; i < n; i++, frame++) {
+                    int bucket = (int) Math.min(BUCKETS - 1, frame * BUCKETS / Math.max(1, frames));
+                    for (int c = 0; c < channels; c++) {
+                        short sample = pcm[i * channels + c];
+                        short[] channel = minMax[c];
+                        channel[2 * bucket] = (short) Math.min(channel[2 * bucket], sample);
+                        channel[2 * bucket + 1] = (short) Math.max(channel[2 * bucket + 1], sample);
+                    }
+                }
+            }
+            for (short[] channel : minMax) {
+                for (int b = 0; b < BUCKETS; b++) {
+                    if (channel[2 * b] > channel[2 * b + 1]) {
+                        channel[2 * b] = 0;
+                        channel[2 * b + 1] = 0;
+                    }
+                }
+            }
+            return new Peaks(channels, BUCKETS, frames, org.callvault.media.codec.OpusCodec.SAMPLE_RATE, minMax);
         }
     }
 
