@@ -20,7 +20,7 @@ public enum RecordingFormat {
      * The recorder's encoder complexity: the lowest that keeps a 1 kHz tone's level within 1 dB and
      * its SNR at 25 dB or more; measured in docs/ARCHITECTURE.md ("Recording formats").
      */
-    public static final int OPUS_COMPLEXITY = 5;
+    public static final int OPUS_COMPLEXITY = 0;
     /** Mono mix: speech in wideband, about 0.18 MB a minute. */
     static final int OPUS_MONO_BITRATE = 24_000;
     /** Stereo, one party per channel: about 0.23 MB a minute (the goal is at most 0.25). */

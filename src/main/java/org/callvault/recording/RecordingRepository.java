@@ -116,6 +116,24 @@ public class RecordingRepository {
                 .optional();
     }
 
+    /** Finished single-file WAV recordings, oldest first: what a conversion to Ogg Opus takes on. */
+    List<StoredRecording> findWavToConvert(int limit) {
+        return jdbc.sql(SELECT_STORED + " WHERE status = 'COMPLETE' AND format = 'WAV' AND parts = 1"
+                + " ORDER BY created_at LIMIT :limit").param("limit", limit).query(RecordingRepository::mapStored).list();
+    }
+
+    /** A recording now stored in another file and format: the same id, call, duration. */
+    boolean converted(String id, String oldPath, String newPath, RecordingFormat format, int bitrate, long size,
+            String sha256) {
+        return jdbc.sql("""
+                UPDATE recordings SET path = :path, format = :format, codec = :codec, bitrate = :bitrate,
+                    size_bytes = :size, sha256 = :sha
+                WHERE id = :id AND path = :old AND status = 'COMPLETE'
+                """).param("path", newPath).param("format", format.name()).param("codec", format.codec())
+                .param("bitrate", bitrate).param("size", size).param("sha", sha256).param("id", id).param("old", oldPath)
+                .update() == 1;
+    }
+
     /** Recordings made before {@code cutoff}: what retention removes, oldest first. */
     public List<String> findFinishedBefore(long cutoff, int limit) {
         return jdbc.sql("""

@@ -10,7 +10,17 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+
+import org.callvault.recording.LegalHolds;
 import org.callvault.recording.OggOpusReader;
+import org.callvault.support.LibraryFixtures;
+import org.callvault.support.TestUsers;
+import org.callvault.user.Role;
+import org.springframework.context.annotation.Import;
 import org.callvault.recording.RecordingRepository;
 import org.callvault.recording.RecordingStore;
 import org.callvault.support.CallHarness;
@@ -26,7 +36,17 @@ import tools.jackson.databind.JsonNode;
 
 /** callvault.recordings.format=opus: a real call recorded as stereo Ogg Opus, and the library serving it. */
 @TestPropertySource(properties = { "callvault.recordings.format=opus", "callvault.recordings.channels=2" })
+@Import({ LibraryFixtures.class, TestUsers.class })
 class OpusRecordingIT extends IntegrationTest {
+
+    @Autowired
+    LibraryFixtures fixtures;
+
+    @Autowired
+    TestUsers testUsers;
+
+    @Autowired
+    LegalHolds holds;
 
     @Autowired
     RecordingRepository recordings;
@@ -93,5 +113,45 @@ class OpusRecordingIT extends IntegrationTest {
             assertThat(peaks.statusCode()).isEqualTo(200);
             assertThat(peaks.body()).contains("\"channels\":2");
         }
+    }
+
+    @Test
+    void theConvertJobTurnsWavRecordingsIntoOggOpusKeepingIdsAndHolds() throws Exception {
+        var wav = fixtures.call(Instant.parse("2026-01-05T10:00:00Z"), "ENDED", "Old", "+100", "admin", 3_000L, true);
+        var held = fixtures.call(Instant.parse("2026-01-05T11:00:00Z"), "ENDED", "Held", "+101", "admin", 2_000L, true);
+        holds.place(held.callId(), "Litigation", "admin", null);
+
+        assertThat(post(newSession(), "/api/recordings/convert").statusCode()).as("anonymous").isEqualTo(401);
+        WebClientSession agent = newSession();
+        agent.signIn(testUsers.create(Role.AGENT), TestUsers.PASSWORD);
+        assertThat(post(agent, "/api/recordings/convert").statusCode()).as("an agent").isEqualTo(403);
+        WebClientSession admin = signedInAdmin();
+        var started = post(admin, "/api/recordings/convert");
+        assertThat(started.statusCode()).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> recordings.findById(wav.recordingId()).orElseThrow().path()
+                .endsWith(".opus"));
+        var row = recordings.findById(wav.recordingId()).orElseThrow();
+        var ogg = store.resolve(row.path());
+        assertThat(Files.exists(wav.file())).as("the WAV is gone once its Ogg was verified").isFalse();
+        assertThat(row.sha256()).isEqualTo(java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(ogg))));
+        assertThat(row.sizeBytes()).isEqualTo(Files.size(ogg));
+        try (OggOpusReader reader = new OggOpusReader(ogg)) {
+            assertThat(reader.durationMillis()).isEqualTo(3_000);
+        }
+        assertThat(recordings.findById(held.recordingId()).orElseThrow().path()).as("held: kept as it is").endsWith(".wav");
+        assertThat(Files.exists(held.file())).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'RECORDING_CONVERTED' AND target = :id")
+                .param("id", wav.recordingId()).query(Long.class).single() == 1);
+        var played = admin.getBytes("/api/recordings/" + wav.recordingId() + "/audio", Map.of());
+        assertThat(played.headers().firstValue("Content-Type")).hasValue("audio/ogg");
+    }
+
+    private static HttpResponse<String> post(WebClientSession session, String path) {
+        return session.send(HttpRequest.newBuilder(URI.create(session.baseUrl() + path))
+                .header("X-CSRF-TOKEN", session.csrfToken() == null ? "" : session.csrfToken())
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
     }
 }

@@ -56,6 +56,31 @@ class OggOpusWriterTest {
         assertThat(Math.abs(tone.onsetShiftMillis())).as("time shift, ms").isLessThanOrEqualTo(20);
     }
 
+    /** The quality side of the complexity choice (the cost side is RecordingEncodeBenchmark). */
+    @Test
+    void theChosenComplexityIsTheLowestThatKeepsTheToneAndEveryHigherOneDoesToo() throws Exception {
+        int lowestPassing = -1;
+        for (int complexity = 0; complexity <= 10; complexity++) {
+            Path file = dir.resolve("c" + complexity + ".opus");
+            try (OggOpusWriter writer = new OggOpusWriter(file, RATE, 2, RecordingFormat.OPUS.bitrate(2), complexity, 0)) {
+                short[] tone = new ToneGenerator(RATE, 1_000, AMPLITUDE).generate(0, 2 * RATE);
+                short[] stereo = new short[2 * tone.length];
+                for (int i = 0; i < tone.length; i++) {
+                    stereo[2 * i] = tone[i];
+                }
+                writer.write(stereo, 0, stereo.length);
+            }
+            Tone tone = analyse(decodeAll(file, 2), 2, 0, 0);
+            boolean passes = tone.snrDb() >= 25 && Math.abs(tone.levelDb()) <= 1;
+            System.out.printf("complexity %d: SNR %.1f dB, level %.2f dB, %d bytes for 2 s%n", complexity, tone.snrDb(),
+                    tone.levelDb(), Files.size(file));
+            if (passes && lowestPassing < 0) {
+                lowestPassing = complexity;
+            }
+        }
+        assertThat(lowestPassing).isBetween(0, RecordingFormat.OPUS_COMPLEXITY);
+    }
+
     @Test
     void stereoKeepsEachPartyInItsOwnChannel() throws Exception {
         int lead = RATE / 4;
