@@ -121,7 +121,13 @@ class OpusRecordingIT extends IntegrationTest {
         var held = fixtures.call(Instant.parse("2026-01-05T11:00:00Z"), "ENDED", "Held", "+101", "admin", 2_000L, true);
         holds.place(held.callId(), "Litigation", "admin", null);
 
-        assertThat(post(newSession(), "/api/recordings/convert").statusCode()).as("anonymous").isEqualTo(401);
+        // Anonymous: a script with a wrong token is 401; a browser without a session fails CSRF first (403), as
+        // on every POST of the API.
+        WebClientSession anonymous = newSession();
+        assertThat(anonymous.send(HttpRequest.newBuilder(URI.create(anonymous.baseUrl() + "/api/recordings/convert"))
+                .header("Authorization", "Bearer cv_wrong").POST(HttpRequest.BodyPublishers.noBody()).build())
+                .statusCode()).as("anonymous script").isEqualTo(401);
+        assertThat(post(anonymous, "/api/recordings/convert").statusCode()).as("anonymous browser").isEqualTo(403);
         WebClientSession agent = newSession();
         agent.signIn(testUsers.create(Role.AGENT), TestUsers.PASSWORD);
         assertThat(post(agent, "/api/recordings/convert").statusCode()).as("an agent").isEqualTo(403);
