@@ -21,7 +21,7 @@ public enum RecordingFormat {
      * its SNR at 25 dB or more; measured in docs/ARCHITECTURE.md ("Recording formats").
      */
     public static final int OPUS_COMPLEXITY = 0;
-    /** Mono mix: speech in wideband, about 0.18 MB a minute. */
+    /** Mono mix: speech in wideband, at most 0.18 MB a minute. */
     static final int OPUS_MONO_BITRATE = 24_000;
     /** Stereo, one party per channel: about 0.23 MB a minute (the goal is at most 0.25). */
     static final int OPUS_STEREO_BITRATE = 30_000;
