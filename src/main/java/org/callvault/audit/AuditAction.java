@@ -26,5 +26,7 @@ public enum AuditAction {
     HOLD_PLACED,
     HOLD_LIFTED,
     RETENTION_RULES_CHANGED,
-    AUDIT_EXPORTED
+    AUDIT_EXPORTED,
+    /** A recording's file converted to another format (issue 18): same id and audio, new file and hash. */
+    RECORDING_CONVERTED
 }

@@ -16,8 +16,11 @@ import org.callvault.system.ClientAddress;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.callvault.recording.RecordingObjects;
 import org.callvault.recording.RetentionPolicy;
+import org.callvault.recording.OggAsWav;
+import org.callvault.recording.RecordingFormat;
 import org.callvault.recording.WaveformPeaks;
 import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.Resource;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -165,25 +168,40 @@ class LibraryApiController {
     @GetMapping("/recordings/{id}/audio")
     ResponseEntity<?> audio(@PathVariable String id,
             @RequestParam(defaultValue = "false") boolean download, @RequestParam(defaultValue = "1") int part,
-            Principal principal, ServerHttpRequest request) {
+            @RequestParam(required = false) String format, Principal principal, ServerHttpRequest request)
+            throws java.io.IOException {
+        if (format != null && !format.equals("wav")) {
+            throw new IllegalArgumentException("format must be wav (or absent: the stored file), not '" + format + "'");
+        }
         var file = files.contentOf(id, part);
         var call = file.isPresent() ? history.findByRecordingId(id) : java.util.Optional.<CallRecord>empty();
         if (file.isEmpty() || call.isEmpty()) {
             return ResponseEntity.notFound().build();
         }
         access.audio(call.get(), id, download, principal.getName(), request);
-        String name = RecordingFiles.downloadName(call.get());
+        // The stored file as it is (Range from WebFlux's resource writer), or an Ogg Opus file
+        // decoded to WAV while it is sent (?format=wav, for tools that only take WAV).
+        String storedName = file.get().local() ? file.get().file().getFileName().toString() : file.get().objectPath();
+        RecordingFormat stored = RecordingFormat.ofPath(storedName);
+        boolean convert = "wav".equals(format) && stored != RecordingFormat.WAV;
+        RecordingFormat sent = convert ? RecordingFormat.WAV : stored;
+        String name = sent.rename(RecordingFiles.downloadName(call.get()));
         ContentDisposition disposition = (download ? ContentDisposition.attachment() : ContentDisposition.inline())
                 .filename(name).build();
         HttpHeaders headers = new HttpHeaders();
-        headers.setContentType(MediaType.parseMediaType("audio/wav"));
+        headers.setContentType(MediaType.parseMediaType(sent.contentType()));
         headers.set(HttpHeaders.CONTENT_DISPOSITION, disposition.toString());
         // Personal data: no copy in any cache, so a revoked user cannot play it from one.
         headers.set(HttpHeaders.CACHE_CONTROL, "private, no-store");
         if (!file.get().local()) {
+            if (convert) {
+                return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", "not_converted", "message",
+                        "This recording is in object storage: download it as stored (Ogg Opus); WAV conversion on the fly reads local files only"));
+            }
             return objectAudio.respond(file.get().objectPath(), part, request.getHeaders(), headers);
         }
-        return ResponseEntity.ok().headers(headers).body(new FileSystemResource(file.get().file()));
+        Resource body = convert ? new OggAsWav(file.get().file()) : new FileSystemResource(file.get().file());
+        return ResponseEntity.ok().headers(headers).body(body);
     }
 
     @GetMapping("/recordings/{id}/peaks")
@@ -193,7 +211,8 @@ class LibraryApiController {
             return ResponseEntity.notFound().build();
         }
         WaveformPeaks.Peaks result = file.get().local() ? peaks.peaksOf(id, file.get().file())
-                : peaks.peaksOf(id, () -> objects.read(file.get().objectPath(), 1, null));
+                : peaks.peaksOf(id, RecordingFormat.ofPath(file.get().objectPath()),
+                        () -> objects.read(file.get().objectPath(), 1, null));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("channels", result.channels());
         body.put("buckets", result.buckets());

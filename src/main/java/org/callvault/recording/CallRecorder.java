@@ -9,7 +9,7 @@ import org.callvault.media.Mixer;
 import org.callvault.recording.TrackTimeline.Placement;
 
 /**
- * Records one call: two legs of frames in, one WAV file out.
+ * Records one call: two legs of frames in, one file out (WAV or Ogg Opus: {@link RecordingWriter}).
  *
  * <p>Frames are placed by <em>media timestamp</em> (each leg's own sample index), not by arrival
  * order, on a timeline driven by the <em>server clock</em>: {@code nowSample} is the number of
@@ -63,7 +63,7 @@ public final class CallRecorder {
     static final int BURST_AHEAD_MILLIS = 1_000;
 
     private final boolean stereo;
-    private final WavFileWriter out;
+    private final RecordingWriter out;
     private final RingPool rings;
     private final long window;
     private final TrackTimeline[] tracks = new TrackTimeline[2];
@@ -89,12 +89,12 @@ public final class CallRecorder {
      * @param windowMillis how long audio waits for late and reordered frames before it is
      *                     written, e.g. 500; at least one frame, at most 10 s
      */
-    public CallRecorder(AudioFormat format, boolean stereo, WavFileWriter out, int windowMillis) {
+    public CallRecorder(AudioFormat format, boolean stereo, RecordingWriter out, int windowMillis) {
         this(format, stereo, out, windowMillis, RingPool.NONE);
     }
 
     /** As above, with the tracks' rings taken from {@code rings} and given back when the recording ends. */
-    CallRecorder(AudioFormat format, boolean stereo, WavFileWriter out, int windowMillis, RingPool rings) {
+    CallRecorder(AudioFormat format, boolean stereo, RecordingWriter out, int windowMillis, RingPool rings) {
         Objects.requireNonNull(format, "format");
         this.rings = rings;
         Objects.requireNonNull(out, "out");
@@ -320,7 +320,7 @@ public final class CallRecorder {
     private RecordingResult snapshot() {
         TrackTimeline caller = tracks[CALLER];
         TrackTimeline agent = tracks[AGENT];
-        return new RecordingResult(flushed, WavHeader.SIZE + out.dataBytes(), framesAccepted, duplicates, tooLate,
+        return new RecordingResult(flushed, out.fileBytes(), framesAccepted, duplicates, tooLate,
                 tooEarly, caller.corrections() + agent.corrections(),
                 caller.samplesSkipped() + agent.samplesSkipped(),
                 caller.samplesPadded() + agent.samplesPadded(),

@@ -59,7 +59,7 @@ class OrphanedRecordingsGuard implements SmartInitializingSingleton {
             return files.filter(p -> !p.startsWith(root.resolve("mic-tests")) && !p.startsWith(root.resolve(".peaks")))
                     .filter(p -> {
                         String name = p.getFileName().toString();
-                        return name.endsWith(".wav") || name.endsWith(".json");
+                        return name.endsWith(".wav") || name.endsWith(".opus") || name.endsWith(".json");
                     })
                     .filter(Files::isRegularFile).findAny();
         }

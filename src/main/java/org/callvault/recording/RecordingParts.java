@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One call's recording on the recorder thread, as one or more part files: {@code <call-id>.wav},
- * then {@code <call-id>.part2.wav}, {@code .part3.wav} ... beside it.
+ * then {@code <call-id>.part2.wav}, {@code .part3.wav} ... beside it (or {@code .opus}: every part
+ * has the first part's format, {@link RecordingFormat}).
  *
  * <p>A part is opened only while the recordings folder has its free-space floor. When a write
  * fails (a full disk), the part is closed where it stands and its header set from what really
@@ -53,9 +54,10 @@ public final class RecordingParts {
     private final BooleanSupplier enoughSpace;
     private final Listener listener;
     private final RingPool rings;
+    private final RecordingFormat fileFormat;
 
     private CallRecorder recorder;
-    private WavFileWriter writer;
+    private RecordingWriter writer;
     private Path currentFile;
     private long partStart;
     private int parts;
@@ -79,6 +81,7 @@ public final class RecordingParts {
     RecordingParts(Path firstPart, AudioFormat format, boolean stereo, int windowMillis, BooleanSupplier enoughSpace,
             Listener listener, RingPool rings) {
         this.rings = rings;
+        this.fileFormat = RecordingFormat.ofPath(firstPart.getFileName().toString());
         this.firstPart = firstPart;
         this.format = format;
         this.stereo = stereo;
@@ -93,8 +96,8 @@ public final class RecordingParts {
             return firstPart;
         }
         String name = firstPart.getFileName().toString();
-        String stem = name.endsWith(".wav") ? name.substring(0, name.length() - 4) : name;
-        return firstPart.resolveSibling(stem + ".part" + part + ".wav");
+        return firstPart.resolveSibling(RecordingFormat.stem(name) + ".part" + part + "."
+                + RecordingFormat.ofPath(name).extension());
     }
 
     /**
@@ -210,7 +213,10 @@ public final class RecordingParts {
         Path file = partFile(firstPart, parts + 1);
         try {
             PrivateFiles.createDirectories(file.getParent());
-            WavFileWriter opened = new WavFileWriter(file, format.sampleRate(), stereo ? 2 : 1);
+            // Late audio is patched up to LATE_AUDIO_KEPT_MILLIS back: a format that cannot rewrite
+            // (Ogg Opus) holds that much PCM before encoding it.
+            RecordingWriter opened = fileFormat.open(file, format.sampleRate(), stereo ? 2 : 1,
+                    (int) format.samplesForMillis(CallRecorder.LATE_AUDIO_KEPT_MILLIS));
             recorder = new CallRecorder(format, stereo, opened, windowMillis, rings);
             writer = opened;
             currentFile = file;
@@ -221,7 +227,7 @@ public final class RecordingParts {
         catch (IOException | RuntimeException e) {
             log.error("Cannot open recording file {}", file, e);
             lastError = e;
-            deleteEmpty(file);
+            deleteEmpty(file, fileFormat);
             return false;
         }
     }
@@ -236,7 +242,7 @@ public final class RecordingParts {
         writer.abandon();
         long samples = 0;
         try {
-            samples = WavRepair.repair(currentFile).samples();
+            samples = fileFormat.repair(currentFile);
         }
         catch (IOException | RuntimeException e) {
             log.error("Cannot close recording part {} cleanly", currentFile, e);
@@ -261,9 +267,9 @@ public final class RecordingParts {
         writer = null;
     }
 
-    private static void deleteEmpty(Path file) {
+    private static void deleteEmpty(Path file, RecordingFormat fileFormat) {
         try {
-            if (Files.isRegularFile(file) && Files.size(file) <= WavHeader.SIZE) {
+            if (Files.isRegularFile(file) && Files.size(file) <= fileFormat.headerBytes()) {
                 Files.delete(file);
             }
         }

@@ -62,15 +62,17 @@ public class RecordingRecovery {
                     repository.finished(unfinished.id(), RecordingStatus.FAILED, 0, 0, null, true, clock.millis());
                     continue;
                 }
-                WavRepair.Result result = WavRepair.repair(file);
+                // The name says the format: a torn Ogg page is cut, a WAV header set from the length.
+                RecordingFormat fileFormat = RecordingFormat.ofPath(unfinished.path());
+                long samples = fileFormat.repair(file);
                 long size = Files.size(file);
-                long durationMs = result.samples() * 1000 / unfinished.sampleRate();
+                long durationMs = samples * 1000 / unfinished.sampleRate();
                 String sha = RecordingService.sha256(file);
                 // A recording interrupted by a full disk may have gone on in later parts, open too.
                 int parts = 1;
                 while (Files.isRegularFile(RecordingParts.partFile(file, parts + 1))) {
                     parts++;
-                    WavRepair.repair(RecordingParts.partFile(file, parts));
+                    fileFormat.repair(RecordingParts.partFile(file, parts));
                 }
                 boolean partial = parts > 1;
                 repository.finished(unfinished.id(), RecordingStatus.COMPLETE, durationMs, size, sha, true,

@@ -16,11 +16,15 @@ public class RecordingRepository {
     }
 
     void insertStarted(String id, String callId, String path, int sampleRate, int channels, long createdAt) {
+        RecordingFormat format = RecordingFormat.ofPath(path);
         jdbc.sql("""
-                INSERT INTO recordings (id, call_id, path, format, sample_rate, channels, status, repaired, created_at)
-                VALUES (:id, :call, :path, 'WAV', :rate, :channels, 'RECORDING', :repaired, :created)
+                INSERT INTO recordings (id, call_id, path, format, codec, bitrate, sample_rate, channels, status,
+                    repaired, created_at)
+                VALUES (:id, :call, :path, :format, :codec, :bitrate, :rate, :channels, 'RECORDING', :repaired, :created)
                 """)
-                .param("id", id).param("call", callId).param("path", path).param("rate", sampleRate)
+                .param("id", id).param("call", callId).param("path", path).param("format", format.name())
+                .param("codec", format.codec()).param("bitrate", format.bitrate(sampleRate, channels))
+                .param("rate", sampleRate)
                 .param("channels", channels).param("repaired", false).param("created", createdAt)
                 .update();
     }
@@ -110,6 +114,25 @@ public class RecordingRepository {
     public java.util.Optional<StoredRecording> findById(String id) {
         return jdbc.sql(SELECT_STORED + " WHERE id = :id").param("id", id).query(RecordingRepository::mapStored)
                 .optional();
+    }
+
+    /** Finished single-file WAV recordings, oldest first: what a conversion to Ogg Opus takes on. */
+    List<StoredRecording> findWavToConvert(int limit) {
+        return jdbc.sql(SELECT_STORED + " WHERE status = 'COMPLETE' AND format = 'WAV' AND parts = 1"
+                + " AND storage = 'LOCAL'"
+                + " ORDER BY created_at LIMIT :limit").param("limit", limit).query(RecordingRepository::mapStored).list();
+    }
+
+    /** A recording now stored in another file and format: the same id, call, duration. */
+    boolean converted(String id, String oldPath, String newPath, RecordingFormat format, int bitrate, long size,
+            String sha256) {
+        return jdbc.sql("""
+                UPDATE recordings SET path = :path, format = :format, codec = :codec, bitrate = :bitrate,
+                    size_bytes = :size, sha256 = :sha
+                WHERE id = :id AND path = :old AND status = 'COMPLETE'
+                """).param("path", newPath).param("format", format.name()).param("codec", format.codec())
+                .param("bitrate", bitrate).param("size", size).param("sha", sha256).param("id", id).param("old", oldPath)
+                .update() == 1;
     }
 
     /** Recordings made before {@code cutoff}: what retention removes, oldest first. */

@@ -65,6 +65,8 @@ public class RecordingService {
     private final PersistenceQueue writes;
     private final AudioFormat format;
     private final boolean stereo;
+    /** The format new recordings are written in; each stored file keeps its own (its name says which). */
+    private final RecordingFormat fileFormat;
     private final Clock clock;
     private final Counter dropped;
     private final Counter failed;
@@ -98,6 +100,7 @@ public class RecordingService {
         this.writes = writes;
         this.format = format;
         this.stereo = properties.recordings().channels() == 2;
+        this.fileFormat = RecordingFormat.parse(properties.recordings().format());
         this.clock = clock;
         this.dropped = Counter.builder("callvault.recording.frames.dropped")
                 .description("Frames the recorder queue could not take").register(meters);
@@ -150,7 +153,7 @@ public class RecordingService {
      */
     public ActiveRecording start(String callId, Instant answeredAt, long answeredNanos, boolean stereo) {
         String id = UUID.randomUUID().toString();
-        String relativePath = store.relativePathFor(UUID.fromString(callId), answeredAt.toEpochMilli());
+        String relativePath = store.relativePathFor(UUID.fromString(callId), answeredAt.toEpochMilli(), fileFormat);
         int channels = stereo ? 2 : 1;
         long createdAt = clock.millis();
         writes.submit(null, () -> repository.insertStarted(id, callId, relativePath, format.sampleRate(), channels,
@@ -226,7 +229,7 @@ public class RecordingService {
                     .orElse(new RecordingRepository.CallFacts(null, null, null, null, null, null, null));
             new RecordingSidecar(RecordingSidecar.VERSION, recordingId, callId, relativePath, call.callerName(),
                     call.callerNumber(), call.agent(), call.createdAt(), call.answeredAt(), call.endedAt(),
-                    call.endReason(), "WAV", sampleRate, channels, durationMs, size, sha, partial, parts, repaired,
+                    call.endReason(), RecordingFormat.ofPath(relativePath).name(), sampleRate, channels, durationMs, size, sha, partial, parts, repaired,
                     clock.millis()).write(file, json);
         }
         catch (IOException | RuntimeException e) {

@@ -22,8 +22,7 @@ public record RecordingSidecar(int version, String recordingId, String callId, S
     /** The sidecar's file for a recording file: the same name with {@code .json}. */
     public static Path fileFor(Path wav) {
         String name = wav.getFileName().toString();
-        String stem = name.endsWith(".wav") ? name.substring(0, name.length() - 4) : name;
-        return wav.resolveSibling(stem + ".json");
+        return wav.resolveSibling(RecordingFormat.stem(name) + ".json");
     }
 
     void write(Path wav, JsonMapper json) throws IOException {

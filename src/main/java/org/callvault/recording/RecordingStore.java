@@ -40,6 +40,11 @@ public class RecordingStore {
         return String.format("%04d/%02d/%02d/%s.wav", day.getYear(), day.getMonthValue(), day.getDayOfMonth(), callId);
     }
 
+    /** As above, with the extension of {@code format} ({@code .opus} for Ogg Opus). */
+    public String relativePathFor(UUID callId, long epochMillis, RecordingFormat format) {
+        return format.rename(relativePathFor(callId, epochMillis));
+    }
+
     public String relativePathFor(UUID callId, long epochMillis) {
         return relativePathFor(callId, LocalDate.ofInstant(java.time.Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC));
     }

@@ -1,6 +1,5 @@
 package org.callvault.recording;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -32,7 +31,7 @@ import org.callvault.media.Pcm16;
  *
  * <p>Not thread-safe: one writer belongs to one recorder thread.
  */
-public final class WavFileWriter implements Closeable {
+public final class WavFileWriter implements RecordingWriter {
 
     /** Large enough to batch many frames a system call, small enough to keep per-call memory low. */
     private static final int BUFFER_BYTES = 16 * 1024;
@@ -124,6 +123,11 @@ public final class WavFileWriter implements Closeable {
         return dataBytes / blockAlign;
     }
 
+    @Override
+    public long fileBytes() {
+        return WavHeader.SIZE + dataBytes;
+    }
+
     /** Bytes of sample data written so far (the file is 44 bytes longer). */
     public long dataBytes() {
         return dataBytes;
@@ -133,7 +137,8 @@ public final class WavFileWriter implements Closeable {
      * Cuts the data back to its first {@code sampleFrames} frames. Lets the recorder honour an
      * exact call length even when it had already flushed past it.
      */
-    void truncate(long sampleFrames) throws IOException {
+    @Override
+    public void truncate(long sampleFrames) throws IOException {
         ensureOpen();
         if (sampleFrames < 0 || sampleFrames > samplesWritten()) {
             throw new IllegalArgumentException("Cannot truncate " + samplesWritten() + " frames to " + sampleFrames);
@@ -190,7 +195,8 @@ public final class WavFileWriter implements Closeable {
      * Reads back {@code length} samples (interleaved for stereo; a whole number of sample frames)
      * starting at sample frame {@code frameOffset}, which must have been written already.
      */
-    void readAt(long frameOffset, short[] dst, int offset, int length) throws IOException {
+    @Override
+    public void readAt(long frameOffset, short[] dst, int offset, int length) throws IOException {
         checkRegion(frameOffset, dst, offset, length);
         drainBuffer();
         int done = 0;
@@ -210,7 +216,8 @@ public final class WavFileWriter implements Closeable {
     }
 
     /** Writes samples over a stretch already written (see {@link #readAt}); the length is unchanged. */
-    void writeAt(long frameOffset, short[] src, int offset, int length) throws IOException {
+    @Override
+    public void writeAt(long frameOffset, short[] src, int offset, int length) throws IOException {
         checkRegion(frameOffset, src, offset, length);
         drainBuffer();
         int done = 0;
@@ -238,7 +245,8 @@ public final class WavFileWriter implements Closeable {
      * is then set from what really reached the file by {@link WavRepair}, not from what was meant
      * to.
      */
-    void abandon() {
+    @Override
+    public void abandon() {
         closed = true;
         try {
             channel.close();

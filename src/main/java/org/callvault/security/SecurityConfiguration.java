@@ -95,7 +95,8 @@ class SecurityConfiguration {
                     exchanges.pathMatchers(ADMIN_PATHS).hasRole("ADMIN");
                     // Deleting recordings and running retention: ADMIN only, in the API and the pages.
                     exchanges.pathMatchers(HttpMethod.DELETE, "/api/**").hasRole("ADMIN");
-                    exchanges.pathMatchers(HttpMethod.POST, "/api/recordings/bulk-delete", "/api/retention/**",
+                    exchanges.pathMatchers(HttpMethod.POST, "/api/recordings/bulk-delete", "/api/recordings/convert",
+                            "/api/retention/**",
                             "/recordings/*/delete", "/recordings/bulk-delete", "/retention/run").hasRole("ADMIN");
                     exchanges.anyExchange().authenticated();
                 })

@@ -65,6 +65,8 @@ public record CallVaultProperties(
      * @param allowOrphans start even though the recordings folder holds recordings and the
      *                   database has none (a lost or replaced database); off by default, since
      *                   that start would leave every recording unlisted
+     * @param format     {@code wav} (16-bit PCM, the default) or {@code opus} (Ogg Opus, about a
+     *                   twentieth of the size); recordings already stored keep their format
      */
     public record Recordings(
             @NotNull @DefaultValue("recordings") Path dir,
@@ -72,7 +74,9 @@ public record CallVaultProperties(
             @Min(10) @Max(60) @DefaultValue("20") int frameMillis,
             @Min(1) @Max(2) @DefaultValue("1") int channels,
             @NotNull @DefaultValue("1GB") DataSize minFreeSpace,
-            @DefaultValue("false") boolean allowOrphans) {
+            @DefaultValue("false") boolean allowOrphans,
+            @NotNull @jakarta.validation.constraints.Pattern(regexp = "(?i)wav|opus",
+                    message = "must be wav or opus") @DefaultValue("wav") String format) {
     }
 
     /**

@@ -106,13 +106,16 @@ class LibraryRebuild implements SmartInitializingSingleton {
             searchIndex.add(r.callId(), r.callerName(), r.callerNumber());
         }
         jdbc.sql("""
-                INSERT INTO recordings (id, call_id, path, format, sample_rate, channels, status, duration_ms,
-                                        size_bytes, sha256, repaired, created_at, finished_at, partial, parts)
-                VALUES (:id, :call, :path, :format, :rate, :channels, 'COMPLETE', :duration, :size, :sha, :repaired,
-                        :created, :finished, :partial, :parts)
+                INSERT INTO recordings (id, call_id, path, format, codec, bitrate, sample_rate, channels, status,
+                                        duration_ms, size_bytes, sha256, repaired, created_at, finished_at, partial, parts)
+                VALUES (:id, :call, :path, :format, :codec, :bitrate, :rate, :channels, 'COMPLETE', :duration, :size,
+                        :sha, :repaired, :created, :finished, :partial, :parts)
                 """)
                 .param("id", r.recordingId()).param("call", r.callId()).param("path", r.path())
-                .param("format", r.format()).param("rate", r.sampleRate()).param("channels", r.channels())
+                .param("format", r.format())
+                .param("codec", org.callvault.recording.RecordingFormat.ofPath(r.path()).codec())
+                .param("bitrate", org.callvault.recording.RecordingFormat.ofPath(r.path()).bitrate(r.sampleRate(), r.channels()))
+                .param("rate", r.sampleRate()).param("channels", r.channels())
                 .param("duration", r.durationMs()).param("size", r.sizeBytes()).param("sha", r.sha256())
                 .param("repaired", r.repaired())
                 .param("created", r.answeredAt() != null ? r.answeredAt() : r.recordedAt())

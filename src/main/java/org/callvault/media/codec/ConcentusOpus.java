@@ -16,20 +16,27 @@ final class ConcentusOpus {
     static final class Decoder extends OpusDecoding {
 
         private final io.github.jaredmdobson.concentus.OpusDecoder decoder;
+        private final int channels;
 
         Decoder() {
+            this(1);
+        }
+
+        Decoder(int channels) {
+            this.channels = channels;
             try {
-                decoder = new io.github.jaredmdobson.concentus.OpusDecoder(OpusCodec.SAMPLE_RATE, 1);
+                decoder = new io.github.jaredmdobson.concentus.OpusDecoder(OpusCodec.SAMPLE_RATE, channels);
             }
             catch (OpusException e) {
-                throw new IllegalStateException("Concentus refused a 48 kHz mono decoder", e);
+                throw new IllegalStateException("Concentus refused a 48 kHz " + channels + "-channel decoder", e);
             }
         }
 
         @Override
         public int decode(byte[] payload, int offset, int length, short[] out, int outOffset) {
             try {
-                return decoder.decode(payload, offset, length, out, outOffset, out.length - outOffset, false);
+                return decoder.decode(payload, offset, length, out, outOffset, (out.length - outOffset) / channels,
+                        false);
             }
             catch (OpusException | RuntimeException e) {
                 throw new IllegalArgumentException("Not an Opus packet: " + e.getMessage(), e);
@@ -45,18 +52,34 @@ final class ConcentusOpus {
     static final class Encoder extends OpusEncoding {
 
         private final io.github.jaredmdobson.concentus.OpusEncoder encoder;
+        private final int channels;
 
         Encoder(int bitrate) {
+            this(1, bitrate, OpusCodec.COMPLEXITY);
+        }
+
+        Encoder(int channels, int bitrate, int complexity) {
+            this.channels = channels;
             try {
-                encoder = new io.github.jaredmdobson.concentus.OpusEncoder(OpusCodec.SAMPLE_RATE, 1,
+                encoder = new io.github.jaredmdobson.concentus.OpusEncoder(OpusCodec.SAMPLE_RATE, channels,
                         OpusApplication.OPUS_APPLICATION_VOIP);
             }
             catch (OpusException e) {
-                throw new IllegalStateException("Concentus refused a 48 kHz mono encoder", e);
+                throw new IllegalStateException("Concentus refused a 48 kHz " + channels + "-channel encoder", e);
             }
             encoder.setBitrate(bitrate);
             encoder.setSignalType(OpusSignal.OPUS_SIGNAL_VOICE);
-            encoder.setComplexity(OpusCodec.COMPLEXITY);
+            encoder.setComplexity(complexity);
+        }
+
+        @Override
+        public int channels() {
+            return channels;
+        }
+
+        @Override
+        public int lookahead() {
+            return encoder.getLookahead();
         }
 
         @Override

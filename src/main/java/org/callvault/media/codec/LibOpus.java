@@ -21,6 +21,7 @@ final class LibOpus {
     private static final int OPUS_SET_SIGNAL = 4024;
     private static final int OPUS_SIGNAL_VOICE = 3001;
     private static final int OPUS_RESET_STATE = 4028;
+    private static final int OPUS_GET_LOOKAHEAD = 4027;
 
     /** Whether libopus loaded; the reason it did not is in {@link #PROBLEM}. */
     static final boolean AVAILABLE;
@@ -79,14 +80,23 @@ final class LibOpus {
     static final class Decoder extends OpusDecoding implements AutoCloseable {
 
         private Pointer state;
+        private final int channels;
         private final Memory in = new Memory(OpusCodec.MAX_PACKET);
-        private final Memory pcm = new Memory(2L * OpusCodec.MAX_FRAME_SAMPLES);
+        private final Memory pcm;
 
         Decoder() {
+            this(1);
+        }
+
+        /** {@code channels} 2: interleaved stereo out (an Ogg Opus recording with one party per channel). */
+        Decoder(int channels) {
+            this.channels = channels;
+            this.pcm = new Memory(2L * channels * OpusCodec.MAX_FRAME_SAMPLES);
             IntByReference error = new IntByReference();
-            state = opus_decoder_create(OpusCodec.SAMPLE_RATE, 1, error);
+            state = opus_decoder_create(OpusCodec.SAMPLE_RATE, channels, error);
             if (error.getValue() != OPUS_OK || state == null) {
-                throw new IllegalStateException("libopus refused a 48 kHz mono decoder: error " + error.getValue());
+                throw new IllegalStateException("libopus refused a 48 kHz " + channels + "-channel decoder: error "
+                        + error.getValue());
             }
         }
 
@@ -99,12 +109,12 @@ final class LibOpus {
                 throw new IllegalArgumentException("Opus packet of " + length + " bytes (1-" + OpusCodec.MAX_PACKET + ")");
             }
             in.write(0, payload, offset, length);
-            int room = Math.min(OpusCodec.MAX_FRAME_SAMPLES, out.length - outOffset);
+            int room = Math.min(OpusCodec.MAX_FRAME_SAMPLES, (out.length - outOffset) / channels);
             int samples = opus_decode(state, in, length, pcm, room, 0);
             if (samples < 0) {
                 throw new IllegalArgumentException("Not an Opus packet: libopus error " + samples);
             }
-            pcm.read(0, out, outOffset, samples);
+            pcm.read(0, out, outOffset, samples * channels);
             return samples;
         }
 
@@ -127,18 +137,41 @@ final class LibOpus {
     static final class Encoder extends OpusEncoding implements AutoCloseable {
 
         private Pointer state;
+        private final int channels;
+        private final int lookahead;
         private final Memory out = new Memory(OpusCodec.MAX_PACKET);
-        private final Memory in = new Memory(2L * OpusCodec.MAX_FRAME_SAMPLES);
+        private final Memory in;
 
         Encoder(int bitrate) {
+            this(1, bitrate, OpusCodec.COMPLEXITY);
+        }
+
+        /** {@code channels} 2 takes interleaved stereo (L R L R ...), {@code count} per channel. */
+        Encoder(int channels, int bitrate, int complexity) {
+            this.channels = channels;
+            this.in = new Memory(2L * channels * OpusCodec.MAX_FRAME_SAMPLES);
             IntByReference error = new IntByReference();
-            state = opus_encoder_create(OpusCodec.SAMPLE_RATE, 1, OPUS_APPLICATION_VOIP, error);
+            state = opus_encoder_create(OpusCodec.SAMPLE_RATE, channels, OPUS_APPLICATION_VOIP, error);
             if (error.getValue() != OPUS_OK || state == null) {
-                throw new IllegalStateException("libopus refused a 48 kHz mono encoder: error " + error.getValue());
+                throw new IllegalStateException("libopus refused a 48 kHz " + channels + "-channel encoder: error "
+                        + error.getValue());
             }
             CONTROLS.opus_encoder_ctl(state, OPUS_SET_BITRATE, bitrate);
             CONTROLS.opus_encoder_ctl(state, OPUS_SET_SIGNAL, OPUS_SIGNAL_VOICE);
-            CONTROLS.opus_encoder_ctl(state, OPUS_SET_COMPLEXITY, OpusCodec.COMPLEXITY);
+            CONTROLS.opus_encoder_ctl(state, OPUS_SET_COMPLEXITY, complexity);
+            IntByReference samples = new IntByReference();
+            CONTROLS.opus_encoder_ctl(state, OPUS_GET_LOOKAHEAD, samples);
+            this.lookahead = samples.getValue();
+        }
+
+        @Override
+        public int channels() {
+            return channels;
+        }
+
+        @Override
+        public int lookahead() {
+            return lookahead;
         }
 
         @Override
@@ -149,7 +182,7 @@ final class LibOpus {
             if (count <= 0 || count > OpusCodec.MAX_FRAME_SAMPLES) {
                 throw new IllegalArgumentException("libopus cannot encode " + count + " samples (one frame, up to 120 ms)");
             }
-            in.write(0, pcm, offset, count);
+            in.write(0, pcm, offset, count * channels);
             int bytes = opus_encode(state, in, count, out, (int) Math.min(out.size(), data.length - dataOffset));
             if (bytes < 0) {
                 throw new IllegalArgumentException("libopus cannot encode " + count + " samples: error " + bytes);

@@ -78,6 +78,45 @@ public final class OpusCodec {
         return implementation == Implementation.NATIVE ? new LibOpus.Encoder(bitrate) : new ConcentusOpus.Encoder(bitrate);
     }
 
+    /**
+     * An Opus encoder as a file needs it: its channel count and its lookahead (an Ogg Opus
+     * stream's pre-skip, RFC 7845 §4.2).
+     */
+    public interface Encoder extends AudioEncoder {
+
+        /** 1, or 2 for interleaved stereo; {@code count} in {@link #encode} is per channel. */
+        int channels();
+
+        /** Samples at 48 kHz by which the decoded audio lags what went in. */
+        int lookahead();
+    }
+
+    /**
+     * An encoder of 20 ms frames for a recording: {@code channels} 1 or 2, {@code complexity}
+     * 0..10 (the cost per frame; the recorder's choice is measured in docs/ARCHITECTURE.md).
+     */
+    public static Encoder newEncoder(int channels, int bitrate, int complexity) {
+        if (channels != 1 && channels != 2) {
+            throw new IllegalArgumentException("Opus channels must be 1 or 2, not " + channels);
+        }
+        if (bitrate < 6_000 || bitrate > 510_000) {
+            throw new IllegalArgumentException("Opus bitrate must be 6000-510000 bit/s, not " + bitrate);
+        }
+        if (complexity < 0 || complexity > 10) {
+            throw new IllegalArgumentException("Opus complexity must be 0-10, not " + complexity);
+        }
+        return CHOSEN == Implementation.NATIVE ? new LibOpus.Encoder(channels, bitrate, complexity)
+                : new ConcentusOpus.Encoder(channels, bitrate, complexity);
+    }
+
+    /** A decoder of {@code channels} (1 or 2) channels, interleaved out; {@code decode} returns samples per channel. */
+    public static AudioDecoder newDecoder(int channels) {
+        if (channels != 1 && channels != 2) {
+            throw new IllegalArgumentException("Opus channels must be 1 or 2, not " + channels);
+        }
+        return CHOSEN == Implementation.NATIVE ? new LibOpus.Decoder(channels) : new ConcentusOpus.Decoder(channels);
+    }
+
     /** Frees a decoder's or encoder's native state, if it has one. */
     public static void release(Object codec) {
         if (codec instanceof AutoCloseable closeable) {

@@ -1,7 +1,7 @@
 package org.callvault.media.codec;
 
-/** What every Opus encoder here has in common: mono 48 kHz in, at most {@link OpusCodec#MAX_PACKET} out. */
-abstract class OpusEncoding implements AudioEncoder {
+/** What every Opus encoder here has in common: 48 kHz in, at most {@link OpusCodec#MAX_PACKET} out. */
+abstract class OpusEncoding implements OpusCodec.Encoder {
 
     @Override
     public final int sampleRate() {
