@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import org.callvault.support.DatabaseIndependent;
 import org.callvault.support.CallHarness;
 import org.callvault.support.EventSocketClient;
 import org.callvault.support.ServerProcess;
@@ -32,6 +33,7 @@ import tools.jackson.databind.JsonNode;
  * and all, until its caller hangs up; its recording is then complete and as long as the call, and
  * the process exits once no call is left, well before the drain timeout.
  */
+@DatabaseIndependent
 class DrainIT {
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS) // a failed run keeps the server log

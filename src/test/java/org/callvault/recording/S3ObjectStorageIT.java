@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 
+import org.callvault.support.DatabaseIndependent;
 import org.callvault.support.S3MockServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /** {@link S3ObjectStorage} against a real S3 API server (S3Mock): verified uploads, ranges, deletion, outage. */
+@DatabaseIndependent
 class S3ObjectStorageIT {
 
     @TempDir

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.callvault.support.DatabaseIndependent;
 import org.callvault.support.ServerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * JVM refuses to start if it cannot map the archive) and becomes ready, and its own classes come
  * from the archive, not from the jars. How fast is measured in docs/BENCHMARKS.md, not here.
  */
+@DatabaseIndependent
 class FastStartIT {
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS) // a failed run keeps the logs

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.callvault.support.DatabaseIndependent;
 import org.callvault.media.MediaFrame;
 import org.callvault.media.ToneDetector;
 import org.callvault.media.ToneGenerator;
@@ -37,6 +38,7 @@ import tools.jackson.databind.JsonNode;
  * Protocol version 2 with real sockets and the real codec: a client that negotiates Opus beside a
  * version-1 PCM client, two Opus clients (relayed byte for byte), and hostile Opus input.
  */
+@DatabaseIndependent
 @Import(TestUsers.class)
 class OpusWireIT extends IntegrationTest {
 
