@@ -47,6 +47,8 @@ final class CallSlot {
     private boolean settled;
     private boolean closing;
     private int consecutiveFailures;
+    /** This slot's browser legs speak Opus ({@code --codec opus}; a SIP slot's agent stays on PCM). */
+    final boolean opus;
 
     CallSlot(Run run, LoopState ls, int index) {
         this.run = run;
@@ -56,6 +58,29 @@ final class CallSlot {
         this.marker = "\"" + tag + "\"";
         this.sip = run.options.isSipSlot(index);
         this.sipp = sip && run.options.sippScenario != null;
+        this.opus = run.options.opus && !sip;
+    }
+
+    /** Protocol version 2: what this tool's legs send and receive with {@code --codec opus}. */
+    static final String HELLO_OPUS = "{\"type\":\"hello\",\"version\":2,\"codecs\":[\"opus\"]}";
+
+    /** Null when the server's answer to {@link #HELLO_OPUS} agrees on Opus, else what is wrong with it. */
+    static String helloProblem(JsonNode hello) {
+        return hello.path("version").asInt(-1) == 2 && "opus".equals(hello.path("codec").asString(""))
+                ? null : "the server did not agree on opus: " + hello;
+    }
+
+    /**
+     * Null when a {@code media} message to a version-2 socket announces what {@link OpusLoop} sends
+     * (opus, kind 1, 48 kHz, 20 ms frames of 960 samples, mono), else what is wrong with it.
+     */
+    static String opusMediaProblem(JsonNode media) {
+        return "opus".equals(media.path("codec").asString("")) && media.path("kind").asInt(-1) == Frame.KIND_OPUS
+                && media.path("sampleRate").asInt(-1) == OpusLoop.SAMPLE_RATE
+                && media.path("frameMillis").asInt(-1) == OpusLoop.FRAME_MILLIS
+                && media.path("samplesPerFrame").asInt(-1) == OpusLoop.SAMPLES_PER_FRAME
+                && media.path("channels").asInt(1) == 1
+                ? null : "media message is not opus/48000 mono 20 ms: " + media;
     }
 
     long agentMessages() {
@@ -85,9 +110,12 @@ final class CallSlot {
 
             @Override
             public void onGone(EventChannel ch, int code, String why) {
+                boolean refusedOpus = agentGone; // already counted as failed (no opus)
                 agentGone = true;
                 if (!agentReady) {
-                    run.agentsFailed.incrementAndGet();
+                    if (!refusedOpus) {
+                        run.agentsFailed.incrementAndGet();
+                    }
                     run.note("agent " + index + " event socket failed: " + (code < 0 ? why : "closed " + code + " " + why));
                 } else if (!closing) {
                     run.note("agent " + index + " event socket closed by the server: " + code + " " + why);
@@ -104,7 +132,27 @@ final class CallSlot {
         switch (type) {
             case "welcome" -> {
                 learnMedia(msg);
-                if (!agentReady) {
+                if (opus) {
+                    agentEv.send(HELLO_OPUS); // ready once the server agrees
+                } else if (!agentReady) {
+                    agentReady = true;
+                    run.agentsReady.incrementAndGet();
+                }
+            }
+            case "hello" -> {
+                if (!opus) {
+                    run.count("event.agent.unasked_hello");
+                    return;
+                }
+                String problem = helloProblem(msg);
+                if (problem != null) {
+                    run.count("hello.agent.refused");
+                    run.note("agent " + index + ": " + problem);
+                    if (!agentReady && !agentGone) {
+                        agentGone = true;
+                        run.agentsFailed.incrementAndGet();
+                    }
+                } else if (!agentReady) {
                     agentReady = true;
                     run.agentsReady.incrementAndGet();
                 }
@@ -140,6 +188,10 @@ final class CallSlot {
                 String code = msg.path("code").asString("?");
                 run.count("error.agent." + code);
                 run.note("agent " + index + " error: " + msg);
+                if (!agentReady && !agentGone && "hello".equals(msg.path("ref").asString(""))) {
+                    agentGone = true; // a version-1 server: this console cannot take Opus calls
+                    run.agentsFailed.incrementAndGet();
+                }
                 if (current != null && "answer".equals(msg.path("ref").asString(""))) {
                     current.fail("answer refused: " + code);
                 }
@@ -212,7 +264,25 @@ final class CallSlot {
                     settle();
                     return;
                 }
-                dial();
+                if (opus) {
+                    callerEv.send(HELLO_OPUS); // dials once the server agrees
+                } else {
+                    dial();
+                }
+            }
+            case "hello" -> {
+                if (!opus) {
+                    run.count("event.caller.unasked_hello");
+                    return;
+                }
+                String problem = helloProblem(msg);
+                if (problem != null) {
+                    run.count("hello.caller.refused");
+                    run.note("caller " + index + ": " + problem);
+                    settle();
+                } else {
+                    dial();
+                }
             }
             case "leg" -> {
                 if (a == null) {
@@ -237,6 +307,9 @@ final class CallSlot {
                 String code = msg.path("code").asString("?");
                 run.count("error.caller." + code);
                 run.note("caller " + index + " error: " + msg);
+                if (a == null && "hello".equals(msg.path("ref").asString(""))) {
+                    settle(); // a version-1 server: no Opus calls from this phone
+                }
                 if (a != null && "dial".equals(msg.path("ref").asString("")) && a.callId == null) {
                     a.fail("dial refused: " + code);
                     a.terminal = true;
@@ -382,8 +455,19 @@ final class CallSlot {
             }
             url = run.media.path() + "?token=" + token;
         }
+        OpusLoop loop = null;
+        if (opus) {
+            String problem = opusMediaProblem(msg);
+            if (problem != null) {
+                run.count("media.not_opus");
+                a.fail(problem);
+                endCall(a);
+                return;
+            }
+            loop = OpusLoop.of(isCaller ? a.callerFrequency : a.agentFrequency);
+        }
         Tone tone = Tone.of(isCaller ? a.callerFrequency : a.agentFrequency, run.media.sampleRate(), run.media.samplesPerFrame());
-        MediaLeg leg = new MediaLeg(run, ls, a, isCaller, tone);
+        MediaLeg leg = new MediaLeg(run, ls, a, isCaller, tone, loop);
         if (isCaller) {
             a.caller = leg;
         } else {

@@ -18,6 +18,10 @@ final class Frame {
     static final int HEADER_BYTES = 16;
     static final int VERSION = 1;
     static final int KIND_AUDIO = 0;
+    /** Protocol version 2: one 20 ms Opus packet, mono, 48 kHz timestamps. */
+    static final int KIND_OPUS = 1;
+    /** One Opus frame's 1,275 bytes plus its TOC byte (protocol.md, version 2). */
+    static final int MAX_OPUS_PAYLOAD = 1276;
 
     private Frame() {
     }
@@ -36,6 +40,15 @@ final class Frame {
         int n = frame.readableBytes();
         return n >= HEADER_BYTES + 2 && ((n - HEADER_BYTES) & 1) == 0
                 && frame.getByte(i) == VERSION && frame.getByte(i + 1) == KIND_AUDIO
+                && frame.getShort(i + 2) == 0;
+    }
+
+    /** An Opus frame (kind 1): a header of version 1, kind 1, reserved 0, and 1..1276 bytes of packet. */
+    static boolean looksValidOpus(ByteBuf frame) {
+        int i = frame.readerIndex();
+        int n = frame.readableBytes() - HEADER_BYTES;
+        return n >= 1 && n <= MAX_OPUS_PAYLOAD
+                && frame.getByte(i) == VERSION && frame.getByte(i + 1) == KIND_OPUS
                 && frame.getShort(i + 2) == 0;
     }
 
@@ -66,6 +79,12 @@ final class Frame {
      */
     static void writeMaskedMediaFrame(ByteBuf out, int maskKey, long sequence, long timestamp,
                                       byte[] pcm, int pcmOffset, int pcmLength, byte[] scratch) {
+        writeMaskedMediaFrame(out, maskKey, KIND_AUDIO, sequence, timestamp, pcm, pcmOffset, pcmLength, scratch);
+    }
+
+    /** As above with the frame's {@code kind}: {@link #KIND_AUDIO} (PCM) or {@link #KIND_OPUS}. */
+    static void writeMaskedMediaFrame(ByteBuf out, int maskKey, int kind, long sequence, long timestamp,
+                                      byte[] pcm, int pcmOffset, int pcmLength, byte[] scratch) {
         int payload = HEADER_BYTES + pcmLength;
         int p = 0;
         scratch[p++] = (byte) 0x82; // FIN + binary
@@ -84,7 +103,7 @@ final class Frame {
         p += 4;
         long mask8 = ((maskKey & 0xFFFFFFFFL) << 32) | (maskKey & 0xFFFFFFFFL);
         // header: bytes 0..7 = version, kind, reserved(2), sequence(4); bytes 8..15 = timestamp
-        long h0 = ((long) VERSION << 56) | ((long) KIND_AUDIO << 48) | (sequence & 0xFFFFFFFFL);
+        long h0 = ((long) VERSION << 56) | ((long) kind << 48) | (sequence & 0xFFFFFFFFL);
         LONG_BE.set(scratch, p, h0 ^ mask8);
         LONG_BE.set(scratch, p + 8, timestamp ^ mask8);
         p += 16;

@@ -194,6 +194,17 @@ public final class LoadTool {
                 slots.add(s);
             }
             planFaults(slots);
+            if (o.opus) {
+                long t0 = System.nanoTime();
+                for (CallSlot s : slots) {
+                    if (s.opus) {
+                        OpusLoop.of(Tone.callerFrequency(s.index));
+                        OpusLoop.of(Tone.agentFrequency(s.index));
+                    }
+                }
+                err.printf("opus: tones encoded in %d ms (%d packets per tone, %d bit/s), looped from now on%n",
+                        (System.nanoTime() - t0) / 1_000_000, OpusLoop.FRAMES, OpusLoop.BITRATE);
+            }
             WarmUp.local();
             WarmUp.remote(run, 10);
             for (LoopState ls : run.loops) {
@@ -682,6 +693,7 @@ public final class LoadTool {
         opts.put("tickMs", o.tickMillis);
         opts.put("seed", o.seed);
         opts.put("user", o.user);
+        opts.put("codec", o.opus ? "opus" : "pcm");
         if (o.sipServer != null) {
             opts.put("sip", o.sipServer.getHostString() + ":" + o.sipServer.getPort());
             opts.put("sipShare", o.sipShare);
@@ -785,6 +797,30 @@ public final class LoadTool {
         frames.put("callerToAgent", totals.callerToAgent.toMap());
         frames.put("agentToCaller", totals.agentToCaller.toMap());
         r.put("frames", frames);
+        // bandwidth of one browser leg while it talks: media frame bytes only
+        int frameMs = run.media.frameMillis();
+        Map<String, Object> wire = Report.map();
+        wire.put("codec", o.opus ? "opus" : "pcm");
+        wire.put("kbpsUpPerLeg", Report.round(both.kbpsUp(frameMs), 1));
+        wire.put("kbpsDownPerLeg", Report.round(both.kbpsDown(frameMs), 1));
+        for (String dir : new String[] {"callerToAgent", "agentToCaller"}) {
+            Metrics.Direction d = dir.equals("callerToAgent") ? totals.callerToAgent : totals.agentToCaller;
+            Map<String, Object> m = Report.map();
+            m.put("kbpsTalker", Report.round(d.kbpsUp(frameMs), 1));
+            m.put("kbpsListener", Report.round(d.kbpsDown(frameMs), 1));
+            wire.put(dir, m);
+        }
+        wire.put("bytesSent", both.bytesSent);
+        wire.put("bytesReceived", both.bytesReceived);
+        wire.put("counts", "16-byte media header + payload per frame; WebSocket framing (6 bytes a frame up, 2 down at"
+                + " these sizes), TCP and IP are not included");
+        if (o.opus) {
+            wire.put("opusBitrate", OpusLoop.BITRATE);
+            wire.put("opusChecked", both.opusChecked);
+            wire.put("opusNotTone", both.opusNotTone);
+            wire.put("opusCheckEvery", OpusCheck.EVERY);
+        }
+        r.put("wire", wire);
         r.put("relayDelayMs", Metrics.percentiles(steadyDelay));
 
         // tool
@@ -945,7 +981,7 @@ public final class LoadTool {
         media.put("closeCodes", closeCodes);
         media.put("closesNot1000", badCloses);
         r.put("mediaSockets", media);
-        boolean clean = failed == 0 && both.lost() == 0 && both.duplicates == 0 && both.corrupt == 0
+        boolean clean = failed == 0 && both.lost() == 0 && both.duplicates == 0 && both.corrupt == 0 && both.opusNotTone == 0
                 && both.headerMismatch == 0 && badCloses == 0
                 && (rec == null || (recBad == 0 && recMissing == 0))
                 && (sipSection == null || (totals.sip.lost() == 0 && totals.sip.agentFrameDuplicates == 0
@@ -995,6 +1031,14 @@ public final class LoadTool {
         kv.put("genCpuPerCall", Report.fixed(toolCpu / perCallBase, 3));
         kv.put("srvCpuPerCall", Report.fixed(srvCpu / perCallBase, 3));
         kv.put("srvHeapMB", Report.fixed(p1.heapUsedBytes / 1048576.0, 0));
+        if (o.opus) {
+            // only with opus, so that the PCM line stays the floor's (the JSON has "wire" for both)
+            kv.put("codec", "opus");
+            kv.put("wireKbpsUp", Report.fixed(both.kbpsUp(frameMs), 1));
+            kv.put("wireKbpsDown", Report.fixed(both.kbpsDown(frameMs), 1));
+            kv.put("opusChecked", both.opusChecked);
+            kv.put("notTone", both.opusNotTone);
+        }
         if (o.faults.any()) {
             kv.put("faults", o.faults.toString());
             kv.put("dropCalls", faultCalls);

@@ -24,12 +24,15 @@ final class LoopState {
     private final Run run;
     /** Frame-building buffer of this loop's thread (see {@link Frame#writeMaskedMediaFrame}). */
     final byte[] scratch = new byte[65536];
+    /** The sampled decoder of received Opus frames ({@code --codec opus}); null with PCM. */
+    final OpusCheck opusCheck;
 
     LoopState(Run run, EventLoop loop, long tickNanos) {
         this.loop = loop;
         this.run = run;
         this.timeline = new Timeline(run.options.runSeconds);
         this.pacer = new Pacer(run, loop, tickNanos, timeline);
+        this.opusCheck = run.options.opus ? new OpusCheck() : null;
     }
 
     void recordDelay(long now, long nanos, boolean steady, boolean faultCall) {

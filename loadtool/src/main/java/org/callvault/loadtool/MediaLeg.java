@@ -24,6 +24,8 @@ final class MediaLeg implements WsClient.Listener, Pacer.Paced {
     final Attempt attempt;
     final boolean isCaller;
     final Tone tone;
+    /** With {@code --codec opus}: this leg's tone as looped Opus packets; null for PCM. */
+    final OpusLoop opus;
     private final Run run;
     private final LoopState loop;
     private final Run.MediaConfig media;
@@ -52,6 +54,15 @@ final class MediaLeg implements WsClient.Listener, Pacer.Paced {
     long malformedRx;
     long badFrameReplies;
     long otherText;
+
+    // bandwidth: media frame bytes (16-byte header + payload), without WebSocket framing
+    long bytesSent;
+    /** Every frame that arrived (duplicates too: they crossed the wire) and its bytes. */
+    long wireFramesReceived;
+    long bytesReceived;
+    // the sampled Opus check (OpusCheck)
+    long opusChecked;
+    long opusNotTone;
 
     // listening to a SIP caller (the frames are CallVault's, decoded from its RTP: no byte-exact check)
     /** Every SIP_DECIMATION-th sample is enough to find the caller's tone (below 1.3 kHz) in a frame. */
@@ -88,6 +99,11 @@ final class MediaLeg implements WsClient.Listener, Pacer.Paced {
     int garbageSent;
 
     MediaLeg(Run run, LoopState loop, Attempt attempt, boolean isCaller, Tone tone) {
+        this(run, loop, attempt, isCaller, tone, null);
+    }
+
+    MediaLeg(Run run, LoopState loop, Attempt attempt, boolean isCaller, Tone tone, OpusLoop opus) {
+        this.opus = opus;
         this.run = run;
         this.loop = loop;
         this.attempt = attempt;
@@ -157,15 +173,26 @@ final class MediaLeg implements WsClient.Listener, Pacer.Paced {
             run.note("call " + attempt.label() + " " + name() + " leg stalled: the server does not read its frames");
             return;
         }
-        int pcmBytes = tone.frameBytes();
-        int wsBytes = Frame.wsFrameSize(Frame.HEADER_BYTES + pcmBytes);
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         boolean steadyKnown = run.steadyStart != Long.MAX_VALUE;
         for (long k = 0; k < n; k++) {
             long seq = sent;
-            long ts = seq * media.samplesPerFrame();
-            ByteBuf b = ch.alloc().directBuffer(wsBytes, wsBytes);
-            Frame.writeMaskedMediaFrame(b, rnd.nextInt(), seq, ts, tone.pcm, tone.byteOffset(ts), pcmBytes, loop.scratch);
+            ByteBuf b;
+            if (opus != null) {
+                byte[] packet = opus.packet(seq);
+                int wsBytes = Frame.wsFrameSize(Frame.HEADER_BYTES + packet.length);
+                b = ch.alloc().directBuffer(wsBytes, wsBytes);
+                Frame.writeMaskedMediaFrame(b, rnd.nextInt(), Frame.KIND_OPUS, seq, OpusLoop.timestamp(seq),
+                        packet, 0, packet.length, loop.scratch);
+                bytesSent += Frame.HEADER_BYTES + packet.length;
+            } else {
+                int pcmBytes = tone.frameBytes();
+                int wsBytes = Frame.wsFrameSize(Frame.HEADER_BYTES + pcmBytes);
+                long ts = seq * media.samplesPerFrame();
+                b = ch.alloc().directBuffer(wsBytes, wsBytes);
+                Frame.writeMaskedMediaFrame(b, rnd.nextInt(), seq, ts, tone.pcm, tone.byteOffset(ts), pcmBytes, loop.scratch);
+                bytesSent += Frame.HEADER_BYTES + pcmBytes;
+            }
             long t = System.nanoTime();
             long[] times = sendNanos;
             if (times == null) {
@@ -190,6 +217,12 @@ final class MediaLeg implements WsClient.Listener, Pacer.Paced {
     @Override
     public void onBinary(WsClient.Conn c, ByteBuf frame) {
         long now = System.nanoTime();
+        wireFramesReceived++;
+        bytesReceived += frame.readableBytes();
+        if (opus != null) {
+            onOpusFrame(frame, now);
+            return;
+        }
         if (!Frame.looksValid(frame)) {
             malformedRx++;
             return;
@@ -223,6 +256,55 @@ final class MediaLeg implements WsClient.Listener, Pacer.Paced {
                 || !ByteBufUtil.equals(frame, frame.readerIndex() + Frame.HEADER_BYTES,
                         talker.tone.buf, talker.tone.byteOffset(ts), payload)) {
             corrupt++;
+        }
+        long talkerSent = talker.sent;
+        if (seq < talkerSent && talkerSent - seq <= RING && talker.sendNanos != null) {
+            loop.recordDelay(now, now - talker.sendNanos[(int) seq & RING_MASK], steady, attempt.slot.hasFaults());
+        } else {
+            unmatched++;
+        }
+    }
+
+    /**
+     * An Opus frame of the peer (protocol version 2): counted and timed as a PCM frame; its payload
+     * must be the talker's packet for that sequence byte for byte (the server relays Opus to Opus
+     * untouched), and one frame in {@link OpusCheck#EVERY} is decoded and must carry the talker's tone.
+     */
+    private void onOpusFrame(ByteBuf frame, long now) {
+        if (!Frame.looksValidOpus(frame)) {
+            malformedRx++;
+            return;
+        }
+        long seq = Frame.sequence(frame);
+        SeqTracker.Result r = rx.receive(seq);
+        if (r == SeqTracker.Result.DUPLICATE || r == SeqTracker.Result.TOO_OLD) {
+            return;
+        }
+        boolean steady = run.inSteady(now);
+        if (steady) {
+            steadyReceived++;
+        }
+        MediaLeg talker = peer;
+        if (talker == null || talker.opus == null) {
+            unmatched++;
+            return;
+        }
+        if (seq < talker.earlyFrames) {
+            earlyReceived++;
+        }
+        int offset = frame.readerIndex() + Frame.HEADER_BYTES;
+        int payload = frame.readableBytes() - Frame.HEADER_BYTES;
+        ByteBuf expected = talker.opus.packetBuf(seq);
+        if (Frame.timestamp(frame) != OpusLoop.timestamp(seq)) {
+            headerMismatch++;
+        } else if (payload != expected.readableBytes() || !ByteBufUtil.equals(frame, offset, expected, 0, payload)) {
+            corrupt++;
+        }
+        if (OpusCheck.sampled(seq)) {
+            opusChecked++;
+            if (loop.opusCheck.toneShare(frame, offset, payload, talker.opus) < OpusCheck.MIN_SHARE) {
+                opusNotTone++;
+            }
         }
         long talkerSent = talker.sent;
         if (seq < talkerSent && talkerSent - seq <= RING && talker.sendNanos != null) {

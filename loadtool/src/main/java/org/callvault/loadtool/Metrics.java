@@ -42,10 +42,19 @@ final class Metrics {
         long earlyReceived;
         /** Frames sent after the listener's socket was open but before the first frame reached it. */
         long lostAtStart;
+        /** Media frame bytes (16-byte header + payload, no WebSocket framing) sent and received. */
+        long bytesSent;
+        long bytesReceived;
+        /** Frames that arrived, duplicates included, for {@link #bytesReceived}. */
+        long wireFramesReceived;
+        /** Opus: received frames decoded by the sampled check, and those without the talker's tone. */
+        long opusChecked;
+        long opusNotTone;
 
         void add(MediaLeg talker, MediaLeg listener) {
             if (talker != null) {
                 sent += talker.sent;
+                bytesSent += talker.bytesSent;
                 steadySent += talker.steadySent;
                 early += talker.earlyFrames;
             }
@@ -55,6 +64,10 @@ final class Metrics {
                 unmatched += listener.unmatched;
                 malformed += listener.malformedRx;
                 steadyReceived += listener.steadyReceived;
+                bytesReceived += listener.bytesReceived;
+                wireFramesReceived += listener.wireFramesReceived;
+                opusChecked += listener.opusChecked;
+                opusNotTone += listener.opusNotTone;
                 addReceived(listener.rx, listener.earlyReceived, talker == null ? 0 : talker.earlyFrames);
             }
         }
@@ -90,6 +103,28 @@ final class Metrics {
             early += d.early;
             earlyReceived += d.earlyReceived;
             lostAtStart += d.lostAtStart;
+            bytesSent += d.bytesSent;
+            bytesReceived += d.bytesReceived;
+            wireFramesReceived += d.wireFramesReceived;
+            opusChecked += d.opusChecked;
+            opusNotTone += d.opusNotTone;
+        }
+
+        /**
+         * What one leg sends while it talks, in kbit/s: media frame bytes (header + payload, no
+         * WebSocket or TCP framing) per frame times the frame rate; NaN before any frame.
+         */
+        double kbpsUp(int frameMillis) {
+            return kbps(bytesSent, sent, frameMillis);
+        }
+
+        /** What one leg receives while its peer talks, in kbit/s, as {@link #kbpsUp}. */
+        double kbpsDown(int frameMillis) {
+            return kbps(bytesReceived, wireFramesReceived, frameMillis);
+        }
+
+        static double kbps(long bytes, long frames, int frameMillis) {
+            return frames == 0 ? Double.NaN : bytes * 8.0 / frames / frameMillis;
         }
 
         /**
@@ -124,6 +159,8 @@ final class Metrics {
             m.put("malformed", malformed);
             m.put("steadySent", steadySent);
             m.put("steadyReceived", steadyReceived);
+            m.put("bytesSent", bytesSent);
+            m.put("bytesReceived", bytesReceived);
             return m;
         }
     }

@@ -149,6 +149,14 @@ final class Options implements Cloneable {
     java.net.InetSocketAddress siprecServer;
     /** Concurrent SIPREC sessions ({@code --siprec-sessions}); with {@code --siprec} they replace the calls. */
     int siprecSessions = 10;
+    /**
+     * {@code --codec}: what the browser legs send and receive. {@code pcm} (the default): protocol
+     * version 1, 44.1 kHz PCM16, as the tool always did; {@code opus}: each browser leg says
+     * {@code hello} (version 2) and sends Opus packets encoded once at start-up ({@link OpusLoop}).
+     * SIP slots' agents stay on PCM: their frames come from CallVault's jitter buffer, checked by phase.
+     */
+    boolean opus;
+
     /** Percent of the slots whose caller is a SIP phone (with {@code --sip}; default 100). */
     int sipShare;
     /** Address the SIP phones bind and announce in SDP and Contact. */
@@ -260,6 +268,7 @@ final class Options implements Cloneable {
                 case "--fault-rounds" -> o.faultRounds = intIn(name, value, 1, 10);
                 case "--fault-timing" -> o.faultTiming = FaultTiming.parse(value);
                 case "--warm-up" -> o.warmUpSeconds = warmUp(value);
+                case "--codec" -> o.opus = codec(value);
                 case "--sip" -> o.sipServer = parseSip(value);
                 case "--sip-share" -> sipShare = intIn(name, value, 0, 100);
                 case "--sip-local" -> sipLocal = nonBlank(name, value);
@@ -316,6 +325,9 @@ final class Options implements Cloneable {
                         + " the tool only loads servers on this machine unless --allow-remote is given");
             }
         }
+        if (o.opus && o.siprecServer != null) {
+            throw new UsageException("--codec opus is for browser legs: --siprec sessions have none");
+        }
         if (o.password == null || o.password.isEmpty()) {
             throw new UsageException("no password: give --password or set CALLVAULT_LOADTOOL_PASSWORD");
         }
@@ -324,6 +336,14 @@ final class Options implements Cloneable {
                     + " the tool only loads servers on this machine unless --allow-remote is given");
         }
         return o;
+    }
+
+    static boolean codec(String value) throws UsageException {
+        return switch (value) {
+            case "opus" -> true;
+            case "pcm" -> false;
+            default -> throw new UsageException("--codec must be opus or pcm, got '" + value + "'");
+        };
     }
 
     static URI parseUrl(String value) throws UsageException {
@@ -509,6 +529,9 @@ final class Options implements Cloneable {
               --warm-up S           first run S seconds (5..600) of the same load and faults with
                                     2 s calls, unmeasured, so both JVMs are warm (default 0: none)
               --seed N              seed for choosing fault legs and their moments (default 1)
+              --codec opus|pcm      browser legs: pcm (default, protocol version 1, 44.1 kHz PCM16) or
+                                    opus (version 2 hello, Opus packets encoded once and looped;
+                                    1 received frame in 50 per leg decoded and checked)
               --sip HOST:PORT       CallVault's SIP endpoint (UDP): some or all callers are SIP
                                     phones (INVITE with PCMU, RTP both ways) instead of browser phones
               --sip-share P         percent of the calls that come in over SIP (0..100, default 100

@@ -111,6 +111,11 @@ final class Report {
                     d.get("lostAtStart"),
                     d.get("lostBeforeListenerOpen"), d.get("gaps"), d.get("duplicates"), d.get("late"), d.get("corrupt"), d.get("headerMismatch")));
         }
+        Map<String, Object> wire = (Map<String, Object>) r.get("wire");
+        if (wire != null && "opus".equals(wire.get("codec"))) {
+            b.append(String.format("wire      : opus, per leg %s kbit/s up, %s kbit/s down (media header + payload, without WebSocket framing); %s frames decoded, %s without the talker's tone%n",
+                    wire.get("kbpsUpPerLeg"), wire.get("kbpsDownPerLeg"), wire.get("opusChecked"), wire.get("opusNotTone")));
+        }
         b.append(String.format("steady    : sent %s, received %s, offered %s %% of the real-time rate%n",
                 frames.get("steadySent"), frames.get("steadyReceived"), frames.get("offeredPct")));
         b.append(String.format("relay     : p50 %s ms, p99 %s ms, p99.9 %s ms, max %s ms (%s frames in the steady window)%n",

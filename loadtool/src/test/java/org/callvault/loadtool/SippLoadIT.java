@@ -7,23 +7,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,34 +22,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SippLoadIT {
 
-    private static final String PASSWORD = "sipp-load-it-owner-pw";
-
     @TempDir
     Path dir;
 
-    private Process server;
+    private RealServer server;
 
     @AfterEach
     void stopServer() throws InterruptedException {
         if (server != null) {
-            server.destroy();
-            server.waitFor();
+            server.close();
         }
     }
 
     @Test
     void threeSippCallsAreAnsweredRecordedExactlyAndTheCallerIsHeardThroughout() throws Exception {
-        int http = freeTcpPort();
-        int sip = freeUdpPort();
+        int http = RealServer.freeTcpPort();
+        int sip = RealServer.freeUdpPort();
         Path recordings = dir.resolve("rec");
-        startServer(http, "--callvault.sip.port=" + sip, "--callvault.sip.bind=127.0.0.1",
+        server = RealServer.start(dir, http, "--callvault.sip.port=" + sip, "--callvault.sip.bind=127.0.0.1",
                 "--callvault.recordings.dir=" + recordings);
         Path json = dir.resolve("result.json");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Options o = Options.parse(new String[] {"--url", "http://127.0.0.1:" + http, "--calls", "3", "--run", "15",
                 "--sip", "127.0.0.1:" + sip, "--sipp", "default", "--recordings", recordings.toString(),
-                "--json", json.toString()}, Map.of("CALLVAULT_LOADTOOL_PASSWORD", PASSWORD));
+                "--json", json.toString()}, Map.of("CALLVAULT_LOADTOOL_PASSWORD", RealServer.PASSWORD));
 
         new LoadTool(o, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)).run();
 
@@ -96,35 +82,6 @@ class SippLoadIT {
         for (String key : List.of("sippCalls=3", "sippCreated=3", "sippOk=3", "sippFailed=0", "sippExit=0",
                 "sipRtpSent=NaN")) {
             assertTrue(line.contains(" " + key + " "), key + " in " + line);
-        }
-    }
-
-    private void startServer(int port, String... more) throws IOException {
-        Path jar = Path.of(System.getProperty("callvault.server.jar", "../target/callvault-0.1.0-SNAPSHOT.jar"));
-        assertTrue(Files.isRegularFile(jar), "the server jar " + jar + " is built first (./mvnw -DskipTests package at the root)");
-        List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar",
-                jar.toAbsolutePath().toString(), "--server.port=" + port,
-                "--spring.datasource.url=jdbc:h2:file:" + dir.resolve("db"), "--callvault.admin.password=" + PASSWORD,
-                "--callvault.recordings.min-free-space=100MB", "--callvault.mic-tests.min-free-disk=100MB"));
-        command.addAll(List.of(more));
-        server = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("server.log").toFile()).start();
-        HttpClient client = HttpClient.newHttpClient();
-        await().atMost(Duration.ofSeconds(90)).failFast("the server exited at start-up; its log is in " + dir,
-                () -> !server.isAlive()).ignoreExceptions().until(() -> client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
-    }
-
-    private static int freeTcpPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static int freeUdpPort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 }

@@ -1,0 +1,89 @@
+package org.callvault.loadtool;
+
+import io.github.jaredmdobson.concentus.OpusApplication;
+import io.github.jaredmdobson.concentus.OpusEncoder;
+import io.github.jaredmdobson.concentus.OpusException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One tone as real Opus packets, encoded once at start-up and looped (issue 18 point 6): the tool
+ * sends Opus without encoding per frame, so it stays as light as with PCM. {@link #FRAMES} packets
+ * of 20 ms cover 0.5 s, a whole number of periods of any even frequency, so packet {@code seq %
+ * FRAMES} follows packet {@code seq % FRAMES - 1} without a click. The loop is the second half of
+ * two encoded loops: its first packet was encoded with the encoder state of a running tone, as it is
+ * heard after the last packet of the loop.
+ */
+final class OpusLoop {
+
+    static final int SAMPLE_RATE = 48000;
+    static final int SAMPLES_PER_FRAME = 960;
+    static final int FRAME_MILLIS = 20;
+    /** 25 packets: 0.5 s. */
+    static final int FRAMES = 25;
+    /** What the browser pages ask of WebCodecs (protocol.md, version 2). */
+    static final int BITRATE = 32000;
+
+    private static final ConcurrentHashMap<Integer, OpusLoop> CACHE = new ConcurrentHashMap<>();
+
+    final int frequency;
+    private final byte[][] packets;
+    /** Read-only views of {@link #packets}, for comparing a received payload without copying it. */
+    private final ByteBuf[] bufs;
+
+    private OpusLoop(int frequency) {
+        if (frequency <= 0 || frequency % 2 != 0 || frequency * 2 > SAMPLE_RATE) {
+            throw new IllegalArgumentException("an Opus loop needs an even frequency in (0, 24000] Hz, got " + frequency);
+        }
+        this.frequency = frequency;
+        this.packets = new byte[FRAMES][];
+        this.bufs = new ByteBuf[FRAMES];
+        try {
+            OpusEncoder enc = new OpusEncoder(SAMPLE_RATE, 1, OpusApplication.OPUS_APPLICATION_AUDIO);
+            enc.setBitrate(BITRATE);
+            short[] pcm = new short[SAMPLES_PER_FRAME];
+            byte[] out = new byte[Frame.MAX_OPUS_PAYLOAD];
+            for (int f = 0; f < 2 * FRAMES; f++) {
+                for (int i = 0; i < SAMPLES_PER_FRAME; i++) {
+                    pcm[i] = Tone.sample(frequency, SAMPLE_RATE, (long) f * SAMPLES_PER_FRAME + i);
+                }
+                int n = enc.encode(pcm, 0, SAMPLES_PER_FRAME, out, 0, out.length);
+                if (f >= FRAMES) {
+                    packets[f - FRAMES] = java.util.Arrays.copyOf(out, n);
+                    bufs[f - FRAMES] = Unpooled.wrappedBuffer(packets[f - FRAMES]).asReadOnly();
+                }
+            }
+        } catch (OpusException e) {
+            throw new IllegalStateException("Opus encoder failed for " + frequency + " Hz: " + e.getMessage(), e);
+        }
+    }
+
+    static OpusLoop of(int frequency) {
+        return CACHE.computeIfAbsent(frequency, OpusLoop::new);
+    }
+
+    /** The packet sent as frame {@code seq}. */
+    byte[] packet(long seq) {
+        return packets[(int) (seq % FRAMES)];
+    }
+
+    ByteBuf packetBuf(long seq) {
+        return bufs[(int) (seq % FRAMES)];
+    }
+
+    /** Media timestamp of frame {@code seq}: 48 kHz samples, +960 per frame. */
+    static long timestamp(long seq) {
+        return seq * SAMPLES_PER_FRAME;
+    }
+
+    /** Mean size of the loop's packets, in bytes (without the 16-byte header). */
+    double meanPacketBytes() {
+        long sum = 0;
+        for (byte[] p : packets) {
+            sum += p.length;
+        }
+        return (double) sum / FRAMES;
+    }
+}
