@@ -39,7 +39,8 @@ start_node() { # name port redis(yes|no)
   local name=$1 port=$2 extra=()
   [ "$3" = yes ] && extra=(--callvault.redis.url=redis://127.0.0.1:$REDIS_PORT --callvault.redis.key-prefix=scaling:
     --callvault.node.id=$name)
-  mkdir -p "$W/$name"
+  # a fresh database each run: recordings left from a previous run would be orphans (refused at start)
+  rm -rf "$W/$name/rec"; mkdir -p "$W/$name"
   (cd "$W/$name" && exec java -XX:MaxGCPauseMillis=10 -Xms512m -Xmx1g -jar "$JAR" --server.port=$port \
     --callvault.recordings.dir="$W/$name/rec" "${COMMON[@]}" "${extra[@]}" >"$W/$name/server.log" 2>&1) &
   PIDS+=($!)
