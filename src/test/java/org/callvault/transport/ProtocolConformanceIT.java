@@ -134,7 +134,13 @@ class ProtocolConformanceIT extends IntegrationTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> call.callerMedia.texts().contains("bad_frame"));
             assertThat(call.callerMedia.isClosed()).isFalse();
             // Over 64 KiB: the WebSocket layer refuses it and closes with 1009, as documented.
-            call.callerMedia.sendRaw(MediaSocketClient.frame(1, 882, new short[40_000]));
+            try {
+                call.callerMedia.sendRaw(MediaSocketClient.frame(1, 882, new short[40_000]));
+            }
+            catch (java.util.concurrent.CompletionException e) {
+                // The server may close before the client has written all 80 KB: the send then fails
+                // with "closed output"; the close frame it sent first is what this test checks.
+            }
             await().atMost(Duration.ofSeconds(5)).until(call.callerMedia::isClosed);
             assertThat(call.callerMedia.closeCode()).isEqualTo(1009);
         }
