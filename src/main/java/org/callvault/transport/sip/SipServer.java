@@ -119,12 +119,12 @@ public class SipServer implements SmartLifecycle {
                 newDispatcher.authenticateUntrusted(digestAuthenticator());
             }
             provider.addSipListener(newDispatcher);
+            warmUpMedia();
             newStack.start();
             this.stack = newStack;
             this.dispatcher = newDispatcher;
             this.externalAddress = external;
             this.port = chosen;
-            warmUpMedia();
             log.info("SIP listening on {}:{} (UDP and TCP), announcing {}, RTP ports {} ({} calls at most)",
                     bind.getHostAddress(), chosen, external, settings.rtpPorts(),
                     Math.min(settings.maxCalls(), rtpPorts.capacity()));
@@ -288,19 +288,18 @@ public class SipServer implements SmartLifecycle {
         return InetAddress.getLocalHost().getHostAddress();
     }
 
-    /** See {@link SipMediaWarmUp}: on a thread of its own, so start-up does not wait for it. */
+    /**
+     * See {@link SipMediaWarmUp}: before the port opens, so the first calls never share the cores
+     * with it (run beside them on a thread of its own, its second of CPU delayed their RTP).
+     */
     private void warmUpMedia() {
-        Thread warmUp = new Thread(() -> {
-            long start = System.nanoTime();
-            try {
-                SipMediaWarmUp.run(format);
-                log.info("SIP media path warmed up in {} ms", (System.nanoTime() - start) / 1_000_000);
-            }
-            catch (RuntimeException e) {
-                log.warn("Could not warm the SIP media path up (calls work all the same, the first ones on colder code)", e);
-            }
-        }, "sip-media-warm-up");
-        warmUp.setDaemon(true);
-        warmUp.start();
+        long start = System.nanoTime();
+        try {
+            SipMediaWarmUp.run(format);
+            log.info("SIP media path warmed up in {} ms", (System.nanoTime() - start) / 1_000_000);
+        }
+        catch (RuntimeException e) {
+            log.warn("Could not warm the SIP media path up (calls work all the same, the first ones on colder code)", e);
+        }
     }
 }
