@@ -2,6 +2,7 @@ package org.callvault.system;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -24,11 +25,19 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
  */
 public final class SharedRedis implements AutoCloseable {
 
-    /** INCR and, for a new counter, PEXPIRE as one step: a counter never lives without a lifetime. */
-    private static final String INCREMENT_WITHIN = """
-            local n = redis.call('INCR', KEYS[1])
-            if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-            return n""";
+    /**
+     * A sliding log as one atomic step: forget the events older than the window, refuse if the
+     * limit is reached, else log this one; the key lives one window after its last event.
+     * ARGV: now (ms), window (ms), limit, a unique member.
+     */
+    private static final String ACQUIRE_IN_WINDOW = """
+            local now = tonumber(ARGV[1])
+            local window = tonumber(ARGV[2])
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+            if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+            redis.call('ZADD', KEYS[1], now, ARGV[4])
+            redis.call('PEXPIRE', KEYS[1], window)
+            return 1""";
 
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
@@ -72,11 +81,14 @@ public final class SharedRedis implements AutoCloseable {
     }
 
     /**
-     * Adds one to the counter {@code name} and returns the new count; the counter starts at 1 with
-     * the given lifetime (a fixed window: it is not extended by later increments).
+     * Logs one event under {@code name} if fewer than {@code limit} were logged in the {@code window}
+     * before {@code nowMillis} (a sliding window: no burst of twice the limit across a window's
+     * edge, as fixed windows allow); answers whether it was logged.
      */
-    public long incrementWithin(String name, Duration window) {
-        return eval(INCREMENT_WITHIN, ScriptOutputType.INTEGER, List.of(key(name)), Long.toString(window.toMillis()));
+    public boolean tryAcquireInWindow(String name, long nowMillis, Duration window, int limit) {
+        Long logged = eval(ACQUIRE_IN_WINDOW, ScriptOutputType.INTEGER, List.of(key(name)), Long.toString(nowMillis),
+                Long.toString(window.toMillis()), Integer.toString(limit), UUID.randomUUID().toString());
+        return logged == 1L;
     }
 
     /** Publishes without waiting (Lettuce keeps one connection's commands in order); a Redis down fails the future. */

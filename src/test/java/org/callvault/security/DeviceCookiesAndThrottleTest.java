@@ -2,14 +2,12 @@ package org.callvault.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
 
+import org.callvault.support.MovableClock;
 import org.callvault.system.CallVaultProperties;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -22,7 +20,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 /** The device cookie's signature rules and the throttle's budgets, with a clock the test moves. */
 class DeviceCookiesAndThrottleTest {
 
-    private final MovableClock clock = new MovableClock();
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-12-01T10:00:00Z"));
     private final CallVaultProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
             "callvault.security.max-failures-per-account", "3", "callvault.security.max-failures-per-address", "5",
             "callvault.security.max-failures-per-device", "2", "callvault.security.failure-window", "15m",
@@ -78,29 +76,5 @@ class DeviceCookiesAndThrottleTest {
         jdbc.sql("CREATE TABLE server_keys (name VARCHAR(64) PRIMARY KEY, secret VARCHAR(255) NOT NULL, "
                 + "created_at BIGINT NOT NULL)").update();
         return jdbc;
-    }
-
-    private static final class MovableClock extends Clock {
-
-        private Instant now = Instant.parse("2026-12-01T10:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
