@@ -6,12 +6,15 @@ import java.util.Map;
 import org.callvault.recording.RecordingConversion;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** Converting stored WAV recordings to the configured format (ADMIN, see SecurityConfiguration). */
 @RestController
@@ -23,6 +26,15 @@ class RecordingConversionController {
 
     RecordingConversionController(RecordingConversion conversion) {
         this.conversion = conversion;
+    }
+
+    @GetMapping("/convert")
+    @Operation(summary = "Progress of the conversion to the configured format",
+            description = "Whether a run is going on, who started it and when, how many recordings it converted and"
+                    + " left as WAV (held, in several parts, failed), and how many WAV recordings are still waiting.")
+    Mono<RecordingConversion.Progress> progress() {
+        // Counting the waiting rows is a query: off the event loop.
+        return Mono.fromCallable(conversion::progress).subscribeOn(Schedulers.boundedElastic());
     }
 
     @PostMapping("/convert")

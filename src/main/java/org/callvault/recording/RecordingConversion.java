@@ -6,9 +6,13 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.callvault.audit.AuditAction;
 import org.callvault.audit.AuditLog;
@@ -43,6 +47,23 @@ public class RecordingConversion {
     public record Started(boolean started, String format, String message) {
     }
 
+    /**
+     * Where the current (or last) run is: how many recordings it converted and left as WAV so far,
+     * and how many WAV recordings that could be converted are still waiting (counted now).
+     */
+    public record Progress(boolean running, String format, String startedBy, Instant startedAt, Instant finishedAt,
+            int converted, int skipped, long waiting) {
+    }
+
+    /** The counters of one run; replaced whole at each start, so a reader never mixes two runs. */
+    private record Run(String actor, Instant startedAt, AtomicInteger converted, AtomicInteger skipped,
+            AtomicReference<Instant> finishedAt) {
+
+        static Run startedBy(String actor, Clock clock) {
+            return new Run(actor, clock.instant(), new AtomicInteger(), new AtomicInteger(), new AtomicReference<>());
+        }
+    }
+
     private final RecordingRepository repository;
     private final RecordingStore store;
     private final LegalHolds holds;
@@ -56,9 +77,12 @@ public class RecordingConversion {
         return thread;
     });
     private final AtomicBoolean running = new AtomicBoolean();
+    private final Clock clock;
+    private volatile Run lastRun;
 
     RecordingConversion(RecordingRepository repository, RecordingStore store, LegalHolds holds, AuditLog audit,
-            WaveformPeaks peaks, JsonMapper json, CallVaultProperties properties) {
+            WaveformPeaks peaks, JsonMapper json, CallVaultProperties properties, Clock clock) {
+        this.clock = clock;
         this.repository = repository;
         this.store = store;
         this.holds = holds;
@@ -76,11 +100,14 @@ public class RecordingConversion {
         if (!running.compareAndSet(false, true)) {
             return new Started(false, target.extension(), "A conversion is already running");
         }
+        Run run = Run.startedBy(actor, clock);
+        lastRun = run;
         worker.execute(() -> {
             try {
-                run(actor);
+                run(run);
             }
             finally {
+                run.finishedAt().set(clock.instant());
                 running.set(false);
             }
         });
@@ -91,8 +118,24 @@ public class RecordingConversion {
         return running.get();
     }
 
+    /** The current or last run's figures (zeros and no times before the first run since start). */
+    public Progress progress() {
+        Run run = lastRun;
+        long waiting = target == RecordingFormat.WAV ? 0 : repository.countWavToConvert();
+        if (run == null) {
+            return new Progress(false, target.extension(), null, null, null, 0, 0, waiting);
+        }
+        return new Progress(running.get(), target.extension(), run.actor(), run.startedAt(), run.finishedAt().get(),
+                run.converted().get(), run.skipped().get(), waiting);
+    }
+
     /** Converts until no WAV recording is left that may be converted; returns how many were. */
     int run(String actor) {
+        return run(Run.startedBy(actor, clock));
+    }
+
+    private int run(Run run) {
+        String actor = run.actor();
         int converted = 0;
         java.util.Set<String> skipped = new java.util.HashSet<>();
         while (true) {
@@ -105,14 +148,17 @@ public class RecordingConversion {
                 try {
                     if (holds.find(recording.callId()).isPresent() || !convert(recording, actor)) {
                         skipped.add(recording.id());
+                        run.skipped().incrementAndGet();
                     }
                     else {
                         converted++;
+                        run.converted().incrementAndGet();
                     }
                 }
                 catch (IOException | RuntimeException e) {
                     log.error("Could not convert recording {}; its WAV file is kept", recording.id(), e);
                     skipped.add(recording.id());
+                    run.skipped().incrementAndGet();
                 }
             }
         }

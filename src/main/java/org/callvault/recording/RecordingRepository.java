@@ -116,11 +116,18 @@ public class RecordingRepository {
                 .optional();
     }
 
+    /** WAV recordings the conversion may take: finished, in one part, in this node's folder. */
+    private static final String WAV_TO_CONVERT = "status = 'COMPLETE' AND format = 'WAV' AND parts = 1 AND storage = 'LOCAL'";
+
     /** Finished single-file WAV recordings, oldest first: what a conversion to Ogg Opus takes on. */
     List<StoredRecording> findWavToConvert(int limit) {
-        return jdbc.sql(SELECT_STORED + " WHERE status = 'COMPLETE' AND format = 'WAV' AND parts = 1"
-                + " AND storage = 'LOCAL'"
+        return jdbc.sql(SELECT_STORED + " WHERE " + WAV_TO_CONVERT
                 + " ORDER BY created_at LIMIT :limit").param("limit", limit).query(RecordingRepository::mapStored).list();
+    }
+
+    /** How many of them are left (held ones included: a run leaves those as they are). */
+    long countWavToConvert() {
+        return jdbc.sql("SELECT COUNT(*) FROM recordings WHERE " + WAV_TO_CONVERT).query(Long.class).single();
     }
 
     /** A recording now stored in another file and format: the same id, call, duration. */

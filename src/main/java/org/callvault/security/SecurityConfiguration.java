@@ -98,6 +98,8 @@ class SecurityConfiguration {
                     exchanges.pathMatchers(HttpMethod.POST, "/api/recordings/bulk-delete", "/api/recordings/convert",
                             "/api/retention/**",
                             "/recordings/*/delete", "/recordings/bulk-delete", "/retention/run").hasRole("ADMIN");
+                    // The conversion's progress names who started it: as admin-only as starting it.
+                    exchanges.pathMatchers(HttpMethod.GET, "/api/recordings/convert").hasRole("ADMIN");
                     exchanges.anyExchange().authenticated();
                 })
                 .formLogin(form -> form.loginPage("/login")

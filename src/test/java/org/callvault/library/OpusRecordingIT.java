@@ -33,6 +33,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** callvault.recordings.format=opus: a real call recorded as stereo Ogg Opus, and the library serving it. */
 @TestPropertySource(properties = { "callvault.recordings.format=opus", "callvault.recordings.channels=2" })
@@ -47,6 +48,9 @@ class OpusRecordingIT extends IntegrationTest {
 
     @Autowired
     LegalHolds holds;
+
+    @Autowired
+    JsonMapper json;
 
     @Autowired
     RecordingRepository recordings;
@@ -131,7 +135,11 @@ class OpusRecordingIT extends IntegrationTest {
         WebClientSession agent = newSession();
         agent.signIn(testUsers.create(Role.AGENT), TestUsers.PASSWORD);
         assertThat(post(agent, "/api/recordings/convert").statusCode()).as("an agent").isEqualTo(403);
+        assertThat(agent.get("/api/recordings/convert").statusCode()).as("an agent reading the progress").isEqualTo(403);
         WebClientSession admin = signedInAdmin();
+        var before = json.readTree(admin.get("/api/recordings/convert").body());
+        assertThat(before.path("running").asBoolean()).isFalse();
+        assertThat(before.path("waiting").asLong()).as("both WAV recordings wait").isGreaterThanOrEqualTo(2);
         var started = post(admin, "/api/recordings/convert");
         assertThat(started.statusCode()).isEqualTo(202);
 
@@ -153,6 +161,15 @@ class OpusRecordingIT extends IntegrationTest {
                 .param("id", wav.recordingId()).query(Long.class).single() == 1);
         var played = admin.getBytes("/api/recordings/" + wav.recordingId() + "/audio", Map.of());
         assertThat(played.headers().firstValue("Content-Type")).hasValue("audio/ogg");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !json.readTree(admin.get("/api/recordings/convert").body())
+                .path("running").asBoolean());
+        var after = json.readTree(admin.get("/api/recordings/convert").body());
+        assertThat(after.path("converted").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(after.path("skipped").asInt()).as("the held one at least").isGreaterThanOrEqualTo(1);
+        assertThat(after.path("waiting").asLong()).as("what was skipped still waits, nothing else")
+                .isEqualTo(after.path("skipped").asLong());
+        assertThat(after.path("startedBy").asString()).isEqualTo("admin");
+        assertThat(after.path("finishedAt").isNull()).isFalse();
     }
 
     private static HttpResponse<String> post(WebClientSession session, String path) {
