@@ -2,6 +2,8 @@ package org.callvault.transport.sip.rtp;
 
 import java.util.Arrays;
 
+import org.callvault.media.G711;
+
 /**
  * The jitter buffer of the SIP-to-browser direction: RTP payloads in, one frame out per clock tick.
  *
@@ -20,7 +22,11 @@ import java.util.Arrays;
  * frame, held between {@code minDepth} and {@code maxDepth} (60 ms during the first second, when
  * there is no history yet). Too shallow (a late packet raised the spread, or the sender's clock is
  * slow): a tick hands out a {@link Status#FILL} instead of advancing. Deeper than the target by
- * 2.5 frames (the spike aged out, or the sender's clock is fast): one frame is skipped.
+ * 2.5 frames (the spike aged out, or the sender's clock is fast): one frame is shed, but only one
+ * nobody would miss, since what the buffer plays is also what is recorded: a frame that did not
+ * arrive, or a quiet one (the {@link QuietFrames} test; a caller pauses within seconds). A frame
+ * with sound is played, and the buffer stays deeper for now, unless it is past {@code maxDepth}
+ * plus the hysteresis: only then is heard audio shed, to bound the delay.
  *
  * <p>Reordered packets land in place; duplicates and packets for frames already played are
  * dropped and counted; a payload timestamp jump beyond the ring (or three packets in a row far
@@ -52,6 +58,35 @@ public final class JitterBuffer {
         RESYNCED
     }
 
+    /** Whether a stored frame's payload is quiet enough to shed when the buffer is too deep. */
+    @FunctionalInterface
+    public interface QuietFrames {
+
+        /** Never quiet: only frames that did not arrive are shed below the maximum depth. */
+        QuietFrames NEVER = (payloadType, payload, offset, length) -> false;
+
+        boolean isQuiet(int payloadType, byte[] payload, int offset, int length);
+
+        /**
+         * G.711 (payload types 0 and 8): quiet when no sample reaches -40 dBFS (328 of 32,767),
+         * about the level of a quiet room through a telephone; other payload types are never quiet
+         * (they are not decoded here).
+         */
+        QuietFrames G711_BELOW_MINUS_40_DBFS = (payloadType, payload, offset, length) -> {
+            G711 law = G711.forPayloadType(payloadType);
+            if (law == null) {
+                return false;
+            }
+            for (int i = offset; i < offset + length; i++) {
+                int sample = law.decode(payload[i]);
+                if (sample >= 328 || sample <= -328) {
+                    return false;
+                }
+            }
+            return true;
+        };
+    }
+
     private static final int BUCKETS = 8;
     private static final int FAR_LATE_RUN_TO_RESYNC = 3;
     private static final long EMPTY = Long.MIN_VALUE;
@@ -66,6 +101,7 @@ public final class JitterBuffer {
     private final int capacity;
     private final int masksPerFrame;
     private final int maxPacketUnits;
+    private final QuietFrames quietFrames;
 
     private final byte[] audio;
     private final long[] present;
@@ -106,10 +142,11 @@ public final class JitterBuffer {
      * @param bytesPerUnit  payload bytes per timestamp unit (1 for G.711 and G.722)
      * @param minDepthMillis   the fixed part of the depth (40)
      * @param startDepthMillis depth before the first second of statistics (60)
-     * @param maxDepthMillis   the most delay the buffer adds (200)
+     * @param maxDepthMillis   the most delay the buffer adds (200) before it sheds frames with sound
+     * @param quietFrames      which stored frames may be shed to come back to the target depth
      */
     public JitterBuffer(int clockRate, int frameMillis, int bytesPerUnit, int minDepthMillis, int startDepthMillis,
-            int maxDepthMillis) {
+            int maxDepthMillis, QuietFrames quietFrames) {
         if (clockRate <= 0 || frameMillis <= 0 || bytesPerUnit <= 0) {
             throw new IllegalArgumentException("clock rate, frame length and bytes per unit must be positive");
         }
@@ -118,6 +155,7 @@ public final class JitterBuffer {
             throw new IllegalArgumentException("depths must satisfy 0 <= min <= start <= max <= 2000 ms: "
                     + minDepthMillis + ", " + startDepthMillis + ", " + maxDepthMillis);
         }
+        this.quietFrames = java.util.Objects.requireNonNull(quietFrames, "quietFrames");
         this.clockRate = clockRate;
         this.frameUnits = clockRate / 1000 * frameMillis;
         this.bytesPerUnit = bytesPerUnit;
@@ -154,7 +192,7 @@ public final class JitterBuffer {
      * {@link #forG711()}: the network's jitter does not depend on the codec.
      */
     public static JitterBuffer forClock(int clockRate, int bytesPerUnit) {
-        return new JitterBuffer(clockRate, 20, bytesPerUnit, 60, 60, 200);
+        return new JitterBuffer(clockRate, 20, bytesPerUnit, 60, 60, 200, QuietFrames.G711_BELOW_MINUS_40_DBFS);
     }
 
     /** Bytes of one frame: the size of a {@link Playout}'s payload. */
@@ -280,7 +318,7 @@ public final class JitterBuffer {
         } else if (ahead < depth) {
             fillFrames++;
             return out.set(Status.FILL, -1, -1, 0);
-        } else if (ahead >= depth + 2 * frameUnits + frameUnits / 2) {
+        } else if (ahead >= depth + 2 * frameUnits + frameUnits / 2 && mayShed(nextFrame, ahead)) {
             // Two and a half frames of hysteresis: leaving the first second's 60 ms for a 40 ms
             // target must not cost a frame of every call (a skip drops heard audio from the
             // recording too); the buffer sits a little deeper instead, and still sheds a spike.
@@ -325,6 +363,21 @@ public final class JitterBuffer {
         newestBucket = Math.floorDiv(arrival, clockRate);
         Arrays.fill(slotFrame, EMPTY);
         Arrays.fill(bucketId, EMPTY);
+    }
+
+    /**
+     * Whether the too-deep buffer may shed {@code frame}: it did not arrive in full (a gap either
+     * way), it is quiet, or the buffer is past its maximum depth (the delay must stay bounded).
+     */
+    private boolean mayShed(long frame, long ahead) {
+        if (ahead >= maxDepth + 2 * frameUnits + frameUnits / 2) {
+            return true;
+        }
+        int slot = (int) (frame & (capacity - 1));
+        if (slotFrame[slot] != frame || slotUnits[slot] != frameUnits) {
+            return true;
+        }
+        return quietFrames.isQuiet(slotPayloadType[slot], audio, slot * frameBytes, frameBytes);
     }
 
     private void release(long frame) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.LongPredicate;
 import java.util.function.LongUnaryOperator;
 
 import org.callvault.transport.sip.rtp.JitterBuffer.Offer;
@@ -39,6 +40,8 @@ class JitterBufferTest {
         final List<Long> audioUnits = new ArrayList<>();
         final List<Arrival> arrivals;
         final byte[] payload = new byte[400];
+        /** The units the sender leaves quiet (PCMU 0xFF, silence): none unless a test says so. */
+        LongPredicate quiet = unit -> false;
         int next;
         long tick;
         long lastUnit = Long.MIN_VALUE;
@@ -59,7 +62,7 @@ class JitterBufferTest {
                 while (next < arrivals.size() && arrivals.get(next).nanos() <= tick) {
                     Arrival a = arrivals.get(next++);
                     for (int i = 0; i < a.units(); i++) {
-                        payload[i] = unitByte(a.unit() + i);
+                        payload[i] = byteAt(a.unit() + i);
                     }
                     buffer.offer(PCMU, a.unit() & 0xFFFF_FFFFL, payload, 0, a.units(), a.nanos());
                 }
@@ -72,7 +75,7 @@ class JitterBufferTest {
                     assertThat(out.length()).isEqualTo(160);
                     assertThat(out.payloadType()).isEqualTo(PCMU);
                     for (int i = 0; i < 160; i++) {
-                        assertThat(out.payload()[i]).as("byte %d of frame %d", i, unit).isEqualTo(unitByte(unit + i));
+                        assertThat(out.payload()[i]).as("byte %d of frame %d", i, unit).isEqualTo(byteAt(unit + i));
                     }
                     lastUnit = unit;
                     audioUnits.add(unit);
@@ -89,6 +92,15 @@ class JitterBufferTest {
                     fill++;
                 }
             }
+            return this;
+        }
+
+        byte byteAt(long unit) {
+            return quiet.test(unit) ? (byte) 0xFF : unitByte(unit);
+        }
+
+        Run quietFrom(long unit) {
+            quiet = u -> u >= unit;
             return this;
         }
 
@@ -172,13 +184,57 @@ class JitterBufferTest {
         assertThat(run.buffer.fillFrames()).as("silence inserted to deepen, not frames lost").isGreaterThan(0);
         long lostAtStall = run.buffer.lostFrames();
 
-        // The stall ages out of the 8 s window: back towards 60 ms, by skipping frames (it stops within
-        // two and a half frames of the target).
+        // The stall ages out of the 8 s window: back towards 60 ms, but the caller talks on (every
+        // frame has sound), and a frame with sound is never shed below the maximum depth: what the
+        // buffer plays is what is recorded. The buffer stays deeper instead.
         Run rest = run.until(14_000 * MS);
         assertThat(rest.buffer.depthMillis()).isEqualTo(60);
-        assertThat(rest.buffer.skippedFrames()).as("110 ms is 2.5 frames over 60: one skip").isEqualTo(1);
+        assertThat(rest.buffer.skippedFrames()).as("no heard frame shed").isZero();
         assertThat(rest.buffer.lostFrames()).as("no more gaps after the stall").isEqualTo(lostAtStall);
+        assertThat(rest.maxDelayNanos).as("the stall's delay kept, within the maximum depth").isLessThan(200 * MS);
         rest.assertEveryFrameAccountedFor();
+    }
+
+    @Test
+    void afterAStallTheBufferShrinksBackOnTheCallersFirstQuietFrames() {
+        // The same stall; from 12 s the caller is quiet (PCMU silence): the buffer sheds one quiet
+        // frame there, and comes back within two and a half frames of its 60 ms.
+        Run run = new Run(stream(20, 14_000, i -> i >= 150 && i < 155 ? 5 + (155 - i) * 20 : 5), 11 * MS)
+                .quietFrom(FIRST_TIMESTAMP + 12_000 * 8).until(14_000 * MS);
+
+        assertThat(run.buffer.skippedFrames()).as("110 ms is 2.5 frames over 60: one quiet frame shed").isEqualTo(1);
+        run.assertEveryFrameAccountedFor();
+    }
+
+    @Test
+    void aFastSendersDelayIsBoundedByTheMaximumDepthEvenWhileTheCallerTalks() {
+        // The sender's clock runs 1 % fast (a packet every 19.8 ms): without shedding, the buffer
+        // would grow by 10 ms every second; every frame has sound, so it sheds only past 200 ms.
+        List<Arrival> arrivals = new ArrayList<>();
+        for (long index = 0; index < 3_000; index++) {
+            arrivals.add(new Arrival((index + 1) * 19_800_000L + 5 * MS, FIRST_TIMESTAMP + index * 160, 160));
+        }
+        Run run = new Run(arrivals, 11 * MS).until(59_000 * MS);
+
+        // 30 frames more than the clock plays in 59 s; the buffer keeps up to 250 ms of them.
+        assertThat(run.buffer.skippedFrames()).as("the excess shed at the maximum depth").isBetween(10L, 30L);
+        long newestArrived = (59_000 * MS - 5 * MS) / 19_800_000L - 1;
+        long lastPlayed = (run.lastUnit - FIRST_TIMESTAMP) / 160;
+        assertThat((newestArrived - lastPlayed) * 19.8).as("ms of audio waiting: the delay stays bounded")
+                .isBetween(150.0, 300.0);
+        run.assertEveryFrameAccountedFor();
+    }
+
+    @Test
+    void quietMeansEverySampleUnderMinus40Dbfs() {
+        byte[] frame = new byte[160];
+        java.util.Arrays.fill(frame, (byte) 0xFF); // PCMU 0
+        assertThat(JitterBuffer.QuietFrames.G711_BELOW_MINUS_40_DBFS.isQuiet(PCMU, frame, 0, 160)).isTrue();
+        frame[80] = org.callvault.media.G711.PCMU.encode((short) 400);
+        assertThat(JitterBuffer.QuietFrames.G711_BELOW_MINUS_40_DBFS.isQuiet(PCMU, frame, 0, 160))
+                .as("one sample at -38 dBFS").isFalse();
+        assertThat(JitterBuffer.QuietFrames.G711_BELOW_MINUS_40_DBFS.isQuiet(9, new byte[160], 0, 160))
+                .as("G.722 is not decoded here: never quiet").isFalse();
     }
 
     @Test
