@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Fast start (README "Fast start"; docs/BENCHMARKS.md "Start-up"): unpacks the server jar the way
 # Spring Boot's tools mode does (an application jar plus lib/, which class data sharing needs: CDS
-# cannot map classes out of nested jars) and records a CDS archive from a training start.
+# cannot map classes out of nested jars) and records, from a training start, what the JDK that runs
+# the script can keep: on JDK 25 and later an AOT cache (JEP 483/514: classes loaded and linked,
+# and the profiles of the training start), before that a CDS archive (classes only).
 #
 #   scripts/build-fast-start.sh [JAR] [DEST]     default: target/callvault-*.jar -> target/fast-start
-#   java -XX:SharedArchiveFile=DEST/callvault.jsa -XX:MaxGCPauseMillis=10 -jar DEST/callvault.jar
+#   JDK 17-24: java -XX:SharedArchiveFile=DEST/callvault.jsa -XX:MaxGCPauseMillis=10 -jar DEST/callvault.jar
+#   JDK 25+:   java -XX:AOTCache=DEST/callvault.aot -XX:MaxGCPauseMillis=10 -jar DEST/callvault.jar
+#   (JAVA_HOME chooses the JDK: the one that builds the archive or cache must be the one that runs it)
 #
 # The archive belongs to this JDK and these jars: rebuild it after either changes (the JVM then
-# ignores a stale archive and starts as slowly as before, unless -Xshare:on makes it refuse).
+# ignores a stale archive and starts as slowly as before, unless -Xshare:on, or -XX:AOTMode=on for
+# the AOT cache, makes it refuse).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar="${1:-$(ls target/callvault-*.jar | grep -v -e '-plain\.jar$' -e '\.original$' | head -n 1)}"
@@ -16,20 +21,26 @@ dest="${2:-target/fast-start}"
 jar="$(realpath "$jar")"
 dest="$(realpath -m "$dest")"
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+java_major="$("$java_bin" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+if [ "${java_major%%.*}" -ge 25 ]; then
+  cache="$dest/callvault.aot"; record=(-XX:AOTCacheOutput="$cache"); use="-XX:AOTCache=$cache"
+else
+  cache="$dest/callvault.jsa"; record=(-XX:ArchiveClassesAtExit="$cache"); use="-XX:SharedArchiveFile=$cache"
+fi
 
 rm -rf "$dest"
 "$java_bin" -Djarmode=tools -jar "$jar" extract --destination "$dest" --application-filename callvault.jar
 
 # The training start: the whole context is built (every bean, Flyway on a scratch H2 database),
 # then Spring exits at the end of the refresh (spring.context.exit=onRefresh), and the JVM writes
-# every class it loaded from the JDK, the application and lib/ into the archive.
+# every class it loaded from the JDK, the application and lib/ into the archive (or the cache).
 training="$(mktemp -d)"
 trap 'rm -rf "$training"' EXIT
-(cd "$training" && "$java_bin" -XX:ArchiveClassesAtExit="$dest/callvault.jsa" -XX:MaxGCPauseMillis=10 \
+(cd "$training" && "$java_bin" "${record[@]}" -XX:MaxGCPauseMillis=10 \
     -Dspring.context.exit=onRefresh -jar "$dest/callvault.jar" \
     --server.port=0 --callvault.sip.port=0 --callvault.recordings.dir="$training/recordings" \
     --spring.datasource.url="jdbc:h2:file:$training/data/callvault" \
     --callvault.admin.password=fast-start-training-only >"$training/training.log" 2>&1) || {
   echo "The training start failed:" >&2; tail -n 40 "$training/training.log" >&2; exit 1; }
-[ -s "$dest/callvault.jsa" ] || { echo "No CDS archive was written" >&2; tail -n 40 "$training/training.log" >&2; exit 1; }
-echo "Fast start ready in $dest: java -XX:SharedArchiveFile=$dest/callvault.jsa -XX:MaxGCPauseMillis=10 -jar $dest/callvault.jar"
+[ -s "$cache" ] || { echo "No archive was written to $cache" >&2; tail -n 40 "$training/training.log" >&2; exit 1; }
+echo "Fast start ready in $dest: $java_bin $use -XX:MaxGCPauseMillis=10 -jar $dest/callvault.jar"
