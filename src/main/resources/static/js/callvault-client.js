@@ -1438,7 +1438,7 @@ export class CallSession {
     }
     const refersToPending = message.ref === pending.kind || Boolean(message.callId && message.callId === pending.callId);
     if (pending.kind === 'resume') {
-      if (message.code === 'invalid_token' || message.code === 'not_found' || refersToPending) {
+      if (message.code === 'invalid_token' || message.code === 'server_lost' || message.code === 'not_found' || refersToPending) {
         this.forgetCall(); // the call is gone: show idle, as on a fresh page
       }
     } else if (pending.kind === 'dial' || refersToPending || ANSWER_REFUSALS.has(message.code)) {
