@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * timers, the bridge and the recording stay there, under the call's monitor, as on one node. Other
  * nodes' consoles are {@link RemoteConsole}s in the home node's roster (learnt from their
  * {@code presence}), so both ringing strategies work unchanged; a console's answer, decline or
- * hang-up of another node's call is sent to the call's home and decided there.
+ * hang-up of another node's call is sent to the call's home and decided there. A node that falls
+ * silent ({@link NodeLiveness}) is lost: its consoles and calls are dropped here ({@link #nodeLost}).
  */
 final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRoster.Listener {
 
