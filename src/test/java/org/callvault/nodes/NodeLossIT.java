@@ -105,6 +105,15 @@ class NodeLossIT {
                     // Silence is counted from node a's last beat, which came up to a second before the kill.
                     assertThat(lostMs).isGreaterThanOrEqualTo(LOST_AFTER.minusSeconds(1).toMillis());
 
+                    // The console that held call 1's leg is free again: a new call on node b rings at it.
+                    try (EventSocketClient caller3 = EventSocketClient.open(nodeB, "caller", null)) {
+                        caller3.sendJson("type", "dial", "callerName", "After the loss");
+                        String call3 = caller3.awaitType("leg").path("callId").asString();
+                        agentOfCall1.awaitCallState(call3, "ringing");
+                        caller3.sendJson("type", "hangup", "callId", call3);
+                        agentOfCall1.awaitCallState(call3, "cancelled");
+                    }
+
                     // The phone of call 1 comes back through the balancer (node b now) and hears why its call is gone.
                     try (EventSocketClient back = await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
                             .until(() -> EventSocketClient.open(balancer, "caller", null), s -> s != null)) {
