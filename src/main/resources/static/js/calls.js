@@ -3,7 +3,8 @@
  * Rows come and go with `call` events; the first agent to answer wins, the others see who did.
  */
 import {
-  AudioEngine, CallSession, ErrorBox, EventChannel, MicTest, TERMINAL_STATES, beep, findHooks, showConnection,
+  AudioEngine, CallSession, ErrorBox, EventChannel, MicTest, SERVER_LOST_TEXT, TERMINAL_STATES, beep, findHooks,
+  showConnection,
 } from './callvault-client.js';
 import { Availability } from './console/availability.js';
 import { CallNotes } from './console/annotations.js';
@@ -188,6 +189,14 @@ function fillRow(row, call) {
   state.textContent = call.state;
   state.dataset.testid = 'row-state';
   cell('state').replaceChildren(state);
+  if (call.endReason === 'server_lost') {
+    const lost = document.createElement('span');
+    lost.className = 'badge state-failed';
+    lost.textContent = 'server lost';
+    lost.title = SERVER_LOST_TEXT;
+    lost.dataset.testid = 'row-server-lost';
+    cell('state').append(' ', lost);
+  }
   if (call.held && call.state === 'answered') {
     const held = document.createElement('span');
     held.className = 'badge state-held';
@@ -285,6 +294,9 @@ channel.on('call', (message) => {
     renderCurrent();
     if (message.call.state === 'missed') {
       callbacks.refreshSoon();
+    }
+    if (message.call.endReason === 'server_lost' && message.call.agent === session.user) {
+      errors.show(SERVER_LOST_TEXT);
     }
   }
 });

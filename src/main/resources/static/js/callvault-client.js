@@ -199,6 +199,9 @@ export class LegStore {
   }
 }
 
+/** What a party is told when the server that carried its call was lost (end reason and error `server_lost`). */
+export const SERVER_LOST_TEXT = 'The server carrying this call was lost, so the call has ended. Please call again.';
+
 /** Text for an `error` message of the event socket. */
 export function describeServerError(message, calls) {
   const call = message.callId && calls ? calls.get(message.callId) : null;
@@ -219,6 +222,8 @@ export function describeServerError(message, calls) {
       return 'This server is stopping and takes no new calls. Try again in a moment.';
     case 'invalid_token':
       return 'The previous call could not be resumed; it is over.';
+    case 'server_lost':
+      return SERVER_LOST_TEXT;
     case 'forbidden':
       return message.message || 'That is not allowed.';
     case 'not_found':
@@ -957,6 +962,9 @@ export class MediaLeg {
       case 1008:
         this.fail('The server closed the audio connection (malformed audio frames).');
         return;
+      case 4410: // the call's server was lost: no retry can bring the call back
+        this.fail(SERVER_LOST_TEXT);
+        return;
       default: // 4409 (our previous socket not yet gone), network loss, server restart: retry
         this.retry();
     }
@@ -1430,7 +1438,7 @@ export class CallSession {
     }
     const refersToPending = message.ref === pending.kind || Boolean(message.callId && message.callId === pending.callId);
     if (pending.kind === 'resume') {
-      if (message.code === 'invalid_token' || message.code === 'not_found' || refersToPending) {
+      if (message.code === 'invalid_token' || message.code === 'server_lost' || message.code === 'not_found' || refersToPending) {
         this.forgetCall(); // the call is gone: show idle, as on a fresh page
       }
     } else if (pending.kind === 'dial' || refersToPending || ANSWER_REFUSALS.has(message.code)) {

@@ -3,7 +3,7 @@
  * Everything call-related lives in callvault-client.js; this file wires the page's form to it.
  */
 import {
-  AudioEngine, CallSession, ErrorBox, EventChannel, MicTest, Ringback, findHooks, showConnection,
+  AudioEngine, CallSession, ErrorBox, EventChannel, MicTest, Ringback, findHooks, showConnection, SERVER_LOST_TEXT,
 } from './callvault-client.js';
 
 const root = document.querySelector('.softphone');
@@ -45,7 +45,7 @@ const session = new CallSession({
     }
     outcome.textContent = state === 'missed' && call && call.endReason === 'no_agent_available'
       ? 'Nobody is available to take your call right now. Please try again later.'
-      : OUTCOME_WORDS[state] ?? '';
+      : call && call.endReason === 'server_lost' ? SERVER_LOST_TEXT : OUTCOME_WORDS[state] ?? '';
     outcome.hidden = !outcome.textContent;
     render();
   },

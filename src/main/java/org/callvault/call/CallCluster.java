@@ -1,5 +1,7 @@
 package org.callvault.call;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * timers, the bridge and the recording stay there, under the call's monitor, as on one node. Other
  * nodes' consoles are {@link RemoteConsole}s in the home node's roster (learnt from their
  * {@code presence}), so both ringing strategies work unchanged; a console's answer, decline or
- * hang-up of another node's call is sent to the call's home and decided there.
+ * hang-up of another node's call is sent to the call's home and decided there. A node that falls
+ * silent ({@link NodeLiveness}) is lost: its consoles and calls are dropped here ({@link #nodeLost}).
  */
 final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRoster.Listener {
 
@@ -35,17 +38,26 @@ final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRo
     private final Map<String, CallParty> localById = new ConcurrentHashMap<>();
     /** Other nodes' consoles, by node and console id. */
     private final Map<String, RemoteConsole> remote = new ConcurrentHashMap<>();
-    /** Calls of other nodes (ringing or answered), by id: their home node. */
-    private final Map<String, String> remoteCalls = new ConcurrentHashMap<>();
+    /** Calls of other nodes (ringing or answered), by id: their home node and how they were last seen. */
+    private final Map<String, RemoteCall> remoteCalls = new ConcurrentHashMap<>();
+    private final NodeLiveness liveness;
+    private final Clock clock;
 
-    CallCluster(ClusterEvents events, CallService calls, AgentRoster roster) {
+    CallCluster(ClusterEvents events, CallService calls, AgentRoster roster, Clock clock, Duration nodeLostAfter) {
         this.events = events;
         this.me = events.nodeId();
         this.calls = calls;
         this.roster = roster;
+        this.clock = clock;
         events.subscribe(this);
         roster.listen(this);
+        this.liveness = new NodeLiveness(events, clock, nodeLostAfter, this::nodeLost);
         events.publish(ClusterMessage.hello(me));
+        liveness.start();
+    }
+
+    /** A call of another node as last heard of. */
+    private record RemoteCall(String home, CallView view) {
     }
 
     String nodeId() {
@@ -115,7 +127,8 @@ final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRo
         if (callId == null || party == null || user == null || party instanceof RemoteConsole) {
             return false;
         }
-        String home = remoteCalls.get(callId);
+        RemoteCall known = remoteCalls.get(callId);
+        String home = known == null ? null : known.home();
         String console;
         synchronized (localIds) {
             console = localIds.get(party);
@@ -135,7 +148,7 @@ final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRo
             case "hello" -> hello(message.from());
             case "presence" -> presence(message);
             case "offer" -> {
-                remember(message.callId(), message.from());
+                remember(message.call(), message.from());
                 List<CallParty> local = local(message.consoles());
                 if (!local.isEmpty()) {
                     calls.tellLocalObservers(observer -> observer.callOffered(message.call(), local));
@@ -153,7 +166,7 @@ final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRo
                     calls.remoteCallEnded(message.callId());
                 }
                 else {
-                    remember(message.callId(), message.from());
+                    remember(message.call(), message.from());
                 }
                 calls.tellLocalObservers(observer -> observer.callChanged(message.call()));
             }
@@ -171,13 +184,71 @@ final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRo
         }
     }
 
-    private void remember(String callId, String home) {
-        if (remoteCalls.size() < MAX_REMOTE_CALLS || remoteCalls.containsKey(callId)) {
-            remoteCalls.put(callId, home);
+    private void remember(CallView call, String home) {
+        if (remoteCalls.size() < MAX_REMOTE_CALLS || remoteCalls.containsKey(call.id())) {
+            remoteCalls.put(call.id(), new RemoteCall(home, call));
         }
         else {
-            log.warn("Cluster: {} calls of other nodes known; call {} not remembered", MAX_REMOTE_CALLS, callId);
+            log.warn("Cluster: {} calls of other nodes known; call {} not remembered", MAX_REMOTE_CALLS, call.id());
         }
+    }
+
+    // ---- a node lost (NodeLiveness): on the liveness thread
+
+    /**
+     * Node {@code node} has not been heard for the lost-after period: it is taken as dead (killed,
+     * crashed, cut off). Its consoles are gone for this node's calls (a leg one of them held ends
+     * after the grace period, as for any console that goes), and its calls end for this node's
+     * consoles with {@link EndReason#SERVER_LOST}: nobody will ever say they ended. Their rows and
+     * recordings are closed by that node itself when it starts again (CrashRecovery).
+     */
+    void nodeLost(String node) {
+        List<String> consoles = remote.keySet().stream().filter(key -> key.startsWith(node + "/")).toList();
+        for (String key : consoles) {
+            RemoteConsole console = remote.remove(key);
+            if (console != null) {
+                calls.partyDetached(console);
+            }
+        }
+        int ended = 0;
+        for (Map.Entry<String, RemoteCall> entry : remoteCalls.entrySet()) {
+            RemoteCall call = entry.getValue();
+            if (call.home().equals(node) && remoteCalls.remove(entry.getKey(), call)) {
+                CallView lost = endedByLoss(call.view());
+                calls.remoteCallEnded(lost.id());
+                calls.tellLocalObservers(observer -> observer.callChanged(lost));
+                ended++;
+            }
+        }
+        log.warn("Cluster: node {} lost: {} of its consoles dropped, {} of its calls ended here", node,
+                consoles.size(), ended);
+    }
+
+    private CallView endedByLoss(CallView call) {
+        java.time.Instant now = clock.instant();
+        boolean answered = call.state() == CallState.ANSWERED;
+        return new CallView(call.id(), answered ? CallState.ENDED : CallState.FAILED, call.callerName(),
+                call.callerNumber(), call.agent(), call.createdAt(), call.answeredAt(), now, EndReason.SERVER_LOST,
+                answered && call.answeredAt() != null ? now.toEpochMilli() - call.answeredAt().toEpochMilli() : null,
+                call.recordingId(), call.source(), call.held(), call.dtmf());
+    }
+
+    /**
+     * Whether a token this node did not issue names a node declared lost (tokens start with their
+     * node's id and a dot): its call ended with that node, which says so rather than "invalid token".
+     */
+    boolean issuedByLostNode(String token) {
+        int dot = token == null ? -1 : token.indexOf('.');
+        return dot > 0 && !token.substring(0, dot).equals(me) && liveness.wasLost(token.substring(0, dot));
+    }
+
+    /** Tokens this node issues start with its id, so that any node can tell whose they are. */
+    String nodeToken(String token) {
+        return me + "." + token;
+    }
+
+    void close() {
+        liveness.close();
     }
 
     /** A node came up or back: what it said before may be stale; it hears all our consoles again. */

@@ -16,7 +16,9 @@ public enum CallErrorCode {
     /** No new calls now: the database does not answer, or the server is stopping. */
     UNAVAILABLE("unavailable"),
     /** No new calls here: this node is stopping and lets its live calls finish; another node takes the call. */
-    SERVER_DRAINING("server_draining");
+    SERVER_DRAINING("server_draining"),
+    /** The call's node was lost: its call is over (close code 4410 on the media socket). */
+    SERVER_LOST("server_lost");
 
     private final String wireName;
 

@@ -23,22 +23,22 @@ public class CallRepository {
     }
 
     /** The call's row and its search terms, together or not at all. */
-    void insert(CallView call, String callerAddress) {
+    void insert(CallView call, String callerAddress, String homeNode) {
         transaction.executeWithoutResult(status -> {
-            insertRow(call, callerAddress);
+            insertRow(call, callerAddress, homeNode);
             searchIndex.add(call.id(), call.callerName(), call.callerNumber());
         });
     }
 
-    private void insertRow(CallView call, String callerAddress) {
+    private void insertRow(CallView call, String callerAddress, String homeNode) {
         jdbc.sql("""
-                INSERT INTO calls (id, state, caller_name, caller_number, caller_address, created_at, source)
-                VALUES (:id, :state, :name, :number, :address, :created, :source)
+                INSERT INTO calls (id, state, caller_name, caller_number, caller_address, created_at, source, home_node)
+                VALUES (:id, :state, :name, :number, :address, :created, :source, :home)
                 """)
                 .param("id", call.id()).param("state", call.state().name())
                 .param("name", call.callerName()).param("number", call.callerNumber())
                 .param("address", callerAddress).param("created", call.createdAt().toEpochMilli())
-                .param("source", call.source())
+                .param("source", call.source()).param("home", homeNode)
                 .update();
     }
 
@@ -106,17 +106,26 @@ public class CallRepository {
     private static final tools.jackson.databind.json.JsonMapper SESSION_JSON = tools.jackson.databind.json.JsonMapper
             .builder().build();
 
-    /** After a crash: calls left live are over. Returns how many were closed. */
-    public int failLiveCalls(EndReason reason, Instant now) {
-        int ended = jdbc.sql("""
+    /**
+     * After a crash: the calls this node left live are over. {@code homeNode}: this node's id among
+     * several, whose calls alone are closed (the others' are still going); null on one node, where
+     * every live row is this node's. Returns how many were closed.
+     */
+    public int failLiveCalls(EndReason reason, Instant now, String homeNode) {
+        String mine = homeNode == null ? "" : " AND home_node = :home";
+        int ended = withHome(jdbc.sql("""
                 UPDATE calls SET state = 'ENDED', end_reason = :reason, ended_at = :now,
                        duration_ms = :now - answered_at
-                WHERE state = 'ANSWERED'
-                """).param("reason", reason.name()).param("now", now.toEpochMilli()).update();
-        int failed = jdbc.sql("""
-                UPDATE calls SET state = 'FAILED', end_reason = :reason, ended_at = :now WHERE state = 'RINGING'
-                """).param("reason", reason.name()).param("now", now.toEpochMilli()).update();
+                WHERE state = 'ANSWERED'""" + mine), homeNode)
+                .param("reason", reason.name()).param("now", now.toEpochMilli()).update();
+        int failed = withHome(jdbc.sql("""
+                UPDATE calls SET state = 'FAILED', end_reason = :reason, ended_at = :now WHERE state = 'RINGING'""" + mine),
+                homeNode).param("reason", reason.name()).param("now", now.toEpochMilli()).update();
         return ended + failed;
+    }
+
+    private static JdbcClient.StatementSpec withHome(JdbcClient.StatementSpec statement, String homeNode) {
+        return homeNode == null ? statement : statement.param("home", homeNode);
     }
 
     /**
@@ -126,7 +135,7 @@ public class CallRepository {
     void endAfterRecording(String id, long durationMs) {
         jdbc.sql("""
                 UPDATE calls SET duration_ms = :duration, ended_at = answered_at + :duration
-                WHERE id = :id AND answered_at IS NOT NULL AND end_reason = 'SERVER_RESTART'
+                WHERE id = :id AND answered_at IS NOT NULL AND end_reason IN ('SERVER_RESTART', 'SERVER_LOST')
                 """).param("duration", durationMs).param("id", id).update();
     }
 

@@ -75,7 +75,7 @@ public class CallService {
 
     public CallService(CallRepository repository, PersistenceQueue writes, DatabaseAvailability database,
             RecordingService recordings, DialRateLimiter dialLimiter, Clock clock, CallVaultProperties properties,
-            CallMetrics metrics, ClusterEvents clusterEvents) {
+            CallMetrics metrics, ClusterEvents clusterEvents, ClusterProperties clusterProperties) {
         this.metrics = metrics;
         metrics.watch(this::liveCallCount);
         this.repository = repository;
@@ -97,7 +97,8 @@ public class CallService {
         });
         executor.setRemoveOnCancelPolicy(true);
         this.timers = executor;
-        this.cluster = clusterEvents.enabled() ? new CallCluster(clusterEvents, this, roster) : null;
+        this.cluster = clusterEvents.enabled() ? new CallCluster(clusterEvents, this, roster, clock,
+                clusterProperties.nodeLostAfter()) : null;
         if (cluster != null) {
             observers.add(cluster);
         }
@@ -202,9 +203,9 @@ public class CallService {
         synchronized (call) {
             call.caller.party = caller;
             call.caller.owner = caller.owner();
-            call.caller.resumeToken = newToken();
+            call.caller.resumeToken = legToken();
             view = call.view();
-            writes.submit(null, () -> repository.insert(view, callerAddress));
+            writes.submit(null, () -> repository.insert(view, callerAddress, homeNode()));
             live.put(call.id, call);
             caller.legAssigned(call.id, LegRole.CALLER, call.caller.resumeToken);
             Ringing.Change change = ringing.update(call, clock.millis());
@@ -239,7 +240,7 @@ public class CallService {
             call.answeredNanos = nowNanos;
             call.agentLeg.party = agentParty;
             call.agentLeg.owner = agentParty.owner();
-            call.agentLeg.resumeToken = newToken();
+            call.agentLeg.resumeToken = legToken();
             call.recording = recordings.start(call.id, call.answeredAt, nowNanos);
             call.bridge = new Bridge(call.recording.sink());
             CallView view = moveTo(call, CallState.ANSWERED, null);
@@ -388,7 +389,7 @@ public class CallService {
             call.answeredAt = call.createdAt;
             call.answeredNanos = nowNanos;
             CallView row = call.view();
-            writes.submit(null, () -> repository.insert(row, sourceAddress)); // before the recording's row refers to it
+            writes.submit(null, () -> repository.insert(row, sourceAddress, homeNode())); // before the recording's row refers to it
             call.recording = recordings.start(call.id, call.answeredAt, nowNanos, stereo);
             call.bridge = new Bridge(call.recording.sink());
             CallView view = call.view();
@@ -491,6 +492,10 @@ public class CallService {
     /** A reloaded page re-attaches to its call with the token it was given. */
     public CallView resume(String callId, String resumeToken, CallParty party) {
         Call call = live.get(callId);
+        if (call == null && cluster != null && cluster.issuedByLostNode(resumeToken)) {
+            throw new CallException(CallErrorCode.SERVER_LOST, callId,
+                    "The server that carried this call was lost; the call is over");
+        }
         if (call == null || resumeToken == null) {
             throw new CallException(CallErrorCode.INVALID_TOKEN, callId, "No live call to resume");
         }
@@ -544,6 +549,9 @@ public class CallService {
     /** Admits a media channel by its token and attaches its outbound sink to the bridge. */
     public MediaAttachment attachMedia(String token, org.callvault.media.FrameSink sink) {
         MediaTicket ticket = token == null ? null : mediaTickets.get(token);
+        if (ticket == null && cluster != null && cluster.issuedByLostNode(token)) {
+            throw new CallException(CallErrorCode.SERVER_LOST, null, "The server that carried this call was lost");
+        }
         if (ticket == null) {
             throw new CallException(CallErrorCode.INVALID_TOKEN, null, "Unknown or expired media token");
         }
@@ -628,6 +636,9 @@ public class CallService {
     void endAll() {
         endAllForShutdown();
         timers.shutdownNow();
+        if (cluster != null) {
+            cluster.close();
+        }
     }
 
     private void ringTimedOut(Call call) {
@@ -819,7 +830,7 @@ public class CallService {
             mediaTickets.remove(leg.mediaToken);
         }
         // Several nodes: the token names this node, so the balancer routes the media socket here.
-        leg.mediaToken = cluster == null ? newToken() : cluster.nodeId() + "." + newToken();
+        leg.mediaToken = legToken();
         mediaTickets.put(leg.mediaToken, new MediaTicket(call, leg.role));
         if (leg.party != null) {
             leg.party.mediaReady(call.id, leg.role, leg.mediaToken);
@@ -851,6 +862,19 @@ public class CallService {
         synchronized (call) {
             return call.view();
         }
+    }
+
+    /**
+     * A resume or media token. Several nodes: it starts with this node's id and a dot, so that the
+     * balancer routes a media socket here and another node can tell a token of a lost node's call.
+     */
+    private String legToken() {
+        return cluster == null ? newToken() : cluster.nodeToken(newToken());
+    }
+
+    /** The node that carries this node's calls, stored with each; null on one node. */
+    private String homeNode() {
+        return cluster == null ? null : cluster.nodeId();
     }
 
     private String newToken() {

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * for one console carry tokens ({@code party} of kind {@code leg} or {@code media}: the console
  * needs them); ringing offers and call changes carry the call's public view only.
  *
- * @param type     {@code hello} (a node came up or back: tell me your consoles), {@code presence}
+ * @param type     {@code hello} (a node came up or back: tell me your consoles), {@code alive} (the
+ *                 node's heartbeat, each second: {@link NodeLiveness}), {@code presence}
  *                 (a console's status, {@code gone} when closed), {@code offer} / {@code withdraw}
  *                 (a ringing call starts or stops ringing at these consoles), {@code changed} (a call
  *                 changed past ringing: every console sees it), {@code command} (a console's answer,
@@ -26,7 +27,7 @@ public record ClusterMessage(String type, String from, String to, String callId,
         List<String> consoles, CallView call) {
 
     static final int MAX_CONSOLES = 10_000;
-    private static final Set<String> TYPES = Set.of("hello", "presence", "offer", "withdraw", "changed", "command",
+    private static final Set<String> TYPES = Set.of("hello", "alive", "presence", "offer", "withdraw", "changed", "command",
             "party", "refused", "signout");
     private static final Pattern NODE = Pattern.compile("[A-Za-z0-9_-]{1,32}");
     private static final Pattern ID = Pattern.compile("[0-9a-fA-F-]{1,64}");
@@ -36,6 +37,10 @@ public record ClusterMessage(String type, String from, String to, String callId,
 
     public static ClusterMessage hello(String from) {
         return new ClusterMessage("hello", from, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    static ClusterMessage alive(String from) {
+        return new ClusterMessage("alive", from, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public static ClusterMessage signOut(String from, String user) {
@@ -105,7 +110,7 @@ public record ClusterMessage(String type, String from, String to, String callId,
             return "bad call view";
         }
         return switch (type) {
-            case "hello" -> null;
+            case "hello", "alive" -> null;
             case "signout" -> user == null ? "no user" : null;
             case "presence" -> console == null || user == null || status == null
                     || !Set.of("available", "away", "busy", "gone").contains(status) ? "bad presence" : null;

@@ -17,6 +17,10 @@ import java.util.List;
  * the disk is kept) and the calls closed with reason SERVER_RESTART. A call whose recording was
  * repaired ends where its audio ends: its duration is the recording's length, not the time until
  * the server came back (which would count the downtime as talk time).
+ * <p>
+ * Among several nodes, a node closes only its own calls ({@code calls.home_node}), with reason
+ * SERVER_LOST (what the other nodes' consoles were told): the live rows of the other nodes are
+ * calls they are still carrying, and their recordings are open on their disks, not this one's.
  */
 @Component
 @Order(1)
@@ -27,17 +31,21 @@ class CrashRecovery implements ApplicationRunner {
     private final RecordingRecovery recordings;
     private final CallRepository calls;
     private final Clock clock;
+    private final ClusterEvents cluster;
 
-    CrashRecovery(RecordingRecovery recordings, CallRepository calls, Clock clock) {
+    CrashRecovery(RecordingRecovery recordings, CallRepository calls, Clock clock, ClusterEvents cluster) {
         this.recordings = recordings;
         this.calls = calls;
         this.clock = clock;
+        this.cluster = cluster;
     }
 
     @Override
     public void run(ApplicationArguments args) {
-        List<RecordingRecovery.Repaired> repaired = recordings.repairUnfinished();
-        int closed = calls.failLiveCalls(EndReason.SERVER_RESTART, clock.instant());
+        String me = cluster.enabled() ? cluster.nodeId() : null;
+        List<RecordingRecovery.Repaired> repaired = recordings.repairUnfinished(me);
+        int closed = calls.failLiveCalls(me == null ? EndReason.SERVER_RESTART : EndReason.SERVER_LOST,
+                clock.instant(), me);
         for (RecordingRecovery.Repaired recording : repaired) {
             calls.endAfterRecording(recording.callId(), recording.durationMs());
         }

@@ -14,6 +14,12 @@ public enum EndReason {
     AGENT_LOST,
     SERVER_SHUTDOWN,
     SERVER_RESTART,
+    /**
+     * The node that carried the call was lost (killed, crashed, cut off from the others): said by the
+     * surviving nodes to their consoles, and stored when that node starts again (docs/ARCHITECTURE.md,
+     * "Losing a node").
+     */
+    SERVER_LOST,
     /** A recording session (SIPREC) ended by its recording client (BYE). */
     SESSION_ENDED,
     /** A recording session whose media stopped arriving for longer than the media timeout. */

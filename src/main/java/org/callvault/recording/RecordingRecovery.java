@@ -45,15 +45,16 @@ public class RecordingRecovery {
 
     /**
      * Repairs every recording left open and returns them, so that their calls can be given the
-     * length of their audio rather than the time until the server came back.
+     * length of their audio rather than the time until the server came back. {@code homeNode}: this
+     * node's id among several (only its own calls' recordings are here to repair); null on one node.
      */
-    public List<Repaired> repairUnfinished() {
+    public List<Repaired> repairUnfinished(String homeNode) {
         int finishedDeletions = deletion.finishInterruptedDeletions();
         if (finishedDeletions > 0) {
             log.warn("Finished {} recording deletions interrupted by the last stop", finishedDeletions);
         }
         List<Repaired> repaired = new ArrayList<>();
-        for (RecordingRepository.Unfinished unfinished : repository.findUnfinished()) {
+        for (RecordingRepository.Unfinished unfinished : repository.findUnfinished(homeNode)) {
             Path file = store.resolve(unfinished.path());
             try {
                 if (!Files.exists(file)) {

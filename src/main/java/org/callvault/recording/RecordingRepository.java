@@ -155,8 +155,21 @@ public class RecordingRepository {
         return sum == null ? 0 : sum;
     }
 
-    List<Unfinished> findUnfinished() {
-        return jdbc.sql("SELECT id, call_id, path, sample_rate, channels FROM recordings WHERE status = 'RECORDING'")
+    /**
+     * Recordings left open. {@code homeNode}: only those of this node's calls (another node's are
+     * still being written, on that node's disk); null on one node: all.
+     */
+    List<Unfinished> findUnfinished(String homeNode) {
+        String sql = homeNode == null
+                ? "SELECT id, call_id, path, sample_rate, channels FROM recordings WHERE status = 'RECORDING'"
+                : """
+                        SELECT r.id, r.call_id, r.path, r.sample_rate, r.channels FROM recordings r
+                        JOIN calls c ON c.id = r.call_id WHERE r.status = 'RECORDING' AND c.home_node = :home""";
+        var statement = jdbc.sql(sql);
+        if (homeNode != null) {
+            statement = statement.param("home", homeNode);
+        }
+        return statement
                 .query((rs, n) -> new Unfinished(rs.getString("id"), rs.getString("call_id"), rs.getString("path"),
                         rs.getInt("sample_rate"), rs.getInt("channels")))
                 .list();

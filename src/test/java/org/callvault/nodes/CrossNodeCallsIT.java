@@ -5,15 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -28,7 +21,6 @@ import org.callvault.support.EventSocketClient;
 import org.callvault.support.HaProxy;
 import org.callvault.support.MediaSocketClient;
 import org.callvault.support.ServerProcess;
-import org.callvault.support.TestDatabases;
 import org.callvault.support.TestDatabases.TestDatabase;
 import org.callvault.support.WavFile;
 import org.callvault.support.WebClientSession;
@@ -52,6 +44,7 @@ class CrossNodeCallsIT {
     @TempDir(cleanup = CleanupMode.ON_SUCCESS) // a failed run keeps the servers' logs
     static Path dir;
 
+    static CallNodes nodes;
     static TestDatabase database;
     static ServerProcess a;
     static ServerProcess b;
@@ -60,34 +53,19 @@ class CrossNodeCallsIT {
 
     @BeforeAll
     static void startTwoNodesAndTheBalancer() throws Exception {
-        String engine = "postgresql".equals(TestDatabases.forIntegrationTests()) ? "postgresql" : "mariadb";
-        database = TestDatabases.create(engine);
-        prefix = "callvault:test-" + UUID.randomUUID() + ":";
-        String[] shared = { "--spring.datasource.url=" + database.url(), "--spring.datasource.username=" + database.username(),
-                "--spring.datasource.password=" + database.password(), "--callvault.redis.url=" + TwoNodesIT.REDIS,
-                "--callvault.redis.key-prefix=" + prefix,
-                // A dial that comes before node a has heard of node b's console rings until it has.
-                "--callvault.calls.when-nobody-available=wait" };
-        a = ServerProcess.start(Files.createDirectories(dir.resolve("a")), NodeAgents.with(shared, "--callvault.node.id=a"));
-        b = ServerProcess.start(Files.createDirectories(dir.resolve("b")), NodeAgents.with(shared, "--callvault.node.id=b"));
-        proxy = HaProxy.start(dir.resolve("haproxy"), a.port, b.port);
-        WebClientSession anonymous = new WebClientSession(proxy.port);
-        // Until both nodes pass HAProxy's health check, it would not route to the other.
-        await().atMost(Duration.ofSeconds(20)).until(() -> {
-            java.util.Set<String> nodes = new java.util.HashSet<>();
-            for (int i = 0; i < 4; i++) {
-                anonymous.get("/actuator/health").headers().firstValue("X-CallVault-Node").ifPresent(nodes::add);
-            }
-            return nodes.size() == 2;
-        });
+        // A dial that comes before node a has heard of node b's console rings until it has.
+        nodes = CallNodes.start(dir, "--callvault.calls.when-nobody-available=wait");
+        database = nodes.database;
+        a = nodes.a();
+        b = nodes.b();
+        proxy = nodes.proxy;
+        prefix = nodes.prefix;
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        for (AutoCloseable closeable : new AutoCloseable[] { proxy, a, b, database }) {
-            if (closeable != null) {
-                closeable.close();
-            }
+    static void stop() {
+        if (nodes != null) {
+            nodes.close();
         }
     }
 
@@ -166,11 +144,12 @@ class CrossNodeCallsIT {
             // The mix holds both parties, each about half the power.
             assertThat(ToneDetector.relativePower(wav.samples(), middle, length, 440, 44_100)).isGreaterThan(0.3);
             assertThat(ToneDetector.relativePower(wav.samples(), middle, length, 880, 44_100)).isGreaterThan(0.3);
-            Map<String, Object> row = await().atMost(Duration.ofSeconds(20)).until(() -> row(callId),
+            Map<String, Object> row = await().atMost(Duration.ofSeconds(20)).until(() -> nodes.row(callId),
                     r -> "COMPLETE".equals(r.get("recording_status")));
             assertThat(row.get("call_state")).isEqualTo("ENDED");
             assertThat(row.get("end_reason")).isEqualTo("AGENT_HANGUP");
             assertThat(row.get("agent")).isEqualTo("admin");
+            assertThat(row.get("home_node")).as("the node that carried it").isEqualTo("a");
             assertThat(((Number) row.get("recording_duration")).doubleValue()).isCloseTo(wav.durationMs(), within(100.0));
             assertThat(((Number) row.get("size_bytes")).longValue()).isEqualTo(wav.fileBytes());
         }
@@ -255,27 +234,5 @@ class CrossNodeCallsIT {
         String callId = caller.awaitType("leg").path("callId").asString();
         console.awaitCallState(callId, "ringing");
         return callId;
-    }
-
-    private static Map<String, Object> row(String callId) throws SQLException {
-        try (Connection db = DriverManager.getConnection(database.url(), database.username(), database.password());
-                PreparedStatement query = db.prepareStatement("""
-                        SELECT c.state, c.end_reason, c.agent_username, r.status, r.duration_ms, r.size_bytes
-                        FROM calls c LEFT JOIN recordings r ON r.call_id = c.id WHERE c.id = ?
-                        """)) {
-            query.setString(1, callId);
-            Map<String, Object> row = new HashMap<>();
-            try (ResultSet rs = query.executeQuery()) {
-                if (rs.next()) {
-                    row.put("call_state", rs.getString(1));
-                    row.put("end_reason", rs.getString(2));
-                    row.put("agent", rs.getString(3));
-                    row.put("recording_status", rs.getString(4));
-                    row.put("recording_duration", rs.getLong(5));
-                    row.put("size_bytes", rs.getLong(6));
-                }
-            }
-            return row;
-        }
     }
 }

@@ -24,7 +24,7 @@ final class EventMessages {
 
     private static final Pattern CALLER_NUMBER = Pattern.compile("[0-9+*#().\\- ]{0,40}");
     private static final Pattern ID = Pattern.compile("[0-9a-fA-F-]{1,64}");
-    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
 
     private final JsonMapper json;
     /** The people-facing name of a call's agent, next to the user name that identifies them. */

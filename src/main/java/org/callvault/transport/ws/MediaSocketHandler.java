@@ -35,6 +35,8 @@ class MediaSocketHandler implements WebSocketHandler {
     static final int CLOSE_NO_TOKEN = 4400;
     static final int CLOSE_BAD_TOKEN = 4401;
     static final int CLOSE_LEG_BUSY = 4409;
+    /** The token names a node declared lost: the call ended with it (docs/protocol.md). */
+    static final int CLOSE_SERVER_LOST = 4410;
     private static final int MAX_BAD_FRAMES_IN_A_ROW = 50;
 
     private final CallService calls;
@@ -114,8 +116,15 @@ class MediaSocketHandler implements WebSocketHandler {
                 // (release is idempotent; the relay frees it itself when it ends).
                 .doOnError(e -> release(opusOut))
                 .doOnCancel(() -> release(opusOut))
-                .onErrorResume(CallException.class, e -> socket.close(new CloseStatus(
-                        e.code() == CallErrorCode.LEG_BUSY ? CLOSE_LEG_BUSY : CLOSE_BAD_TOKEN, e.getMessage())));
+                .onErrorResume(CallException.class, e -> socket.close(new CloseStatus(closeCode(e.code()), e.getMessage())));
+    }
+
+    private static int closeCode(CallErrorCode code) {
+        return switch (code) {
+            case LEG_BUSY -> CLOSE_LEG_BUSY;
+            case SERVER_LOST -> CLOSE_SERVER_LOST;
+            default -> CLOSE_BAD_TOKEN;
+        };
     }
 
     private Mono<Void> relay(WebSocketSession socket, WebSocketFrameSink sink, OpusWire.Outbound opusOut,

@@ -1,0 +1,141 @@
+package org.callvault.call;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.callvault.support.MovableClock;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which nodes are alive, on a clock the test moves: a node is declared lost once, only after the
+ * lost-after period of silence, never while this node's own link is down, and a node heard again is
+ * alive again. The channel is an in-process one (the Redis one is {@link RedisClusterEventsTest}'s).
+ */
+class NodeLivenessTest {
+
+    private static final Duration LOST_AFTER = Duration.ofSeconds(5);
+
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final Channel channel = new Channel();
+    private final List<String> lost = new CopyOnWriteArrayList<>();
+    private final NodeLiveness liveness = new NodeLiveness(channel, clock, LOST_AFTER, lost::add);
+
+    @Test
+    void eachBeatSaysThisNodeIsAlive() {
+        liveness.beat();
+        liveness.beat();
+        assertThat(channel.published).extracting(ClusterMessage::type).containsExactly("alive", "alive");
+        assertThat(channel.published).extracting(ClusterMessage::from).containsOnly("me");
+    }
+
+    @Test
+    void aNodeSilentForLongerThanLostAfterIsDeclaredLostOnce() {
+        channel.hear(ClusterMessage.alive("x"));
+        channel.hear(ClusterMessage.alive("y"));
+        clock.advance(Duration.ofSeconds(3));
+        channel.hear(ClusterMessage.hello("y")); // any message is a sign of life
+        clock.advance(Duration.ofSeconds(2));
+        liveness.beat();
+        assertThat(lost).as("exactly lost-after is not yet past it").isEmpty();
+
+        clock.advance(Duration.ofMillis(1));
+        liveness.beat();
+        assertThat(lost).containsExactly("x");
+        assertThat(liveness.wasLost("x")).isTrue();
+        assertThat(liveness.wasLost("y")).isFalse();
+
+        clock.advance(Duration.ofSeconds(10));
+        liveness.beat();
+        liveness.beat();
+        assertThat(lost).containsExactly("x", "y");
+    }
+
+    @Test
+    void nobodyIsDeclaredLostWhileThisNodesLinkIsDownAndEveryoneGetsAFreshPeriodAfter() {
+        channel.hear(ClusterMessage.alive("x"));
+        liveness.disconnected();
+        clock.advance(Duration.ofMinutes(1));
+        liveness.beat();
+        assertThat(lost).isEmpty();
+
+        liveness.connected();
+        clock.advance(LOST_AFTER);
+        liveness.beat();
+        assertThat(lost).as("a whole period from the reconnection").isEmpty();
+        clock.advance(Duration.ofMillis(1));
+        liveness.beat();
+        assertThat(lost).containsExactly("x");
+    }
+
+    @Test
+    void aLostNodeHeardAgainIsAliveAgainAndCanBeLostAgain() {
+        channel.hear(ClusterMessage.alive("x"));
+        clock.advance(Duration.ofSeconds(6));
+        liveness.beat();
+        channel.hear(ClusterMessage.alive("x"));
+        assertThat(liveness.wasLost("x")).isFalse();
+        assertThat(liveness.knownNodes()).containsExactly("x");
+
+        clock.advance(Duration.ofSeconds(6));
+        liveness.beat();
+        assertThat(lost).containsExactly("x", "x");
+    }
+
+    @Test
+    void aNodeNeverHeardIsNeverLost() {
+        clock.advance(Duration.ofHours(1));
+        liveness.beat();
+        assertThat(lost).isEmpty();
+        assertThat(liveness.wasLost("x")).isFalse();
+    }
+
+    @Test
+    void lostAfterMustBeBetweenTwoSecondsAndTenMinutes() {
+        for (Duration wrong : new Duration[] { Duration.ofMillis(1999), Duration.ofMinutes(10).plusMillis(1), null }) {
+            assertThatThrownBy(() -> new NodeLiveness(channel, clock, wrong, lost::add))
+                    .isInstanceOf(IllegalArgumentException.class);
+            if (wrong != null) {
+                assertThatThrownBy(() -> new ClusterProperties(wrong)).hasMessageContaining("node-lost-after");
+            }
+        }
+        new NodeLiveness(channel, clock, Duration.ofSeconds(2), lost::add).close();
+        assertThat(new ClusterProperties(Duration.ofMinutes(10)).nodeLostAfter()).isEqualTo(Duration.ofMinutes(10));
+    }
+
+    /** The cluster channel within one process: what this node publishes, and what the test makes it hear. */
+    private static final class Channel implements ClusterEvents {
+
+        final List<ClusterMessage> published = new CopyOnWriteArrayList<>();
+        final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+        void hear(ClusterMessage message) {
+            assertThat(message.problem()).isNull();
+            listeners.forEach(listener -> listener.received(message));
+        }
+
+        @Override
+        public boolean enabled() {
+            return true;
+        }
+
+        @Override
+        public String nodeId() {
+            return "me";
+        }
+
+        @Override
+        public void publish(ClusterMessage message) {
+            published.add(message);
+        }
+
+        @Override
+        public void subscribe(Listener listener) {
+            listeners.add(listener);
+        }
+    }
+}
