@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -34,19 +35,22 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code pool} hands the step to {@link OggEncoding}. Here, not in the benchmark package: the
  * writer's pool is the recording package's own. Run: docs/BENCHMARKS.md ("Ogg Opus off the recorder thread").
  *
- * <p>The benchmark feeds far faster than real time, so with the pool most steps find their
- * recording's second of queue full and take the silence path; its cost on this side is the same
- * copy and hand-over less one small task object. The teardown prints how many did.
+ * <p>Each invocation is one second of the call, 50 steps, timed as one shot; between shots (not
+ * timed) the pool catches up. Fed faster than real time without that pause, every step after the
+ * first second would find its recording's queue full and take the silence path, which is not what
+ * a recorder keeping real time does. The teardown prints how many steps went to silence (0 expected).
  */
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
+@OperationsPerInvocation(OggRecorderStepBenchmark.STEPS_PER_SHOT)
+@Warmup(iterations = 400)
+@Measurement(iterations = 400)
 @Fork(1)
 @State(Scope.Thread)
 public class OggRecorderStepBenchmark {
 
     private static final int STEP = 882;
+    static final int STEPS_PER_SHOT = 50;
 
     @Param({ "recorder-thread", "pool" })
     public String encoding;
@@ -68,10 +72,6 @@ public class OggRecorderStepBenchmark {
         agent = new ToneGenerator(44_100, 1_000, 8_000).generate(0, STEP);
         dir = Files.createTempDirectory("jmh-ogg");
         pool = "pool".equals(encoding) ? new OggEncoding(meters) : null;
-    }
-
-    @Setup(Level.Iteration)
-    public void openFile() throws IOException {
         writer = new OggOpusWriter(dir.resolve("r" + System.nanoTime() + ".opus"), 44_100, 2,
                 RecordingFormat.OPUS.bitrate(2), RecordingFormat.OPUS_COMPLEXITY,
                 (int) format.samplesForMillis(CallRecorder.LATE_AUDIO_KEPT_MILLIS), OpusCodec.implementation(), pool);
@@ -79,8 +79,16 @@ public class OggRecorderStepBenchmark {
         timestamp = 0;
     }
 
+    /** The pool catches up between shots, as it does between a real recorder's steps. */
     @TearDown(Level.Iteration)
-    public void closeFile() throws IOException, InterruptedException, ExecutionException, TimeoutException {
+    public void drain() throws InterruptedException {
+        while (writer.queuedSteps() > 0) {
+            Thread.sleep(1);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException, InterruptedException, ExecutionException, TimeoutException {
         recorder.finish(timestamp + STEP);
         writer.completion().get(60, TimeUnit.SECONDS);
         try (var files = Files.list(dir)) {
@@ -88,10 +96,6 @@ public class OggRecorderStepBenchmark {
                 Files.deleteIfExists(file);
             }
         }
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() throws IOException {
         if (pool != null) {
             pool.close();
             System.out.printf("%n%.0f of %d steps written as silence (the queue was full)%n",
@@ -100,14 +104,17 @@ public class OggRecorderStepBenchmark {
         Files.deleteIfExists(dir);
     }
 
+    /** One second of a stereo call: 50 × (both legs placed, interleaved, handed to the writer). */
     @Benchmark
     public long oggStereoPlaceMixWrite() {
-        long now = timestamp + STEP + 4_410;
-        recorder.accept(0, timestamp, caller, 0, STEP, now);
-        recorder.accept(1, timestamp, agent, 0, STEP, now);
-        recorder.advance(now);
-        timestamp += STEP;
-        steps++;
+        for (int k = 0; k < STEPS_PER_SHOT; k++) {
+            long now = timestamp + STEP + 4_410;
+            recorder.accept(0, timestamp, caller, 0, STEP, now);
+            recorder.accept(1, timestamp, agent, 0, STEP, now);
+            recorder.advance(now);
+            timestamp += STEP;
+            steps++;
+        }
         return recorder.samplesWritten();
     }
 }
