@@ -1,6 +1,7 @@
 package org.callvault.recording;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
@@ -132,6 +133,32 @@ class OggEncodingTest {
         assertThat(meters.counter(DROPPED).count()).isZero();
         // The tone lasts to the end: the queued steps and the held tail all reached the file.
         assertThat(rms(decoded, decoded.length - 2 * 4 * 960, decoded.length - 2 * 960)).isGreaterThan(AMPLITUDE / 4);
+    }
+
+    @Test
+    void anAbandonedRecordingIsClosedByItsLaneAndRepairsToWhatReachedTheDisk() throws Exception {
+        Path file = dir.resolve("abandoned.opus");
+        int steps = 120;
+        try (OggEncoding encoding = new OggEncoding(1, OggEncoding.MAX_QUEUED_STEPS, meters)) {
+            OggOpusWriter writer = new OggOpusWriter(file, RATE, 2, RecordingFormat.OPUS.bitrate(2),
+                    RecordingFormat.OPUS_COMPLEXITY, 0, OpusCodec.implementation(), encoding);
+            ToneGenerator tone = new ToneGenerator(RATE, 1_000, AMPLITUDE);
+            writeTone(writer, tone, 0, steps);
+            // Abandoned while the lane is still at work: at least its first page (a second) is out.
+            await().atMost(Duration.ofSeconds(30)).until(() -> writer.fileBytes() > 2_000);
+            // A write failed (as RecordingParts sees it): the part is closed where it stands.
+            writer.abandon();
+            assertThat(writer.completion()).isCompletedWithValue(false);
+            assertThat(writer.isOpen()).isFalse();
+        }
+        long before = Files.size(file);
+        OggRepair.Result repaired = OggRepair.repair(file);
+        assertThat(repaired.samples()).as("frames kept, at 44.1 kHz").isBetween((long) STEP, (long) steps * STEP);
+        assertThat(Files.size(file)).isLessThanOrEqualTo(before);
+        List<OggPages.Page> pages = OggOpusWriterTest.pages(file);
+        assertThat(pages.get(pages.size() - 1).eos()).isTrue();
+        short[] decoded = OggOpusWriterTest.decodeAll(file, 2);
+        assertThat(decoded.length / 2).isCloseTo((int) (repaired.durationMillis() * 48), within(48));
     }
 
     /** Takes the pool's (one) thread until {@code release}: the steps queue up behind it. */
