@@ -1,15 +1,19 @@
 package org.callvault.recording;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.callvault.media.Resampler;
 import org.callvault.media.codec.OpusCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Streams a call into an Ogg Opus file (RFC 7845): PCM16 at the recorder's rate in, resampled to
@@ -27,25 +31,36 @@ import org.callvault.media.codec.OpusCodec;
  * ({@link CallRecorder#LATE_AUDIO_KEPT_MILLIS}) fits inside. The cost is memory (the window's PCM,
  * 0.9 MB for 5 s of 44.1 kHz stereo) and what a crash loses: the held audio and the page being
  * filled, at most the window plus a second, where WAV loses a quarter of a second.
+ *
+ * <p><b>Where the encoding runs.</b> The held window is this class's; what leaves it goes to an
+ * {@link OggOpusStream}, which resamples, encodes and writes pages. Made with an {@link OggEncoding}
+ * (the recorder), each step leaving the window is copied to the recording's lane and encoded on
+ * the encoding pool; {@link #finish} then returns at once and {@link #completion} tells when the
+ * file is whole and closed. A failure there reaches the writer's thread at its next write, as an
+ * IOException, like a failed write of a WAV file. Made without (a conversion, the tests), the
+ * stream runs on the caller's thread.
  */
 public final class OggOpusWriter implements RecordingWriter {
 
-    /** 20 ms at 48 kHz: the packet duration. */
-    static final int PACKET_SAMPLES = 960;
-    /** Packets per page: a second of audio, 1.5 % of overhead at 24 kbit/s, one system call a second. */
-    private static final int PACKETS_PER_PAGE = 50;
-    private static final String VENDOR = "CallVault";
+    private static final Logger log = LoggerFactory.getLogger(OggOpusWriter.class);
+    /** The most frames one call to {@link #encodeHeld} takes outside {@link #finish}: the ring's slack. */
+    private static final int STEP_FRAMES = OggOpusStream.PACKET_SAMPLES;
+    /** How long {@link #abandon} waits for the lane to close the file (it only skips what is queued). */
+    private static final long ABANDON_WAIT_SECONDS = 10;
 
     private final Path path;
     private final int sampleRate;
     private final int channels;
     private final int bitrate;
-    private final FileChannel channel;
-    private final OpusCodec.Encoder encoder;
-    private final Resampler[] resamplers;
-    private final int preSkip;
-    private final int serial;
     private final int holdFrames;
+    private final OggOpusStream stream;
+    /** The recording's queue on the encoding pool, or null: the stream runs on this thread. */
+    private final OggEncoding.Lane lane;
+    /** Step buffers back from the lane, for the next steps: nothing allocated per step but the task. */
+    private final Queue<short[]> spareSteps = new ConcurrentLinkedQueue<>();
+    private final CompletableFuture<Boolean> completion = new CompletableFuture<>();
+    /** The first failure on the encoding pool; the lane skips what follows it. */
+    private volatile Exception failure;
 
     /**
      * Held PCM, interleaved, a ring: frames {@code [heldFrom, heldFrom + heldCount)} of the stream,
@@ -56,25 +71,10 @@ public final class OggOpusWriter implements RecordingWriter {
     private final int capacity;
     private long heldFrom;
     private int heldCount;
-    /** One channel of input, deinterleaved, and its 48 kHz conversion. */
-    private final short[] mono;
-    private final short[][] resampled;
-    /** 48 kHz PCM waiting to fill a packet, interleaved. */
-    private final short[] packetPcm;
-    private int packetFill;
-    private final byte[] pageBody = new byte[PACKETS_PER_PAGE * OpusCodec.MAX_PACKET];
-    private final int[] packetLengths = new int[PACKETS_PER_PAGE];
-    private final byte[] pageBytes = new byte[OggPages.MAX_PAGE_BYTES];
-    private int pagePackets;
-    private int pageBodyBytes;
-    private int sequence;
-    /** 48 kHz samples encoded so far (pre-skip included). */
-    private long encodedSamples;
-    private long fileBytes;
     private boolean closed;
 
     /**
-     * Creates {@code path} (it must not exist) and writes the Opus headers.
+     * Creates {@code path} (it must not exist) and writes the Opus headers; encodes on the caller's thread.
      *
      * @param sampleRate the recorder's rate (8000..192000, 44100 normally)
      * @param channels   1 (mixed) or 2 (one party per channel)
@@ -84,6 +84,15 @@ public final class OggOpusWriter implements RecordingWriter {
      */
     public OggOpusWriter(Path path, int sampleRate, int channels, int bitrate, int complexity, int holdFrames)
             throws IOException {
+        this(path, sampleRate, channels, bitrate, complexity, holdFrames, OpusCodec.implementation(), null);
+    }
+
+    /**
+     * As above, with the Opus implementation chosen and, if {@code encoding} is not null, the
+     * encoding done on its pool.
+     */
+    OggOpusWriter(Path path, int sampleRate, int channels, int bitrate, int complexity, int holdFrames,
+            OpusCodec.Implementation implementation, OggEncoding encoding) throws IOException {
         if (holdFrames < 0) {
             throw new IllegalArgumentException("holdFrames must not be negative");
         }
@@ -92,43 +101,11 @@ public final class OggOpusWriter implements RecordingWriter {
         this.channels = channels;
         this.bitrate = bitrate;
         this.holdFrames = holdFrames;
-        this.encoder = OpusCodec.newEncoder(channels, bitrate, complexity);
-        this.resamplers = new Resampler[channels];
-        double delay = 0;
-        if (sampleRate != OpusCodec.SAMPLE_RATE) {
-            for (int c = 0; c < channels; c++) {
-                resamplers[c] = new Resampler(sampleRate, OpusCodec.SAMPLE_RATE);
-            }
-            delay = resamplers[0].delayOutputSamples();
-        }
-        this.preSkip = encoder.lookahead() + (int) Math.round(delay);
-        this.capacity = holdFrames + PACKET_SAMPLES;
+        this.capacity = holdFrames + STEP_FRAMES;
         this.held = new short[capacity * channels];
-        int chunk = PACKET_SAMPLES;
-        this.mono = new short[chunk];
-        this.resampled = new short[channels][resamplers[0] == null ? chunk : resamplers[0].maxOutputLength(chunk) + 1];
-        this.packetPcm = new short[PACKET_SAMPLES * channels];
-        this.serial = path.getFileName().toString().hashCode();
-        this.channel = PrivateFiles.createNew(path);
-        try {
-            writeHeaders();
-        }
-        catch (IOException | RuntimeException e) {
-            channel.close();
-            OpusCodec.release(encoder);
-            throw e;
-        }
-    }
-
-    private void writeHeaders() throws IOException {
-        ByteBuffer head = ByteBuffer.allocate(19).order(ByteOrder.LITTLE_ENDIAN);
-        head.put("OpusHead".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) channels)
-                .putShort((short) preSkip).putInt(sampleRate).putShort((short) 0).put((byte) 0);
-        writePage(OggPages.FLAG_BOS, 0, head.array(), new int[] {head.capacity()}, 1);
-        byte[] vendor = VENDOR.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer tags = ByteBuffer.allocate(8 + 4 + vendor.length + 4).order(ByteOrder.LITTLE_ENDIAN);
-        tags.put("OpusTags".getBytes(StandardCharsets.US_ASCII)).putInt(vendor.length).put(vendor).putInt(0);
-        writePage(0, 0, tags.array(), new int[] {tags.capacity()}, 1);
+        this.stream = new OggOpusStream(path, sampleRate, channels,
+                () -> OpusCodec.newEncoder(implementation, channels, bitrate, complexity));
+        this.lane = encoding == null ? null : encoding.newLane();
     }
 
     @Override
@@ -153,7 +130,7 @@ public final class OggOpusWriter implements RecordingWriter {
 
     /** The stream's pre-skip in 48 kHz samples: the encoder's lookahead and the resampler's delay. */
     public int preSkip() {
-        return preSkip;
+        return stream.preSkip();
     }
 
     @Override
@@ -184,9 +161,10 @@ public final class OggOpusWriter implements RecordingWriter {
         return heldFrom + heldCount;
     }
 
+    /** Bytes on disk so far; with an encoding pool, what the pool has written by now. */
     @Override
     public long fileBytes() {
-        return fileBytes;
+        return stream.fileBytes();
     }
 
     @Override
@@ -235,59 +213,89 @@ public final class OggOpusWriter implements RecordingWriter {
 
     /**
      * Encodes what is held, flushes the resampler's tail, pads the last packet and writes the last
-     * page with the exact end granule, then forces the file to disk.
+     * page with the exact end granule, then forces the file to disk. With an encoding pool this is
+     * queued behind the recording's steps and {@link #completion} completes when it is done.
      */
     @Override
     public void finish() throws IOException {
         if (closed) {
             return;
         }
-        try {
-            encodeHeld(heldCount);
-            long frames = heldFrom;
-            long end = preSkip + Math.round(frames * (double) OpusCodec.SAMPLE_RATE / sampleRate);
-            if (resamplers[0] != null) {
-                // The filter's delay: feed silence until every input sample has come out.
-                int tail = Math.min(capacity, (int) Math.ceil(resamplers[0].delaySeconds() * sampleRate) + 2);
-                java.util.Arrays.fill(held, (short) 0);
-                heldFrom = 0;
-                heldCount = tail;
-                encodeHeld(tail);
-                heldFrom = frames;
-                heldCount = 0;
+        closed = true;
+        if (lane == null) {
+            try {
+                stream.encode(held, capacity, heldFrom, heldCount);
+                stream.finish();
             }
-            while (encodedSamples + packetFill < end) {
-                java.util.Arrays.fill(packetPcm, packetFill * channels, packetPcm.length, (short) 0);
-                packetFill = PACKET_SAMPLES;
-                encodePacket();
+            catch (IOException | RuntimeException e) {
+                stream.close();
+                completion.complete(false);
+                throw e;
             }
-            if (pagePackets == 0) {
-                // Every packet is on disk already: a last page can end the stream only with a packet,
-                // so the end is marked on an empty page (allowed; its granule is the end).
-                writePage(OggPages.FLAG_EOS, end, pageBody, packetLengths, 0);
-            }
-            else {
-                flushPage(OggPages.FLAG_EOS, end);
-            }
-            channel.force(true);
+            completion.complete(true);
+            return;
         }
-        finally {
-            closed = true;
-            channel.close();
-            OpusCodec.release(encoder);
-        }
+        // The ring is the lane's from here on: nothing on this side touches it any more.
+        long first = heldFrom;
+        int count = heldCount;
+        lane.last(() -> {
+            try {
+                if (failure != null) {
+                    throw new IOException("Encoding " + path + " failed earlier", failure);
+                }
+                stream.encode(held, capacity, first, count);
+                stream.finish();
+                completion.complete(true);
+            }
+            catch (IOException | RuntimeException e) {
+                log.error("Cannot finish Ogg recording {}; keeping what reached the disk", path, e);
+                stream.close();
+                repairQuietly();
+                completion.complete(false);
+            }
+        });
     }
 
+    /**
+     * Completes when the file is finished and closed: {@code true} when it holds all that was
+     * written, {@code false} when a failure cut it short (it is then repaired, playable up to its
+     * last whole page). Already complete without an encoding pool.
+     */
+    @Override
+    public CompletableFuture<Boolean> completion() {
+        return completion;
+    }
+
+    /** Closes the file as it stands; with an encoding pool, once the lane has stopped writing to it. */
     @Override
     public void abandon() {
+        if (closed && lane == null) {
+            return;
+        }
         closed = true;
-        OpusCodec.release(encoder);
+        if (lane == null) {
+            stream.close();
+            completion.complete(false);
+            return;
+        }
+        if (failure == null) {
+            failure = new IOException("Recording " + path + " abandoned");
+        }
         try {
-            channel.close();
+            lane.last(stream::close).get(ABANDON_WAIT_SECONDS, TimeUnit.SECONDS);
         }
-        catch (IOException ignored) {
-            // nothing more can be done for this file; its repair cuts what is torn
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        catch (ExecutionException | TimeoutException e) {
+            log.error("Could not close abandoned Ogg recording {} in time", path, e);
+        }
+        completion.complete(false);
+    }
+
+    /** Steps of PCM waiting for the encoding pool (0 without one). */
+    int queuedSteps() {
+        return lane == null ? 0 : lane.queuedSteps();
     }
 
     @Override
@@ -295,72 +303,77 @@ public final class OggOpusWriter implements RecordingWriter {
         return !closed;
     }
 
-    /** Encodes the oldest {@code frames} held frames and moves the rest to the front. */
+    /** Encodes the oldest {@code frames} held frames, here or on the lane, and lets them go. */
     private void encodeHeld(int frames) throws IOException {
         if (frames <= 0) {
             return;
         }
-        for (int done = 0; done < frames; ) {
-            int chunk = Math.min(frames - done, mono.length);
-            int produced = 0;
-            for (int c = 0; c < channels; c++) {
-                long first = heldFrom + done;
-                for (int i = 0; i < chunk; i++) {
-                    mono[i] = held[(int) ((first + i) % capacity) * channels + c];
-                }
-                // Both channels' resamplers share one phase, so each yields the same count.
-                produced = resamplers[c] == null ? copy(mono, chunk, resampled[c])
-                        : resamplers[c].process(mono, 0, chunk, resampled[c], 0);
+        if (lane == null) {
+            stream.encode(held, capacity, heldFrom, frames);
+        }
+        else {
+            Exception failed = failure;
+            if (failed != null) {
+                throw new IOException("Cannot encode " + path, failed);
             }
-            for (int at = 0; at < produced; ) {
-                int take = Math.min(produced - at, PACKET_SAMPLES - packetFill);
-                for (int c = 0; c < channels; c++) {
-                    short[] lane = resampled[c];
-                    for (int i = 0; i < take; i++) {
-                        packetPcm[(packetFill + i) * channels + c] = lane[at + i];
-                    }
-                }
-                packetFill += take;
-                at += take;
-                if (packetFill == PACKET_SAMPLES) {
-                    encodePacket();
-                }
+            short[] step = spareSteps.poll();
+            if (step == null) {
+                step = new short[STEP_FRAMES * channels];
             }
-            done += chunk;
+            int at = (int) (heldFrom % capacity);
+            int first = Math.min(frames, capacity - at);
+            System.arraycopy(held, at * channels, step, 0, first * channels);
+            System.arraycopy(held, 0, step, first * channels, (frames - first) * channels);
+            short[] pcm = step;
+            if (!lane.step(() -> encodeStep(pcm, frames), () -> encodeSilence(frames))) {
+                spareSteps.add(step);
+            }
         }
         heldFrom += frames;
         heldCount -= frames;
     }
 
-    private static int copy(short[] from, int length, short[] to) {
-        System.arraycopy(from, 0, to, 0, length);
-        return length;
-    }
-
-    private void encodePacket() throws IOException {
-        if (pagePackets == PACKETS_PER_PAGE) {
-            flushPage(0, encodedSamples);
+    /** On the lane. */
+    private void encodeStep(short[] pcm, int frames) {
+        try {
+            if (failure == null) {
+                stream.encode(pcm, frames, 0, frames);
+            }
         }
-        int length = encoder.encode(packetPcm, 0, PACKET_SAMPLES, pageBody, pageBodyBytes);
-        packetLengths[pagePackets++] = length;
-        pageBodyBytes += length;
-        encodedSamples += PACKET_SAMPLES;
-        packetFill = 0;
-    }
-
-    private void flushPage(int flags, long granule) throws IOException {
-        writePage(flags, granule, pageBody, packetLengths, pagePackets);
-        pagePackets = 0;
-        pageBodyBytes = 0;
-    }
-
-    private void writePage(int flags, long granule, byte[] body, int[] lengths, int packets) throws IOException {
-        int length = OggPages.page(pageBytes, flags, granule, serial, sequence++, body, lengths, packets);
-        ByteBuffer source = ByteBuffer.wrap(pageBytes, 0, length);
-        while (source.hasRemaining()) {
-            channel.write(source, fileBytes + source.position());
+        catch (IOException | RuntimeException e) {
+            fail(e);
         }
-        fileBytes += length;
+        finally {
+            spareSteps.add(pcm);
+        }
+    }
+
+    /** On the lane: a step that found it a second behind, kept as silence so that time does not shift. */
+    private void encodeSilence(int frames) {
+        try {
+            if (failure == null) {
+                stream.encodeSilence(frames);
+            }
+        }
+        catch (IOException | RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    private void fail(Exception e) {
+        if (failure == null) {
+            log.error("Cannot encode Ogg recording {}", path, e);
+            failure = e;
+        }
+    }
+
+    private void repairQuietly() {
+        try {
+            OggRepair.repair(path);
+        }
+        catch (IOException | RuntimeException e) {
+            log.error("Cannot repair Ogg recording {}", path, e);
+        }
     }
 
     private void ensureOpen() {

@@ -30,6 +30,8 @@ final class RecorderLoop implements Runnable {
     private final int windowMillis;
     private final Map<RecordingService.Track, RecordingParts> active = new HashMap<>();
     private final java.util.function.BooleanSupplier enoughSpace;
+    /** Where Ogg recordings are encoded, off this thread. */
+    private final OggEncoding encoding;
     private final short[] samples;
     /** Rings of ended calls, for the next ones: enough for 300 calls at once (see RingPool). */
     private final RingPool rings = new RingPool(600);
@@ -38,8 +40,9 @@ final class RecorderLoop implements Runnable {
     private long lastAdvance;
 
     RecorderLoop(BlockingQueue<Object> queue, AudioFormat format, int windowMillis,
-            java.util.function.BooleanSupplier enoughSpace) {
+            java.util.function.BooleanSupplier enoughSpace, OggEncoding encoding) {
         this.queue = queue;
+        this.encoding = encoding;
         this.enoughSpace = enoughSpace;
         this.format = format;
         this.windowMillis = windowMillis;
@@ -121,7 +124,7 @@ final class RecorderLoop implements Runnable {
 
     private void onStart(RecordingService.Track track) {
         RecordingParts parts = new RecordingParts(track.file, format, track.stereo, windowMillis, enoughSpace, track,
-                rings);
+                rings, encoding);
         active.put(track, parts);
         parts.start(format.samplesForNanos(System.nanoTime() - track.answeredNanos));
     }
@@ -152,7 +155,7 @@ final class RecorderLoop implements Runnable {
         long endSample = format.samplesForNanos(stop.endNanos() - stop.track().answeredNanos);
         RecordingParts.Outcome outcome = parts.finish(endSample);
         stop.track().finished(new Finished(outcome.firstPartSamples(), outcome.totalSamples(), outcome.parts(),
-                outcome.partial(), outcome.framesAccepted(), outcome.framesDropped(), outcome.error()));
+                outcome.partial(), outcome.framesAccepted(), outcome.framesDropped(), outcome.error(), outcome.written()));
     }
 
     record Start(RecordingService.Track track) {
@@ -176,8 +179,9 @@ final class RecorderLoop implements Runnable {
      * @param totalSamples sample frames in all parts
      * @param parts        part files written (0: none could be opened)
      * @param partial      a write failed or space lacked: audio of the call is missing
+     * @param written      completes when the last part's file is closed; false: a failure cut it short
      */
     record Finished(long samples, long totalSamples, int parts, boolean partial, long framesAccepted,
-            long framesDropped, Exception error) {
+            long framesDropped, Exception error, java.util.concurrent.CompletableFuture<Boolean> written) {
     }
 }

@@ -5,6 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.callvault.media.AudioFormat;
 import org.callvault.media.MediaFrame;
@@ -23,6 +28,12 @@ import org.callvault.media.Pcm16;
  * copied the queued frames into the old generation, pausing 100–250 ms, until C2 caught up.
  * Feeding the same code a few seconds of audio while the server starts costs a fraction of a
  * second and gets C2 to compile it then, on an idle machine.
+ *
+ * <p>With Ogg Opus recordings the same frames go through {@link OggOpusWriter} and its encoding
+ * pool (the step copies and hand-over, resampling, the Opus encoder, the pages): the encoders run
+ * as cold as the mixer would. The warm-up has a pool of its own, one thread and no bound, so that
+ * it encodes every step (the recorder's pool would turn most of them into silence: the warm-up
+ * feeds faster than real time) and counts nothing in the recorder's metrics.
  */
 final class RecorderWarmUp {
 
@@ -38,31 +49,64 @@ final class RecorderWarmUp {
      * check could take one for a recording.
      */
     static List<Exercised> run(AudioFormat format, int windowMillis) throws IOException {
+        return run(format, windowMillis, RecordingFormat.WAV);
+    }
+
+    /** As above, writing the files in {@code fileFormat}, as the recorder does. */
+    static List<Exercised> run(AudioFormat format, int windowMillis, RecordingFormat fileFormat) throws IOException {
         List<Exercised> done = new ArrayList<>(2);
-        for (boolean stereo : new boolean[] { false, true }) {
-            Path folder = Files.createTempDirectory("callvault-warm-up-");
-            Path file = folder.resolve("warm-up.wav");
-            try {
-                WavFileWriter out = new WavFileWriter(file, format.sampleRate(), stereo ? 2 : 1);
-                CallRecorder recorder = new CallRecorder(format, stereo, out, windowMillis);
-                try {
-                    feed(recorder, format);
-                }
-                finally {
-                    RecordingResult result = recorder.finish((long) FRAMES * format.samplesPerFrame());
-                    done.add(new Exercised(stereo, result.samples(), recorder.samplesPatched()));
-                }
-            }
-            finally {
-                Files.deleteIfExists(file);
-                Files.deleteIfExists(folder);
+        try (OggEncoding encoding = new OggEncoding(1, Integer.MAX_VALUE, new SimpleMeterRegistry())) {
+            for (boolean stereo : new boolean[] { false, true }) {
+                done.add(runLayout(format, windowMillis, fileFormat, encoding, stereo));
             }
         }
         return done;
     }
 
-    /** What one layout's run went through: for the test that the warm-up covers what calls do. */
-    record Exercised(boolean stereo, long samplesWritten, long samplesPatched) {
+    private static Exercised runLayout(AudioFormat format, int windowMillis, RecordingFormat fileFormat,
+            OggEncoding encoding, boolean stereo) throws IOException {
+        Path folder = Files.createTempDirectory("callvault-warm-up-");
+        Path file = folder.resolve(fileFormat.rename("warm-up"));
+        try {
+            RecordingWriter out = fileFormat.open(file, format.sampleRate(), stereo ? 2 : 1,
+                    (int) format.samplesForMillis(CallRecorder.LATE_AUDIO_KEPT_MILLIS), encoding);
+            CallRecorder recorder = new CallRecorder(format, stereo, out, windowMillis);
+            RecordingResult result;
+            try {
+                feed(recorder, format);
+            }
+            finally {
+                result = recorder.finish((long) FRAMES * format.samplesPerFrame());
+            }
+            // The file is the pool's until it is closed: deleted only then.
+            boolean whole = awaitClosed(out);
+            return new Exercised(stereo, result.samples(), recorder.samplesPatched(), whole ? Files.size(file) : -1);
+        }
+        finally {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(folder);
+        }
+    }
+
+    private static boolean awaitClosed(RecordingWriter out) throws IOException {
+        try {
+            return out.completion().get(30, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while the warm-up's file was finished", e);
+        }
+        catch (ExecutionException | TimeoutException e) {
+            throw new IOException("The warm-up's file was not finished", e);
+        }
+    }
+
+    /**
+     * What one layout's run went through: for the test that the warm-up covers what calls do.
+     *
+     * @param fileBytes the file's size once finished (-1: it could not be finished)
+     */
+    record Exercised(boolean stereo, long samplesWritten, long samplesPatched, long fileBytes) {
     }
 
     /**

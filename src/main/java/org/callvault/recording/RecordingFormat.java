@@ -85,9 +85,16 @@ public enum RecordingFormat {
      * @param lateFrames how many of the last sample frames must stay open to late audio
      */
     public RecordingWriter open(Path file, int sampleRate, int channels, int lateFrames) throws IOException {
+        return open(file, sampleRate, channels, lateFrames, null);
+    }
+
+    /** As above; an Ogg Opus file is encoded on {@code encoding}'s pool if it is not null. */
+    RecordingWriter open(Path file, int sampleRate, int channels, int lateFrames, OggEncoding encoding)
+            throws IOException {
         return switch (this) {
             case WAV -> new WavFileWriter(file, sampleRate, channels);
-            case OPUS -> new OggOpusWriter(file, sampleRate, channels, bitrate(channels), OPUS_COMPLEXITY, lateFrames);
+            case OPUS -> new OggOpusWriter(file, sampleRate, channels, bitrate(channels), OPUS_COMPLEXITY, lateFrames,
+                    org.callvault.media.codec.OpusCodec.implementation(), encoding);
         };
     }
 

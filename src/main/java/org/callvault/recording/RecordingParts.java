@@ -3,6 +3,7 @@ package org.callvault.recording;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 
 import org.callvault.media.AudioFormat;
@@ -40,9 +41,14 @@ public final class RecordingParts {
         void resumed(int part);
     }
 
-    /** What the recording holds once the call is over. */
+    /**
+     * What the recording holds once the call is over.
+     *
+     * @param written completes when the last part's file is closed ({@link RecordingWriter#completion}):
+     *                false if a failure then cut it short
+     */
     record Outcome(long firstPartSamples, long totalSamples, int parts, boolean partial, long framesAccepted,
-            long framesDropped, Exception error) {
+            long framesDropped, Exception error, CompletableFuture<Boolean> written) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(RecordingParts.class);
@@ -55,6 +61,8 @@ public final class RecordingParts {
     private final Listener listener;
     private final RingPool rings;
     private final RecordingFormat fileFormat;
+    /** Where Ogg parts are encoded, or null: on the recorder thread. */
+    private final OggEncoding encoding;
 
     private CallRecorder recorder;
     private RecordingWriter writer;
@@ -80,7 +88,13 @@ public final class RecordingParts {
 
     RecordingParts(Path firstPart, AudioFormat format, boolean stereo, int windowMillis, BooleanSupplier enoughSpace,
             Listener listener, RingPool rings) {
+        this(firstPart, format, stereo, windowMillis, enoughSpace, listener, rings, null);
+    }
+
+    RecordingParts(Path firstPart, AudioFormat format, boolean stereo, int windowMillis, BooleanSupplier enoughSpace,
+            Listener listener, RingPool rings, OggEncoding encoding) {
         this.rings = rings;
+        this.encoding = encoding;
         this.fileFormat = RecordingFormat.ofPath(firstPart.getFileName().toString());
         this.firstPart = firstPart;
         this.format = format;
@@ -191,9 +205,11 @@ public final class RecordingParts {
         if (omittingFrom >= 0) {
             endSample = Math.min(endSample, omittingFrom); // ended during a cut: the file ends where it began
         }
+        CompletableFuture<Boolean> written = CompletableFuture.completedFuture(true);
         if (recorder != null) {
             try {
                 RecordingResult result = recorder.finish(Math.max(0, endSample - partStart));
+                written = writer.completion();
                 closed(result.samples(), result);
             }
             catch (RuntimeException e) {
@@ -202,7 +218,8 @@ public final class RecordingParts {
         }
         Exception error = parts == 0 ? (lastError != null ? lastError : new IOException("No space to record " + firstPart))
                 : null;
-        return new Outcome(firstPartSamples, totalSamples, parts, partial, framesAccepted, framesDropped, error);
+        return new Outcome(firstPartSamples, totalSamples, parts, partial, framesAccepted, framesDropped, error,
+                written);
     }
 
     private boolean openNextPart(long nowSample, long timelineStart) {
@@ -216,7 +233,7 @@ public final class RecordingParts {
             // Late audio is patched up to LATE_AUDIO_KEPT_MILLIS back: a format that cannot rewrite
             // (Ogg Opus) holds that much PCM before encoding it.
             RecordingWriter opened = fileFormat.open(file, format.sampleRate(), stereo ? 2 : 1,
-                    (int) format.samplesForMillis(CallRecorder.LATE_AUDIO_KEPT_MILLIS));
+                    (int) format.samplesForMillis(CallRecorder.LATE_AUDIO_KEPT_MILLIS), encoding);
             recorder = new CallRecorder(format, stereo, opened, windowMillis, rings);
             writer = opened;
             currentFile = file;

@@ -59,6 +59,8 @@ public class RecordingService {
     private final ExecutorService finalizer = Executors.newSingleThreadExecutor(namedThreads("recording-finalizer"));
     private final RecorderLoop loop;
     private final Thread recorderThread;
+    /** Encodes Ogg Opus recordings off the recorder thread (no threads until the first one). */
+    private final OggEncoding encoding;
 
     private final RecordingStore store;
     private final RecordingRepository repository;
@@ -105,18 +107,19 @@ public class RecordingService {
         this.dropped = Counter.builder("callvault.recording.frames.dropped")
                 .description("Frames the recorder queue could not take").register(meters);
         meters.gauge("callvault.recording.queue.size", queue, BlockingQueue::size);
-        this.loop = new RecorderLoop(queue, format, JITTER_WINDOW_MILLIS, space::enough);
+        this.encoding = new OggEncoding(meters);
+        this.loop = new RecorderLoop(queue, format, JITTER_WINDOW_MILLIS, space::enough, encoding);
         this.recorderThread = namedThreads("recorder").newThread(loop);
         recorderThread.start();
         finalizer.execute(RecordingService::warmUpDigest);
-        finalizer.execute(() -> warmUpRecorder(format));
+        finalizer.execute(() -> warmUpRecorder(format, fileFormat));
     }
 
     /** See {@link RecorderWarmUp}: on the finalizer thread, so start-up does not wait for it. */
-    private static void warmUpRecorder(AudioFormat format) {
+    private static void warmUpRecorder(AudioFormat format, RecordingFormat fileFormat) {
         long start = System.nanoTime();
         try {
-            RecorderWarmUp.run(format, JITTER_WINDOW_MILLIS);
+            RecorderWarmUp.run(format, JITTER_WINDOW_MILLIS, fileFormat);
             log.info("Recorder warmed up in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         }
         catch (IOException | RuntimeException e) {
@@ -175,46 +178,53 @@ public class RecordingService {
         }
     }
 
+    /**
+     * Once the last part's file is closed (an Ogg file is finished on the encoding pool, after its
+     * queued steps), hashes it and writes its row and sidecar on the finalizer thread.
+     */
     private void finalizeFile(Track track, RecorderLoop.Finished finished) {
-        finalizer.execute(() -> {
-            RecordingSummary summary;
-            try {
-                if (finished.parts() == 0) {
-                    throw new IOException("No part of the recording could be written", finished.error());
-                }
-                long size = Files.size(track.file);
-                String sha = sha256(track.file);
-                // The main file's own length: what /audio plays. Later parts are files of their own.
-                long durationMs = format.millisFor(finished.samples());
-                RecordingStatus status = RecordingStatus.COMPLETE;
-                long finishedAt = clock.millis();
-                writes.submit(null, () -> repository.finished(track.id, status, durationMs, size, sha, false, finishedAt,
-                        finished.partial(), finished.parts()));
-                long lost = track.lostPackets();
-                if (lost > 0) {
-                    writes.submit(null, () -> repository.lostPackets(track.id, lost));
-                }
-                writeSidecar(track, durationMs, size, sha, finished.partial(), finished.parts(), false);
-                // With object storage: uploaded behind the row's update, then gone from the spool.
-                uploads.finished(track.id, track.relativePath, sha, finished.parts());
-                written.increment();
-                bytesWritten.increment(size);
-                summary = new RecordingSummary(track.id, track.callId, track.relativePath, finished.samples(),
-                        durationMs, size, sha, status, finished.framesAccepted(), finished.framesDropped());
-                log.info("Recording {} of call {}: {} ms, {} bytes, {}{}", track.id, track.callId, durationMs, size,
-                        status, finished.partial() ? ", partial in " + finished.parts() + " part(s)" : "");
+        finished.written().whenComplete((whole, failure) -> finalizer.execute(() -> finalizeWritten(track, finished,
+                finished.partial() || !Boolean.TRUE.equals(whole))));
+    }
+
+    private void finalizeWritten(Track track, RecorderLoop.Finished finished, boolean partial) {
+        RecordingSummary summary;
+        try {
+            if (finished.parts() == 0) {
+                throw new IOException("No part of the recording could be written", finished.error());
             }
-            catch (IOException | RuntimeException e) {
-                log.error("Could not finalize recording {} of call {}", track.id, track.callId, e);
-                countFailure(track);
-                long failedAt = clock.millis();
-                writes.submit(null, () -> repository.finished(track.id, RecordingStatus.FAILED, 0, 0, null, false,
-                        failedAt, finished.partial(), finished.parts()));
-                summary = new RecordingSummary(track.id, track.callId, track.relativePath, 0, 0, 0, null,
-                        RecordingStatus.FAILED, 0, 0);
+            long size = Files.size(track.file);
+            String sha = sha256(track.file);
+            // The main file's own length: what /audio plays. Later parts are files of their own.
+            long durationMs = format.millisFor(finished.samples());
+            RecordingStatus status = RecordingStatus.COMPLETE;
+            long finishedAt = clock.millis();
+            writes.submit(null, () -> repository.finished(track.id, status, durationMs, size, sha, false, finishedAt,
+                    partial, finished.parts()));
+            long lost = track.lostPackets();
+            if (lost > 0) {
+                writes.submit(null, () -> repository.lostPackets(track.id, lost));
             }
-            track.done.complete(summary);
-        });
+            writeSidecar(track, durationMs, size, sha, partial, finished.parts(), false);
+            // With object storage: uploaded behind the row's update, then gone from the spool.
+            uploads.finished(track.id, track.relativePath, sha, finished.parts());
+            written.increment();
+            bytesWritten.increment(size);
+            summary = new RecordingSummary(track.id, track.callId, track.relativePath, finished.samples(),
+                    durationMs, size, sha, status, finished.framesAccepted(), finished.framesDropped());
+            log.info("Recording {} of call {}: {} ms, {} bytes, {}{}", track.id, track.callId, durationMs, size,
+                    status, partial ? ", partial in " + finished.parts() + " part(s)" : "");
+        }
+        catch (IOException | RuntimeException e) {
+            log.error("Could not finalize recording {} of call {}", track.id, track.callId, e);
+            countFailure(track);
+            long failedAt = clock.millis();
+            writes.submit(null, () -> repository.finished(track.id, RecordingStatus.FAILED, 0, 0, null, false,
+                    failedAt, partial, finished.parts()));
+            summary = new RecordingSummary(track.id, track.callId, track.relativePath, 0, 0, 0, null,
+                    RecordingStatus.FAILED, 0, 0);
+        }
+        track.done.complete(summary);
     }
 
     /**
@@ -298,6 +308,8 @@ public class RecordingService {
     void shutdown() throws InterruptedException {
         loop.stop();
         recorderThread.join(TimeUnit.SECONDS.toMillis(20));
+        // The last recordings' Ogg files are finished on the pool, then handed to the finalizer.
+        encoding.close();
         finalizer.shutdown();
         finalizer.awaitTermination(30, TimeUnit.SECONDS);
     }

@@ -3,6 +3,7 @@ package org.callvault.recording;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What {@link CallRecorder} writes a call into, whatever the file's format ({@link RecordingFormat}):
@@ -43,6 +44,15 @@ public interface RecordingWriter extends Closeable {
     void abandon();
 
     boolean isOpen();
+
+    /**
+     * Completes once {@link #finish} (or {@link #abandon}) has closed the file: {@code true} when it
+     * holds everything written. A writer that does its work in {@link #finish} is complete when that
+     * returns; one that encodes elsewhere ({@link OggOpusWriter} on its pool) completes later.
+     */
+    default CompletableFuture<Boolean> completion() {
+        return CompletableFuture.completedFuture(true);
+    }
 
     @Override
     default void close() throws IOException {

@@ -28,4 +28,21 @@ class RecorderWarmUpTest {
             assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("callvault-warm-up-"));
         }
     }
+
+    @Test
+    void withOggRecordingsTheFramesAreEncodedThroughTheOggWriterAndItsPool() throws IOException {
+        List<RecorderWarmUp.Exercised> runs = RecorderWarmUp.run(AudioFormat.DEFAULT, 300, RecordingFormat.OPUS);
+
+        assertThat(runs).extracting(RecorderWarmUp.Exercised::stereo).containsExactly(false, true);
+        long expected = (long) RecorderWarmUp.FRAMES * AudioFormat.DEFAULT.samplesPerFrame();
+        for (RecorderWarmUp.Exercised run : runs) {
+            assertThat(run.samplesWritten()).isEqualTo(expected);
+            assertThat(run.samplesPatched()).isEqualTo(40L * AudioFormat.DEFAULT.samplesPerFrame());
+            // 20 s of two tones, every step encoded (none turned to silence): some 1.5 KB a second at least
+            assertThat(run.fileBytes()).as("Ogg bytes, " + (run.stereo() ? "stereo" : "mono")).isGreaterThan(30_000);
+        }
+        try (Stream<Path> left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("callvault-warm-up-"));
+        }
+    }
 }

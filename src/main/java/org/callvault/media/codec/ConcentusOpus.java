@@ -70,6 +70,7 @@ final class ConcentusOpus {
             encoder.setBitrate(bitrate);
             encoder.setSignalType(OpusSignal.OPUS_SIGNAL_VOICE);
             encoder.setComplexity(complexity);
+            encoder.setForceChannels(channels);
         }
 
         @Override
@@ -80,6 +81,11 @@ final class ConcentusOpus {
         @Override
         public int lookahead() {
             return encoder.getLookahead();
+        }
+
+        @Override
+        public void reset() {
+            encoder.resetState();
         }
 
         @Override

@@ -22,6 +22,7 @@ final class LibOpus {
     private static final int OPUS_SIGNAL_VOICE = 3001;
     private static final int OPUS_RESET_STATE = 4028;
     private static final int OPUS_GET_LOOKAHEAD = 4027;
+    private static final int OPUS_SET_FORCE_CHANNELS = 4022;
 
     /** Whether libopus loaded; the reason it did not is in {@link #PROBLEM}. */
     static final boolean AVAILABLE;
@@ -159,6 +160,7 @@ final class LibOpus {
             CONTROLS.opus_encoder_ctl(state, OPUS_SET_BITRATE, bitrate);
             CONTROLS.opus_encoder_ctl(state, OPUS_SET_SIGNAL, OPUS_SIGNAL_VOICE);
             CONTROLS.opus_encoder_ctl(state, OPUS_SET_COMPLEXITY, complexity);
+            CONTROLS.opus_encoder_ctl(state, OPUS_SET_FORCE_CHANNELS, channels);
             IntByReference samples = new IntByReference();
             CONTROLS.opus_encoder_ctl(state, OPUS_GET_LOOKAHEAD, samples);
             this.lookahead = samples.getValue();
@@ -172,6 +174,13 @@ final class LibOpus {
         @Override
         public int lookahead() {
             return lookahead;
+        }
+
+        @Override
+        public synchronized void reset() {
+            if (state != null) {
+                CONTROLS.opus_encoder_ctl(state, OPUS_RESET_STATE);
+            }
         }
 
         @Override

@@ -89,6 +89,12 @@ public final class OpusCodec {
 
         /** Samples at 48 kHz by which the decoded audio lags what went in. */
         int lookahead();
+
+        /**
+         * Forgets the audio encoded so far, as a new encoder would (OPUS_RESET_STATE): after packets
+         * that did not come from this encoder, its predictions would be wrong for the decoder.
+         */
+        void reset();
     }
 
     /**
@@ -96,6 +102,11 @@ public final class OpusCodec {
      * 0..10 (the cost per frame; the recorder's choice is measured in docs/ARCHITECTURE.md).
      */
     public static Encoder newEncoder(int channels, int bitrate, int complexity) {
+        return newEncoder(CHOSEN, channels, bitrate, complexity);
+    }
+
+    /** As {@link #newEncoder(int, int, int)}, with the implementation chosen (the tests compare both). */
+    public static Encoder newEncoder(Implementation implementation, int channels, int bitrate, int complexity) {
         if (channels != 1 && channels != 2) {
             throw new IllegalArgumentException("Opus channels must be 1 or 2, not " + channels);
         }
@@ -105,7 +116,7 @@ public final class OpusCodec {
         if (complexity < 0 || complexity > 10) {
             throw new IllegalArgumentException("Opus complexity must be 0-10, not " + complexity);
         }
-        return CHOSEN == Implementation.NATIVE ? new LibOpus.Encoder(channels, bitrate, complexity)
+        return implementation == Implementation.NATIVE ? new LibOpus.Encoder(channels, bitrate, complexity)
                 : new ConcentusOpus.Encoder(channels, bitrate, complexity);
     }
 
