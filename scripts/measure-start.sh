@@ -2,7 +2,7 @@
 # Time to ready (docs/BENCHMARKS.md, "Start-up"): starts the server with the given JVM arguments in
 # WORKDIR (its H2 database and recordings live there: a second run is a restart on an existing
 # database), polls /actuator/health/readiness every 50 ms until it answers 200, prints
-# "ready_ms N" (process start to ready), and kills the server.
+# "ready_ms N" (process start to ready), and kills the server. JAVA_HOME chooses the JDK.
 #
 #   scripts/measure-start.sh PORT WORKDIR -jar target/callvault-0.1.0-SNAPSHOT.jar
 #   scripts/measure-start.sh PORT WORKDIR -XX:SharedArchiveFile=target/fast-start/callvault.jsa \
@@ -11,7 +11,7 @@ set -euo pipefail
 port="$1"; dir="$2"; shift 2
 mkdir -p "$dir"; cd "$dir"
 start=$(date +%s%N)
-java "$@" --server.port="$port" --callvault.sip.port=0 --callvault.admin.password=measure-start-owner \
+"${JAVA_HOME:+$JAVA_HOME/bin/}java" "$@" --server.port="$port" --callvault.sip.port=0 --callvault.admin.password=measure-start-owner \
     >>"$dir/server.log" 2>&1 &
 pid=$!
 trap 'kill -9 $pid 2>/dev/null || true' EXIT
