@@ -75,7 +75,10 @@ class TimeFormatE2EIT extends IntegrationTest {
         browser.get(base + "/account/tokens");
         browser.findElement(By.name("name")).sendKeys("time format");
         browser.findElement(By.cssSelector("[data-testid='create-token']")).click();
-        WebElement created = browser.findElement(By.cssSelector("[data-testid='token-row'] time"));
+        // The click posts a form; the new page may not have loaded yet when findElement asks.
+        By createdTime = By.cssSelector("[data-testid='token-row'] time");
+        await().atMost(Duration.ofSeconds(15)).until(() -> !browser.findElements(createdTime).isEmpty());
+        WebElement created = browser.findElement(createdTime);
         await().atMost(Duration.ofSeconds(10)).until(() -> created.getText().matches(".*[A-Z][a-z]{2} \\d{1,2}, \\d{4}.*"));
         assertThat(created.getText()).containsPattern("\\d{2}:\\d{2}").doesNotContain("PM").doesNotContain("AM");
     }
