@@ -28,6 +28,16 @@ import org.callvault.media.G711;
  * with sound is played, and the buffer stays deeper for now, unless it is past {@code maxDepth}
  * plus the hysteresis: only then is heard audio shed, to bound the delay.
  *
+ * <p><b>Waiting for a held-up stream.</b> When the frame due has not arrived and nothing after it
+ * has either, the packets are more likely held up than lost: a GC pause or a busy core stalls the
+ * thread that reads the socket, or the network holds a burst and then delivers it at once. The
+ * tick then hands out a {@link Status#FILL} and waits, as a playout that stretches time would,
+ * instead of declaring the frame lost and refusing its packet a moment later. The wait is bounded:
+ * not past {@code maxDepth}, and not once {@code maxDepth} has passed without any packet (the
+ * sender stopped: silence suppression, hold, a real burst loss), when the frames due are gaps as
+ * before and the shedding rule brings the depth back. A frame missing while a later one has
+ * arrived is a loss or a reordering, handled by the depth as before.
+ *
  * <p>Reordered packets land in place; duplicates and packets for frames already played are
  * dropped and counted; a payload timestamp jump beyond the ring (or three packets in a row far
  * behind it) re-anchors the buffer. Not thread-safe: offer and tick on the leg's one thread. No
@@ -120,6 +130,8 @@ public final class JitterBuffer {
     private long anchorTimestamp;
     private long referenceTimestamp;
     private long firstArrival;
+    /** When the newest packet arrived, in clock units since {@code baseNanos}. */
+    private long lastArrival;
     private long nextFrame;
     private long highestFrame;
     private boolean playing;
@@ -217,6 +229,7 @@ public final class JitterBuffer {
             baseNanos = arrivalNanos;
         }
         long arrival = toUnits(arrivalNanos - baseNanos);
+        lastArrival = Math.max(lastArrival, arrival);
         boolean resynced = false;
         if (!anchored) {
             anchor(rtpTimestamp, arrival);
@@ -315,7 +328,7 @@ public final class JitterBuffer {
                 return out.set(Status.IDLE, -1, -1, 0);
             }
             playing = true;
-        } else if (ahead < depth) {
+        } else if (ahead < depth || heldUp(nextFrame, ahead, now)) {
             fillFrames++;
             return out.set(Status.FILL, -1, -1, 0);
         } else if (ahead >= depth + 2 * frameUnits + frameUnits / 2 && mayShed(nextFrame, ahead)) {
@@ -363,6 +376,15 @@ public final class JitterBuffer {
         newestBucket = Math.floorDiv(arrival, clockRate);
         Arrays.fill(slotFrame, EMPTY);
         Arrays.fill(bucketId, EMPTY);
+    }
+
+    /**
+     * Whether to wait for {@code frame} rather than play it as lost: none of it and nothing after
+     * it has arrived, the buffer is not at its maximum depth, and packets came within that depth.
+     */
+    private boolean heldUp(long frame, long ahead, long now) {
+        int slot = (int) (frame & (capacity - 1));
+        return slotFrame[slot] != frame && highestFrame < frame && ahead < maxDepth && now - lastArrival < maxDepth;
     }
 
     /**
