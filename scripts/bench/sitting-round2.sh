@@ -7,7 +7,8 @@
 #
 #   scripts/bench/sitting-round2.sh OUT_DIR [N_BASE] [PART]
 #     N_BASE (default 100): the floor's call count; PART: sip (the floor, mixed, browser, SIP at N_BASE),
-#     mixed (the same without the browser-only run), siponly (SIP calls at N_BASE alone), opus (the floor at 2 x N_BASE, Opus calls with
+#     mixed (the same without the browser-only run), siponly (SIP calls at N_BASE alone),
+#     mixedonly (the mixed run alone), opus (the floor at 2 x N_BASE, Opus calls with
 #     WAV and Ogg Opus recordings) or all (default)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -58,6 +59,10 @@ floor() {  # N
 log "sitting on $(nproc) cores, $(java -version 2>&1 | head -1)"
 if [ "$part" = siponly ]; then
 log "sip $n";                   start_server wav sip; run_tool "sip-$n" "$n" 100 pcm; stop_server
+log "done"; exit 0
+fi
+if [ "$part" = mixedonly ]; then
+log "mixed $n 50% SIP pcm";     start_server wav mixed; run_tool "mixed-$n" "$n" 50 pcm; stop_server
 log "done"; exit 0
 fi
 if [ "$part" != opus ]; then

@@ -373,12 +373,17 @@ final class MediaLeg implements WsClient.Listener, Pacer.Paced {
      * resampler's filter spans a frame boundary, so the frame after a skipped packet holds a little
      * of the packet before it and moves part of the way; the sum over the call is exact, so the lost
      * packets are the rounded running sum, not a sum of rounded steps.
+     *
+     * <p>The multiple is the largest the quiet frames allow (lost packets are at most the quiet
+     * frames, plus a shed one): the rest of the quiet frames are fills. Not the nearest: a jitter
+     * buffer that waits out a held-up stream inserts up to ten fills in a row, and 13 fills with the
+     * phase moved by one step read as 25 packets lost when the nearest multiple was taken.
      */
     static double stepsBeyondOne(double deltaCycles, long quiet) {
         double d = deltaCycles - Tone.SIP_STEP_CYCLES;
         d -= Math.floor(d + 0.5);
         double steps = d / Tone.SIP_STEP_CYCLES;
-        return steps + SIP_PHASE_MOD * Math.max(0, Math.round((quiet - steps) / SIP_PHASE_MOD));
+        return steps + SIP_PHASE_MOD * Math.max(0, (long) Math.floor((quiet - steps + 1.5) / SIP_PHASE_MOD));
     }
 
     /** When this leg sent its frame {@code seq}; 0 when not sent (yet) or no longer kept. */

@@ -31,5 +31,10 @@ class SipToneTest {
         // a long loss: the phase says 2 modulo 25, the 27 quiet frames say which multiple
         assertEquals(27, MediaLeg.stepsBeyondOne(3 * STEP, 27), 1e-9);
         assertEquals(52, MediaLeg.stepsBeyondOne(3 * STEP, 52), 1e-9);
+        // a jitter buffer waiting out a held-up stream: many fills in a row, nothing lost
+        assertEquals(0, MediaLeg.stepsBeyondOne(STEP, 13), 1e-9, "13 fills are not 25 packets lost");
+        assertEquals(0, MediaLeg.stepsBeyondOne(STEP, 23), 1e-9);
+        assertEquals(13, MediaLeg.stepsBeyondOne(14 * STEP, 13), 1e-9, "13 lost, the phase wrapped past half");
+        assertEquals(25, MediaLeg.stepsBeyondOne(26 * STEP, 25), 1e-9, "25 lost: the phase says 0 modulo 25");
     }
 }
