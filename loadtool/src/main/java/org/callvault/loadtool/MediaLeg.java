@@ -67,8 +67,14 @@ final class MediaLeg implements WsClient.Listener, Pacer.Paced {
     // listening to a SIP caller (the frames are CallVault's, decoded from its RTP: no byte-exact check)
     /** Every SIP_DECIMATION-th sample is enough to find the caller's tone (below 1.3 kHz) in a frame. */
     static final int SIP_DECIMATION = 4;
-    /** A frame plays a whole packet of the caller's tone when its mean square is at least this (the tone's is 3.2e7). */
-    static final double SIP_FULL_MEAN_SQUARE = 2.4e7;
+    /**
+     * A frame plays a packet of the caller's tone when its mean square is at least this: half the
+     * tone's (3.2e7). Not more: CallVault's 8 to 44.1 kHz resampler delays by 7 ms, so the frame
+     * after a quiet one (a fill or a gap) starts with 7 ms of silence and holds about 65 % of the
+     * tone's energy, and the quiet frame holds the 35 % before it; at 75 % the frame after every
+     * fill read as quiet too, and the fill as a packet lost.
+     */
+    static final double SIP_FULL_MEAN_SQUARE = 1.6e7;
     /** The phase steps of up to this many missing packets in a row are told apart; longer runs by the quiet frames. */
     static final int SIP_PHASE_MOD = (int) Math.round(1 / Tone.SIP_STEP_CYCLES);
     private final boolean sipPeer;
