@@ -288,6 +288,11 @@ channel.on('welcome', (message) => {
   micTest.setAvailable(true);
   renderCurrent();
 });
+// Several servers: after messages between them were lost (a Redis outage), the whole list again.
+channel.on('resync', (message) => {
+  list.reset(message.calls);
+  renderCurrent();
+});
 channel.on('call', (message) => {
   if (message.call && message.call.id) {
     list.update(message.call);

@@ -42,6 +42,18 @@ final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRo
     private final Map<String, RemoteCall> remoteCalls = new ConcurrentHashMap<>();
     private final NodeLiveness liveness;
     private final Clock clock;
+    /**
+     * This node's live calls as last told to the others, by id. Updated and published under
+     * {@link #published}, as is a snapshot of it: so a snapshot reaches the channel after every change
+     * it holds and before every change it misses, and a receiver that reads the channel in order never
+     * takes an older picture for a newer one.
+     */
+    private final Map<String, CallView> localCalls = new java.util.HashMap<>();
+    private final Object published = new Object();
+    /** Snapshots being received, by node: their parts so far (a part lost with the link is dropped with it). */
+    private final Map<String, List<CallView>> incoming = new java.util.HashMap<>();
+    /** The link dropped: the next snapshot resynchronises the consoles even if it changes nothing here. */
+    private volatile boolean resyncDue;
 
     CallCluster(ClusterEvents events, CallService calls, AgentRoster roster, Clock clock, Duration nodeLostAfter) {
         this.events = events;
@@ -53,6 +65,7 @@ final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRo
         roster.listen(this);
         this.liveness = new NodeLiveness(events, clock, nodeLostAfter, this::nodeLost);
         events.publish(ClusterMessage.hello(me));
+        publishSnapshot(); // none yet: the others drop what they still show of this node's previous life
         liveness.start();
     }
 
@@ -87,11 +100,18 @@ final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRo
         events.publish(ClusterMessage.presence(me, id, user, status == null ? "gone" : status.wireName()));
     }
 
+    /**
+     * A ringing call's first offer goes to the channel even when it rings at no other node's console:
+     * every node then knows it, to list it in the welcome of a console that connects there meanwhile.
+     */
     @Override
     public void callOffered(CallView call, List<CallParty> consoles) {
         List<String> ids = remoteIds(consoles);
-        if (!ids.isEmpty()) {
-            events.publish(ClusterMessage.offer(me, call, ids));
+        synchronized (published) {
+            boolean first = localCalls.put(call.id(), call) == null;
+            if (first || !ids.isEmpty()) {
+                events.publish(ClusterMessage.offer(me, call, ids));
+            }
         }
     }
 
@@ -105,7 +125,29 @@ final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRo
 
     @Override
     public void callChanged(CallView call) {
-        events.publish(ClusterMessage.changed(me, call));
+        synchronized (published) {
+            if (call.state().isTerminal()) {
+                localCalls.remove(call.id());
+            }
+            else {
+                localCalls.put(call.id(), call);
+            }
+            events.publish(ClusterMessage.changed(me, call));
+        }
+    }
+
+    /** All of this node's live calls, in parts, for nodes that may have missed some of their changes. */
+    private void publishSnapshot() {
+        synchronized (published) {
+            List<CallView> all = List.copyOf(localCalls.values());
+            int parts = Math.max(1, (all.size() + ClusterMessage.MAX_SNAPSHOT_CALLS - 1) / ClusterMessage.MAX_SNAPSHOT_CALLS);
+            for (int part = 0; part < parts; part++) {
+                String kind = parts == 1 ? "whole" : part == 0 ? "first" : part == parts - 1 ? "last" : "more";
+                List<CallView> slice = all.subList(part * ClusterMessage.MAX_SNAPSHOT_CALLS,
+                        Math.min(all.size(), (part + 1) * ClusterMessage.MAX_SNAPSHOT_CALLS));
+                events.publish(ClusterMessage.calls(me, kind, slice));
+            }
+        }
     }
 
     private static List<String> remoteIds(List<CallParty> consoles) {
@@ -171,6 +213,7 @@ final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRo
                 calls.tellLocalObservers(observer -> observer.callChanged(message.call()));
             }
             case "command" -> command(message);
+            case "calls" -> snapshotPart(message);
             case "party" -> party(message);
             case "refused" -> {
                 CallParty console = localById.get(message.console());
@@ -190,6 +233,76 @@ final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRo
         }
         else {
             log.warn("Cluster: {} calls of other nodes known; call {} not remembered", MAX_REMOTE_CALLS, call.id());
+        }
+    }
+
+    /**
+     * Other nodes' live calls a console may see (docs/ARCHITECTURE.md, "Live calls across nodes"): every
+     * answered one, and the ringing ones too if {@code ringing} (ring-all, to an available console).
+     * Never a call of a node declared lost.
+     */
+    List<CallView> remoteCalls(boolean ringing) {
+        List<CallView> shown = new ArrayList<>();
+        for (RemoteCall call : remoteCalls.values()) {
+            if (!liveness.wasLost(call.home()) && (ringing || call.view().state() != CallState.RINGING)) {
+                shown.add(call.view());
+            }
+        }
+        return shown;
+    }
+
+    private void snapshotPart(ClusterMessage message) {
+        String node = message.from();
+        if ("whole".equals(message.kind()) || "first".equals(message.kind())) {
+            incoming.put(node, new ArrayList<>());
+        }
+        List<CallView> parts = incoming.get(node);
+        if (parts == null) {
+            return; // its first part was lost with the link: the next snapshot is whole again
+        }
+        if (parts.size() + message.calls().size() > MAX_REMOTE_CALLS) {
+            log.warn("Cluster: a snapshot of node {} holds over {} calls; dropped", node, MAX_REMOTE_CALLS);
+            incoming.remove(node);
+            return;
+        }
+        parts.addAll(message.calls());
+        if ("whole".equals(message.kind()) || "last".equals(message.kind())) {
+            incoming.remove(node);
+            snapshot(node, parts);
+        }
+    }
+
+    /**
+     * Node {@code node}'s live calls, all of them: what this node knew of them is replaced. A call it
+     * no longer lists ended unheard (Redis was down, or the node restarted): a console here that held
+     * it is free again. If anything changed, or the link had dropped, this node's consoles are sent
+     * a fresh list.
+     */
+    private void snapshot(String node, List<CallView> views) {
+        boolean changed = false;
+        java.util.Set<String> listed = new java.util.HashSet<>();
+        for (CallView view : views) {
+            if (view.state().isTerminal()) {
+                continue;
+            }
+            listed.add(view.id());
+            RemoteCall known = remoteCalls.get(view.id());
+            if (known == null || !known.home().equals(node) || !known.view().equals(view)) {
+                remember(view, node);
+                changed = true;
+            }
+        }
+        for (Map.Entry<String, RemoteCall> entry : remoteCalls.entrySet()) {
+            if (entry.getValue().home().equals(node) && !listed.contains(entry.getKey())
+                    && remoteCalls.remove(entry.getKey(), entry.getValue())) {
+                calls.remoteCallEnded(entry.getKey());
+                changed = true;
+            }
+        }
+        if (changed || resyncDue) {
+            resyncDue = false;
+            log.info("Cluster: node {} lists {} live calls; this node's consoles get a fresh list", node, listed.size());
+            calls.tellLocalObservers(CallObserver::callsResynchronised);
         }
     }
 
@@ -251,10 +364,11 @@ final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRo
         liveness.close();
     }
 
-    /** A node came up or back: what it said before may be stale; it hears all our consoles again. */
+    /** A node came up or back: what it said before may be stale; it hears all our consoles and calls again. */
     private void hello(String node) {
         forgetConsolesOf(node);
         announceAll();
+        publishSnapshot();
     }
 
     private void announceAll() {
@@ -348,12 +462,20 @@ final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRo
 
     @Override
     public void disconnected() {
+        resyncDue = true;
+        incoming.clear();
         forgetConsolesOf(null);
     }
 
+    /**
+     * The link is back: whatever was published meanwhile, by any node, was lost. The others answer
+     * this node's {@code hello} with their consoles and calls; this node's snapshot, sent at once,
+     * puts its calls right on the nodes whose link was never down or came back first.
+     */
     @Override
     public void connected() {
         events.publish(ClusterMessage.hello(me));
         announceAll();
+        publishSnapshot();
     }
 }

@@ -16,4 +16,11 @@ public interface CallObserver {
     /** These consoles no longer ring for this call (the agent went away, or longest-idle moved on). */
     default void offerWithdrawn(String callId, List<CallParty> consoles) {
     }
+
+    /**
+     * Several nodes: what this node knew of the others' calls was put right (after a Redis outage, or
+     * a node's restart): consoles should be sent a fresh list ({@link CallService#liveCalls(CallParty, boolean)}).
+     */
+    default void callsResynchronised() {
+    }
 }

@@ -113,13 +113,22 @@ public class CallService {
         return live.values().stream().filter(c -> !c.recordedOnly).map(this::snapshot).sorted(Comparator.comparing(CallView::createdAt)).toList();
     }
 
-    /** Live calls {@code console} may see: answered ones, and ringing ones that ring at it. */
-    public List<CallView> liveCalls(CallParty console) {
-        return live.values().stream().filter(c -> !c.recordedOnly).map(c -> {
+    /**
+     * Live calls {@code console} may see, of every live node (docs/protocol.md, {@code welcome} and
+     * {@code resync}): answered ones, and ringing ones it may answer: those that ring at it, and under
+     * ring-all every ringing call while it is {@code available} (a new console is; each would ring at
+     * it in a moment anyway). Other nodes' calls as this node last heard of them ({@link CallCluster}).
+     */
+    public List<CallView> liveCalls(CallParty console, boolean available) {
+        boolean anyRinging = available && !ringing.longestIdle();
+        java.util.stream.Stream<CallView> here = live.values().stream().filter(c -> !c.recordedOnly).map(c -> {
             synchronized (c) {
-                return c.state != CallState.RINGING || c.ringingAt.contains(console) ? c.view() : null;
+                return c.state != CallState.RINGING || anyRinging || c.ringingAt.contains(console) ? c.view() : null;
             }
-        }).filter(java.util.Objects::nonNull).sorted(Comparator.comparing(CallView::createdAt)).toList();
+        }).filter(java.util.Objects::nonNull);
+        java.util.stream.Stream<CallView> elsewhere = cluster == null ? java.util.stream.Stream.empty()
+                : cluster.remoteCalls(anyRinging).stream().filter(c -> !live.containsKey(c.id()));
+        return java.util.stream.Stream.concat(here, elsewhere).sorted(Comparator.comparing(CallView::createdAt)).toList();
     }
 
     /** An agent console opened: Available until it says otherwise; ringing calls are offered to it. */

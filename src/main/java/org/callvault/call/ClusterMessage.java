@@ -18,17 +18,27 @@ import java.util.regex.Pattern;
  *                 decline or hang-up, to the call's node), {@code party} (to the console holding a leg:
  *                 kind {@code leg}, {@code media}, {@code call} or {@code replaced}), {@code refused}
  *                 (a command failed: code and text for the console), {@code signout} (close this
- *                 user's sockets)
+ *                 user's sockets), {@code calls} (the sender's live calls, all of them: a snapshot in
+ *                 parts of at most {@link #MAX_SNAPSHOT_CALLS}, kind {@code whole}, or {@code first},
+ *                 {@code more}..., {@code last}; sent after a {@code hello} and when the sender's link
+ *                 comes back, so that what was lost while Redis was down is made good)
  * @param from     the sending node
  * @param to       the node addressed ({@code command}, {@code party}, {@code refused}), else null
+ * @param calls    a part of a {@code calls} snapshot, else null
  */
 public record ClusterMessage(String type, String from, String to, String callId, String console, String user,
         String status, String action, String kind, String role, String token, String code, String text,
-        List<String> consoles, CallView call) {
+        List<String> consoles, CallView call, List<CallView> calls) {
 
     static final int MAX_CONSOLES = 10_000;
+    /**
+     * Calls in one part of a snapshot: a call's view is a few hundred bytes, up to ~6 KiB with its 200
+     * DTMF digits, so a part stays well under {@link RedisClusterEvents#MAX_MESSAGE_BYTES} either way.
+     */
+    static final int MAX_SNAPSHOT_CALLS = 50;
     private static final Set<String> TYPES = Set.of("hello", "alive", "presence", "offer", "withdraw", "changed", "command",
-            "party", "refused", "signout");
+            "party", "refused", "signout", "calls");
+    private static final Set<String> SNAPSHOT_PARTS = Set.of("whole", "first", "more", "last");
     private static final Pattern NODE = Pattern.compile("[A-Za-z0-9_-]{1,32}");
     private static final Pattern ID = Pattern.compile("[0-9a-fA-F-]{1,64}");
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_.-]{1,200}");
@@ -36,46 +46,52 @@ public record ClusterMessage(String type, String from, String to, String callId,
     private static final Pattern WORD = Pattern.compile("[a-z_]{1,32}");
 
     public static ClusterMessage hello(String from) {
-        return new ClusterMessage("hello", from, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new ClusterMessage("hello", from, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     static ClusterMessage alive(String from) {
-        return new ClusterMessage("alive", from, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new ClusterMessage("alive", from, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public static ClusterMessage signOut(String from, String user) {
-        return new ClusterMessage("signout", from, null, null, null, user, null, null, null, null, null, null, null, null, null);
+        return new ClusterMessage("signout", from, null, null, null, user, null, null, null, null, null, null, null, null, null, null);
     }
 
     static ClusterMessage presence(String from, String console, String user, String status) {
-        return new ClusterMessage("presence", from, null, null, console, user, status, null, null, null, null, null, null, null, null);
+        return new ClusterMessage("presence", from, null, null, console, user, status, null, null, null, null, null, null, null, null, null);
     }
 
     static ClusterMessage offer(String from, CallView call, List<String> consoles) {
-        return new ClusterMessage("offer", from, null, call.id(), null, null, null, null, null, null, null, null, null, consoles, call);
+        return new ClusterMessage("offer", from, null, call.id(), null, null, null, null, null, null, null, null, null, consoles, call, null);
     }
 
     static ClusterMessage withdraw(String from, String callId, List<String> consoles) {
-        return new ClusterMessage("withdraw", from, null, callId, null, null, null, null, null, null, null, null, null, consoles, null);
+        return new ClusterMessage("withdraw", from, null, callId, null, null, null, null, null, null, null, null, null, consoles, null, null);
     }
 
     static ClusterMessage changed(String from, CallView call) {
-        return new ClusterMessage("changed", from, null, call.id(), null, null, null, null, null, null, null, null, null, null, call);
+        return new ClusterMessage("changed", from, null, call.id(), null, null, null, null, null, null, null, null, null, null, call, null);
     }
 
     static ClusterMessage command(String from, String to, String action, String callId, String console, String user) {
-        return new ClusterMessage("command", from, to, callId, console, user, null, action, null, null, null, null, null, null, null);
+        return new ClusterMessage("command", from, to, callId, console, user, null, action, null, null, null, null, null, null, null, null);
     }
 
     static ClusterMessage party(String from, String to, String console, String kind, String callId, LegRole role,
             String token, CallView call) {
         return new ClusterMessage("party", from, to, callId, console, null, null, null, kind,
-                role == null ? null : role.wireName(), token, null, null, null, call);
+                role == null ? null : role.wireName(), token, null, null, null, call, null);
     }
 
     static ClusterMessage refused(String from, String to, String console, String action, String callId, String code,
             String text) {
-        return new ClusterMessage("refused", from, to, callId, console, null, null, action, null, null, null, code, text, null, null);
+        return new ClusterMessage("refused", from, to, callId, console, null, null, action, null, null, null, code, text, null, null, null);
+    }
+
+    /** One part of a snapshot of {@code from}'s live calls; {@code kind} says which (whole, first, more, last). */
+    static ClusterMessage calls(String from, String kind, List<CallView> calls) {
+        return new ClusterMessage("calls", from, null, null, null, null, null, null, kind, null, null, null, null, null, null,
+                calls);
     }
 
     /** What is wrong with a received message, or null when every field it needs is well formed. */
@@ -109,6 +125,10 @@ public record ClusterMessage(String type, String from, String to, String callId,
         if (call != null && (!matches(ID, call.id()) || call.state() == null || !call.id().equals(callId))) {
             return "bad call view";
         }
+        if (calls != null && (calls.size() > MAX_SNAPSHOT_CALLS
+                || calls.stream().anyMatch(c -> c == null || !matches(ID, c.id()) || c.state() == null))) {
+            return "bad snapshot";
+        }
         return switch (type) {
             case "hello", "alive" -> null;
             case "signout" -> user == null ? "no user" : null;
@@ -124,6 +144,7 @@ public record ClusterMessage(String type, String from, String to, String callId,
                     || ("leg".equals(kind) || "media".equals(kind)) && (token == null || role == null)
                     || "call".equals(kind) && call == null ? "bad party message" : null;
             case "refused" -> to == null || console == null || code == null ? "bad refusal" : null;
+            case "calls" -> calls == null || !SNAPSHOT_PARTS.contains(kind) ? "bad snapshot" : null;
             default -> "unknown type";
         };
     }

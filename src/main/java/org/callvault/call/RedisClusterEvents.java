@@ -1,6 +1,5 @@
 package org.callvault.call;
 
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -63,16 +62,21 @@ final class RedisClusterEvents implements ClusterEvents, AutoCloseable {
                     receive(text);
                 }
             }
-        });
-        redis.addConnectionListener(new RedisConnectionStateListener() {
+
+            /**
+             * The link is back once Redis confirms the subscription (Lettuce subscribes again after
+             * it reconnects), not when the socket connects: what another node sends in answer to this
+             * node's {@code hello} before then would be lost.
+             */
             @Override
-            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-                if (connection == subscription) {
-                    log.info("Cluster events: connected to Redis again");
+            public void subscribed(String subscribed, long count) {
+                if (channel.equals(subscribed)) {
+                    log.info("Cluster events: subscribed to the cluster channel");
                     dispatch(Listener::connected);
                 }
             }
-
+        });
+        redis.addConnectionListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
                 if (connection == subscription) {

@@ -69,6 +69,9 @@ class RedisClusterEventsTest {
                 "{\"type\":\"changed\",\"from\":\"x\",\"callId\":\"1\",\"call\":{\"id\":\"2\",\"state\":\"ENDED\"}}",
                 "{\"type\":\"changed\",\"from\":\"x\",\"callId\":\"1\",\"call\":{\"id\":\"1\",\"state\":\"EXPLODED\"}}",
                 "{\"type\":\"signout\",\"from\":\"x\",\"user\":\"" + "u".repeat(300) + "\"}",
+                snapshot("whole", ClusterMessage.MAX_SNAPSHOT_CALLS + 1, "1"), // no: one call too many
+                snapshot("all", 1, "1"), // no such part
+                snapshot("whole", 2, "../1"), // a bad call id
                 "{\"type\":\"signout\",\"from\":\"x\",\"user\":\"u\",\"consoles\":" + "x".repeat(600_000) + "}" }) {
             redisX.publish(channel, hostile);
         }
@@ -77,9 +80,23 @@ class RedisClusterEventsTest {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> !heardByY.isEmpty());
         x.publish(ClusterMessage.hello("x"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> heardByY.size() >= 2);
-        assertThat(heardByY).extracting(ClusterMessage::type).containsExactly("signout", "hello");
+        x.publish(ClusterMessage.calls("x", "whole", List.of(new CallView("1", CallState.RINGING, "Ann", null, null,
+                java.time.Instant.parse("2026-12-03T07:00:00Z"), null, null, null, null, null, CallView.BROWSER, false,
+                List.of()))));
+        await().atMost(Duration.ofSeconds(5)).until(() -> heardByY.size() >= 3);
+        assertThat(heardByY).extracting(ClusterMessage::type).containsExactly("signout", "hello", "calls");
+        assertThat(heardByY.get(2).calls()).extracting(CallView::callerName).containsExactly("Ann");
         assertThat(heardByY.get(0).user()).isEqualTo("maria");
         assertThat(heardByX).as("a node does not hear itself").isEmpty();
+    }
+
+    /** A snapshot part of {@code kind} with {@code count} ringing calls of id 1, the last one of id {@code lastId}. */
+    private static String snapshot(String kind, int count, String lastId) {
+        StringBuilder calls = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            calls.append(i == 0 ? "" : ",").append("{\"id\":\"").append(i == count - 1 ? lastId : "1")
+                    .append("\",\"state\":\"RINGING\",\"held\":false}");
+        }
+        return "{\"type\":\"calls\",\"from\":\"x\",\"kind\":\"" + kind + "\",\"calls\":[" + calls + "]}";
     }
 }

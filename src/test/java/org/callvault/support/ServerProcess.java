@@ -40,9 +40,12 @@ public final class ServerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar",
                 serverJar().toAbsolutePath().toString(), "--server.port=" + port,
-                "--callvault.recordings.dir=" + recordings, "--callvault.admin.password=" + ADMIN_PASSWORD,
-                // SIP on a free port: servers of tests running at once must not all claim 5060.
-                "--callvault.sip.port=0"));
+                "--callvault.recordings.dir=" + recordings, "--callvault.admin.password=" + ADMIN_PASSWORD));
+        // SIP on a free port: servers of tests running at once must not all claim 5060. A test that
+        // calls over SIP names the port itself (a setting given twice would not bind).
+        if (java.util.Arrays.stream(arguments).noneMatch(a -> a.startsWith("--callvault.sip.port="))) {
+            command.add("--callvault.sip.port=0");
+        }
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("server-" + System.nanoTime() + ".log").toFile()).start();

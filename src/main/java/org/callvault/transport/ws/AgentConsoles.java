@@ -3,6 +3,7 @@ package org.callvault.transport.ws;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import org.callvault.call.CallObserver;
 import org.callvault.call.CallParty;
@@ -18,9 +19,12 @@ final class AgentConsoles implements CallObserver {
 
     private final Set<EventSession> consoles = ConcurrentHashMap.newKeySet();
     private final EventMessages messages;
+    /** The calls a console may see now, of every node (what its welcome listed, at this moment). */
+    private final Function<EventSession, List<CallView>> visibleCalls;
 
-    AgentConsoles(EventMessages messages) {
+    AgentConsoles(EventMessages messages, Function<EventSession, List<CallView>> visibleCalls) {
         this.messages = messages;
+        this.visibleCalls = visibleCalls;
     }
 
     void add(EventSession console) {
@@ -73,6 +77,19 @@ final class AgentConsoles implements CallObserver {
         String text = messages.callChanged(call);
         for (EventSession console : consoles) {
             console.send(text);
+        }
+    }
+
+    /**
+     * Other nodes' calls were put right after messages about them were lost (a Redis outage): each
+     * console gets its whole list again as a {@code resync} (docs/protocol.md), which replaces what it
+     * shows, so calls that ended meanwhile go and calls that began ringing come. Per console, since a
+     * ringing call is listed only to the consoles it may ring at.
+     */
+    @Override
+    public void callsResynchronised() {
+        for (EventSession console : consoles) {
+            console.send(messages.resync(visibleCalls.apply(console)));
         }
     }
 }

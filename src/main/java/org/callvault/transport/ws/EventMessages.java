@@ -172,6 +172,13 @@ final class EventMessages {
         return write(message);
     }
 
+    /** A console's whole list of live calls again, replacing what it shows (docs/protocol.md, {@code resync}). */
+    String resync(List<CallView> calls) {
+        Map<String, Object> message = message("resync");
+        message.put("calls", calls.stream().map(this::call).toList());
+        return write(message);
+    }
+
     String callChanged(CallView call) {
         Map<String, Object> message = message("call");
         message.put("call", call(call));

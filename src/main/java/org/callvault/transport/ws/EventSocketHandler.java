@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.callvault.user.AgentNames;
+import org.callvault.call.AgentStatus;
 import org.callvault.call.CallException;
 import org.callvault.call.CallService;
 import org.callvault.media.AudioFormat;
@@ -75,7 +76,8 @@ class EventSocketHandler implements WebSocketHandler, AgentPresence {
         this.signaling = signaling.scheduler();
         this.format = format;
         this.messages = new EventMessages(json, agentNames);
-        this.consoles = new AgentConsoles(messages);
+        this.consoles = new AgentConsoles(messages,
+                console -> calls.liveCalls(console, calls.status(console) == AgentStatus.AVAILABLE));
         calls.addObserver(consoles);
         this.phoneRequiresLogin = properties.calls().phoneRequiresLogin();
         CallVaultProperties.Sockets limits = properties.sockets();
@@ -134,10 +136,11 @@ class EventSocketHandler implements WebSocketHandler, AgentPresence {
         openSockets.opened(session);
         accountSockets.opened(session.user, session.socket);
         session.send(messages.welcome(session.agent ? "agent" : "caller", session.user, format,
-                session.agent ? calls.liveCalls(session) : List.of(), session.agent ? "available" : null));
+                session.agent ? calls.liveCalls(session, true) : List.of(), session.agent ? "available" : null));
         if (session.agent) {
-            // After the welcome (which lists no ringing call yet): what rings at it now comes as
-            // `call` events. Before any message of its own is read, so `availability` finds it.
+            // After the welcome: what rings at it now comes as `call` events too (under ring-all the
+            // welcome listed those calls already). Before any message of its own is read, so
+            // `availability` finds it.
             calls.agentConnected(session, session.user);
         }
 
