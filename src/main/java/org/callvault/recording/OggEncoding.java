@@ -1,16 +1,15 @@
 package org.callvault.recording;
 
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.callvault.system.SerialExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,14 +83,13 @@ final class OggEncoding implements AutoCloseable {
     }
 
     /**
-     * One recording's serial queue. Steps come from one thread (the recorder's); tasks run on the
-     * pool, one at a time, in the order given, each seeing what the previous one did (the queue's
-     * hand-over orders them).
+     * One recording's serial queue ({@link SerialExecutor} on the pool). Steps come from one thread
+     * (the recorder's); tasks run on the pool, one at a time, in the order given, each seeing what
+     * the previous one did.
      */
-    final class Lane implements Runnable {
+    final class Lane {
 
-        private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-        private final AtomicBoolean scheduled = new AtomicBoolean();
+        private final SerialExecutor tasks = new SerialExecutor(pool, "an Ogg recording's encoding");
         private final AtomicInteger queuedSteps = new AtomicInteger();
 
         private Lane() {
@@ -138,31 +136,10 @@ final class OggEncoding implements AutoCloseable {
             return queuedSteps.get();
         }
 
+        /** The pool refuses work only once it is closed: the recorder thread has stopped by then. */
         private void submit(Runnable task) {
-            tasks.add(task);
-            if (scheduled.compareAndSet(false, true)) {
-                pool.execute(this);
-            }
-        }
-
-        /** Drains the lane; a task added while it ends is taken by this run or the next scheduled one. */
-        @Override
-        public void run() {
-            while (true) {
-                Runnable task = tasks.poll();
-                if (task == null) {
-                    scheduled.set(false);
-                    if (tasks.isEmpty() || !scheduled.compareAndSet(false, true)) {
-                        return;
-                    }
-                    continue;
-                }
-                try {
-                    task.run();
-                }
-                catch (RuntimeException e) {
-                    log.error("Ogg encoding task failed; the lane goes on", e);
-                }
+            if (!tasks.submit(task)) {
+                throw new RejectedExecutionException("The Ogg encoding pool is closed");
             }
         }
     }

@@ -15,6 +15,7 @@ import org.callvault.call.CallView;
 import org.callvault.call.EndReason;
 import org.callvault.call.LegRole;
 import org.callvault.call.MediaAttachment;
+import org.callvault.system.SerialExecutor;
 import org.callvault.transport.sip.rtp.TelephoneEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every SIP send happens under this object's monitor, so at most one final response goes out
  * and nothing follows it that the transaction forbids; call work runs on the signaling pool in the
- * order it was queued ({@link SerialQueue}), never on JAIN-SIP's threads.
+ * order it was queued ({@link SerialExecutor}), never on JAIN-SIP's threads.
  */
 final class SipCall implements CallParty, SipMediaLeg.Listener, SipSession {
 
@@ -44,7 +45,7 @@ final class SipCall implements CallParty, SipMediaLeg.Listener, SipSession {
     private final String sourceAddress;
     private final String toTag = Long.toHexString(ThreadLocalRandom.current().nextLong());
     private final long sdpSession = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2);
-    private final SerialQueue work;
+    private final SerialExecutor work;
 
     private volatile String callId;
     private boolean finalSent;
@@ -63,7 +64,7 @@ final class SipCall implements CallParty, SipMediaLeg.Listener, SipSession {
         this.leg = leg;
         this.sipCallId = SipDispatcher.callIdOf(request);
         this.sourceAddress = sourceAddress;
-        this.work = new SerialQueue(sip.pool());
+        this.work = new SerialExecutor(sip.pool()::schedule, "SIP call " + sipCallId);
         leg.listen(this);
     }
 

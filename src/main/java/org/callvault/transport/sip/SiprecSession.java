@@ -18,6 +18,7 @@ import org.callvault.call.CallException;
 import org.callvault.call.EndReason;
 import org.callvault.call.RecordedCall;
 import org.callvault.call.RecordingSessionFacts;
+import org.callvault.system.SerialExecutor;
 import org.callvault.transport.sip.siprec.RecordingMetadata;
 import org.callvault.transport.sip.siprec.SdpStreams;
 import org.callvault.transport.sip.siprec.SiprecAnswer;
@@ -64,7 +65,7 @@ final class SiprecSession implements SipSession {
     private final String sourceAddress;
     private final String toTag = Long.toHexString(ThreadLocalRandom.current().nextLong());
     private final long sdpSession;
-    private final SerialQueue work;
+    private final SerialExecutor work;
     private final Duration mediaTimeout;
     /** One entry per offered m-line: its leg, or null when refused. */
     private final List<SipMediaLeg> legs;
@@ -96,7 +97,7 @@ final class SiprecSession implements SipSession {
         this.answerSdp = answerSdp;
         this.metadata = metadata;
         this.mediaTimeout = mediaTimeout;
-        this.work = new SerialQueue(sip.pool());
+        this.work = new SerialExecutor(sip.pool()::schedule, "SIPREC session");
     }
 
     /** Whether an INVITE is a recording session: a multipart body (with metadata) or {@code Require: siprec}. */
