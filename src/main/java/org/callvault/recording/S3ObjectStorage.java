@@ -209,18 +209,31 @@ public class S3ObjectStorage implements ObjectStorage, AutoCloseable {
      * storage's prefix, as the other methods take them.
      */
     @Override
-    public Stream<String> list(String relativePrefix) throws IOException {
+    public Stream<String> list(String relativePrefix) {
+        return list(relativePrefix, 1000);
+    }
+
+    /** As {@link #list(String)}, {@code pageSize} keys a request (S3's own maximum is 1000). */
+    Stream<String> list(String relativePrefix, int pageSize) {
+        if (pageSize < 1 || pageSize > 1000) {
+            throw new IllegalArgumentException("A page holds 1 to 1000 keys, not " + pageSize);
+        }
         if (relativePrefix == null || relativePrefix.startsWith("/") || relativePrefix.contains("..")) {
             throw new IllegalArgumentException("Not a key prefix: " + relativePrefix);
         }
         String listed = key(relativePrefix);
-        java.util.Iterator<S3Object> objects = s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(listed))
-                .contents().iterator();
         java.util.Iterator<String> keys = new java.util.Iterator<>() {
+
+            /** Made on the first read: the SDK asks for the first page as soon as it makes it. */
+            private java.util.Iterator<S3Object> objects;
 
             @Override
             public boolean hasNext() {
                 try {
+                    if (objects == null) {
+                        objects = s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(listed).maxKeys(pageSize))
+                                .contents().iterator();
+                    }
                     return objects.hasNext(); // fetches the next page when this one is used up
                 }
                 catch (SdkException e) {
@@ -231,6 +244,9 @@ public class S3ObjectStorage implements ObjectStorage, AutoCloseable {
 
             @Override
             public String next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
                 return objects.next().key().substring(prefix.length());
             }
         };
