@@ -188,6 +188,9 @@ public class RecordingConversion {
                 }
                 return now.inObjectStorage() ? inBucket.convert(now, target, this::convertFile) : convertLocal(now);
             });
+            if (done != null) {
+                objects.retrySoon(); // the Ogg file goes up now rather than at the next pass
+            }
         }
         else {
             done = convertLocal(recording);

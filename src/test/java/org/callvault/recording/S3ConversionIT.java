@@ -6,30 +6,22 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Map;
 
-import org.callvault.support.IntegrationTest;
 import org.callvault.support.LibraryFixtures;
-import org.callvault.support.S3MockServer;
+import org.callvault.support.S3IntegrationTest;
 import org.callvault.support.WebClientSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,16 +30,11 @@ import tools.jackson.databind.json.JsonMapper;
  * a WAV recording already in the bucket is converted to Ogg Opus there (the Ogg object verified,
  * the row, the sidecar object, then the WAV object gone) and plays by Range; a bucket that fails
  * between the conversion and the upload, or a row deleted meanwhile, leaves the WAV object and the
- * row as they were and no Ogg object.
+ * row as they were and no Ogg object. A recording still in the spool is converted there, then uploaded.
  */
-@TestPropertySource(properties = { "callvault.recordings.format=opus", "callvault.storage.s3.retry-every=1s" })
+@TestPropertySource(properties = "callvault.recordings.format=opus")
 @Import(LibraryFixtures.class)
-class S3ConversionIT extends IntegrationTest {
-
-    private static final String PREFIX = "cv/";
-
-    static S3MockServer s3;
-    static S3Client bucket;
+class S3ConversionIT extends S3IntegrationTest {
 
     @Autowired
     LibraryFixtures fixtures;
@@ -58,22 +45,11 @@ class S3ConversionIT extends IntegrationTest {
     @Autowired
     BucketConversion inBucket;
     @Autowired
+    RecordingConversion conversion;
+    @Autowired
     JdbcClient jdbc;
     @Autowired
     JsonMapper json;
-
-    @DynamicPropertySource
-    static void objectStorage(DynamicPropertyRegistry registry) throws IOException {
-        s3 = S3MockServer.start(Files.createTempDirectory("callvault-s3-conversion"));
-        bucket = s3.client();
-        s3.register(registry, PREFIX);
-    }
-
-    @AfterAll
-    static void stopBucket() throws InterruptedException {
-        bucket.close();
-        s3.close();
-    }
 
     /** A finished WAV recording, once the upload pass has stored it in the bucket and emptied the spool. */
     private RecordingRepository.StoredRecording uploaded(Instant at, long millis) throws Exception {
@@ -82,21 +58,6 @@ class S3ConversionIT extends IntegrationTest {
                 () -> recordings.findById(stored.recordingId()).orElseThrow(), r -> r.inObjectStorage());
         await().atMost(Duration.ofSeconds(5)).until(() -> !Files.exists(stored.file()));
         return row;
-    }
-
-    private static byte[] object(String key) throws IOException {
-        try (InputStream in = bucket.getObject(b -> b.bucket(S3MockServer.BUCKET).key(PREFIX + key))) {
-            return in.readAllBytes();
-        }
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        }
-        catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String sidecarOf(String path) {
@@ -203,5 +164,31 @@ class S3ConversionIT extends IntegrationTest {
         assertThat(sha256(object(before.path()))).as("left to the deletion").isEqualTo(before.sha256());
         assertThat(recordings.findById(before.id()).orElseThrow().path()).isEqualTo(before.path());
         assertThat(conversionFolder()).isEmptyDirectory();
+    }
+
+    @Test
+    void aRecordingStillInTheSpoolIsConvertedThereAndUploadedAfterwards() throws Exception {
+        LibraryFixtures.Stored stored;
+        try {
+            outage(); // its upload fails: it stays in the spool
+            stored = fixtures.finishedRecording(Instant.parse("2026-02-06T10:00:00Z"), 2_000, json);
+            conversion.run("admin");
+            var converted = recordings.findById(stored.recordingId()).orElseThrow();
+            assertThat(converted.inObjectStorage()).isFalse();
+            assertThat(converted.path()).endsWith(".opus");
+            assertThat(store.resolve(converted.path())).exists();
+            assertThat(stored.file()).doesNotExist();
+        }
+        finally {
+            s3.restart();
+        }
+
+        var row = await().atMost(Duration.ofSeconds(30)).until(
+                () -> recordings.findById(stored.recordingId()).orElseThrow(), r -> r.inObjectStorage());
+        assertThat(row.path()).endsWith(".opus");
+        assertThat(sha256(object(row.path()))).isEqualTo(row.sha256());
+        assertThat(new String(object(sidecarOf(row.path())))).contains(row.path()).contains(row.sha256());
+        await().atMost(Duration.ofSeconds(5)).until(() -> !Files.exists(store.resolve(row.path())));
+        assertThatThrownBy(() -> object(RecordingFormat.stem(row.path()) + ".wav")).isInstanceOf(NoSuchKeyException.class);
     }
 }

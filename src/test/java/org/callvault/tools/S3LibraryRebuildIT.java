@@ -3,7 +3,6 @@ package org.callvault.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,23 +14,18 @@ import org.callvault.recording.RecordingObjects;
 import org.callvault.recording.RecordingRepository;
 import org.callvault.recording.RecordingSidecar;
 import org.callvault.recording.RecordingStore;
-import org.callvault.support.IntegrationTest;
 import org.callvault.support.LibraryFixtures;
+import org.callvault.support.S3IntegrationTest;
 import org.callvault.support.S3MockServer;
 import org.callvault.support.WebClientSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.context.TestPropertySource;
 
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -40,14 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
  * from there; a sidecar object that is not JSON, names a file it does not sit beside, or names a
  * missing object is reported and skipped without stopping the others.
  */
-@TestPropertySource(properties = "callvault.storage.s3.retry-every=1s")
 @Import(LibraryFixtures.class)
-class S3LibraryRebuildIT extends IntegrationTest {
-
-    private static final String PREFIX = "rebuild/";
-
-    static S3MockServer s3;
-    static S3Client bucket;
+class S3LibraryRebuildIT extends S3IntegrationTest {
 
     @Autowired
     LibraryFixtures fixtures;
@@ -63,19 +51,6 @@ class S3LibraryRebuildIT extends IntegrationTest {
     JdbcClient jdbc;
     @Autowired
     JsonMapper json;
-
-    @DynamicPropertySource
-    static void objectStorage(DynamicPropertyRegistry registry) throws IOException {
-        s3 = S3MockServer.start(Files.createTempDirectory("callvault-s3-rebuild"));
-        bucket = s3.client();
-        s3.register(registry, PREFIX);
-    }
-
-    @AfterAll
-    static void stopBucket() throws InterruptedException {
-        bucket.close();
-        s3.close();
-    }
 
     private void putObject(String key, byte[] bytes) {
         bucket.putObject(b -> b.bucket(S3MockServer.BUCKET).key(PREFIX + key), RequestBody.fromBytes(bytes));
