@@ -3,6 +3,7 @@ package org.callvault.recording;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /**
  * Where finished recordings go when they do not stay in the recordings folder (today: an
@@ -28,6 +29,14 @@ public interface ObjectStorage {
 
     /** Deletes an object; a missing one is not an error. */
     void delete(String key) throws IOException;
+
+    /**
+     * The keys below {@code prefix} (e.g. {@code 2026/} or {@code ""} for all), in the storage's
+     * order, fetched page by page as the stream is read: a library of millions of objects is never
+     * held in memory at once. Close the stream. A failure while reading it throws
+     * {@link java.io.UncheckedIOException}.
+     */
+    Stream<String> list(String prefix) throws IOException;
 
     /** Whether the bucket answers; the problem in words, or null. */
     String problem();

@@ -31,6 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
  * and duration; its row gets the new path, format, codec, bit rate, size and hash; the sidecar
  * follows; one audit entry per file. The WAV file is deleted only after the Ogg file was decoded
  * back in full, lasts exactly what the WAV lasted (at 48 kHz) and still has the hash the row got.
+ * A recording in object storage is converted through a copy in the spool ({@link BucketConversion});
+ * one still in the spool waiting for its upload is converted there, never during an upload.
  *
  * <p>Recordings under a legal hold are <b>not</b> converted: a hold preserves the evidence as it
  * is, byte for byte and with the hash already given out; they are counted as skipped. Recordings
@@ -70,6 +72,8 @@ public class RecordingConversion {
     private final AuditLog audit;
     private final WaveformPeaks peaks;
     private final JsonMapper json;
+    private final RecordingObjects objects;
+    private final BucketConversion inBucket;
     private final RecordingFormat target;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "recording-conversion");
@@ -81,8 +85,11 @@ public class RecordingConversion {
     private volatile Run lastRun;
 
     RecordingConversion(RecordingRepository repository, RecordingStore store, LegalHolds holds, AuditLog audit,
-            WaveformPeaks peaks, JsonMapper json, CallVaultProperties properties, Clock clock) {
+            WaveformPeaks peaks, JsonMapper json, CallVaultProperties properties, Clock clock, RecordingObjects objects,
+            BucketConversion inBucket) {
         this.clock = clock;
+        this.objects = objects;
+        this.inBucket = inBucket;
         this.repository = repository;
         this.store = store;
         this.holds = holds;
@@ -168,10 +175,57 @@ public class RecordingConversion {
     }
 
     private boolean convert(RecordingRepository.StoredRecording recording, String actor) throws IOException {
+        BucketConversion.Converted done;
+        if (recording.inObjectStorage()) {
+            done = inBucket.convert(recording, target, this::convertFile);
+        }
+        else if (objects.enabled()) {
+            // Still in this node's spool: not while it uploads; the upload pass then takes the Ogg file.
+            done = objects.withoutUploads(() -> {
+                var now = repository.findById(recording.id()).orElse(null);
+                if (now == null || !now.path().equals(recording.path())) {
+                    return null;
+                }
+                return now.inObjectStorage() ? inBucket.convert(now, target, this::convertFile) : convertLocal(now);
+            });
+            if (done != null) {
+                objects.retrySoon(); // the Ogg file goes up now rather than at the next pass
+            }
+        }
+        else {
+            done = convertLocal(recording);
+        }
+        if (done == null) {
+            return false;
+        }
+        peaks.forget(recording.id());
+        audit.record(AuditAction.RECORDING_CONVERTED, actor, recording.id(), "WAV -> " + target.name() + ", "
+                + done.size() + " bytes, sha256 " + done.sha256(), null);
+        return true;
+    }
+
+    /**
+     * A recording in this node's recordings folder: the Ogg file beside the WAV file, which goes
+     * last; null when the row changed meanwhile.
+     */
+    private BucketConversion.Converted convertLocal(RecordingRepository.StoredRecording recording) throws IOException {
         Path wav = store.resolve(recording.path());
         String newPath = target.rename(recording.path());
         Path ogg = store.resolve(newPath);
         Files.deleteIfExists(ogg); // what a run interrupted before its row changed left behind
+        BucketConversion.Converted converted = convertFile(wav, ogg);
+        if (!repository.converted(recording.id(), recording.path(), newPath, target,
+                target.bitrate(converted.channels()), converted.size(), converted.sha256())) {
+            Files.deleteIfExists(ogg); // deleted or converted meanwhile: the row is the truth
+            return null;
+        }
+        rewriteSidecar(wav, ogg, newPath, converted.size(), converted.sha256());
+        Files.delete(wav);
+        return converted;
+    }
+
+    /** Converts one WAV file to {@code ogg} and verifies it: decoded back in full, the frames exact, the hash unchanged. */
+    private BucketConversion.Converted convertFile(Path wav, Path ogg) throws IOException {
         long frames;
         int rate;
         int channels;
@@ -201,18 +255,7 @@ public class RecordingConversion {
         if (!sha.equals(RecordingService.sha256(ogg))) {
             throw new IOException(ogg + " changed while it was verified");
         }
-        long size = Files.size(ogg);
-        if (!repository.converted(recording.id(), recording.path(), newPath, target, target.bitrate(channels), size,
-                sha)) {
-            Files.deleteIfExists(ogg); // deleted or converted meanwhile: the row is the truth
-            return false;
-        }
-        rewriteSidecar(wav, ogg, newPath, size, sha);
-        peaks.forget(recording.id());
-        Files.delete(wav);
-        audit.record(AuditAction.RECORDING_CONVERTED, actor, recording.id(), "WAV -> "
-                + target.name() + ", " + size + " bytes, sha256 " + sha, null);
-        return true;
+        return new BucketConversion.Converted(Files.size(ogg), sha, channels);
     }
 
     /** Decodes the whole file back: every page's CRC, every packet, and exactly the frames expected. */
@@ -238,11 +281,7 @@ public class RecordingConversion {
         Path sidecar = RecordingSidecar.fileFor(wav);
         try {
             if (Files.exists(sidecar)) {
-                RecordingSidecar old = RecordingSidecar.read(sidecar, json);
-                new RecordingSidecar(old.version(), old.recordingId(), old.callId(), newPath, old.callerName(),
-                        old.callerNumber(), old.agent(), old.createdAt(), old.answeredAt(), old.endedAt(),
-                        old.endReason(), target.name(), old.sampleRate(), old.channels(), old.durationMs(), size, sha,
-                        old.partial(), old.parts(), old.repaired(), old.recordedAt()).write(ogg, json);
+                RecordingSidecar.read(sidecar, json).convertedTo(newPath, target, size, sha).write(ogg, json);
             }
         }
         catch (IOException | RuntimeException e) {

@@ -10,6 +10,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,6 +23,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
+
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A recording's objects in object storage: reads them (playback, peaks), deletes them, and moves
@@ -40,21 +44,27 @@ public class RecordingObjects implements HealthIndicator {
     private static final Logger log = LoggerFactory.getLogger(RecordingObjects.class);
     /** Rows read per retry pass: those of other nodes' spools are read too, and skipped. */
     private static final int SCAN = 1000;
+    /** Far above any sidecar (about 1 KB): what a bad object may make the server read. */
+    static final int MAX_SIDECAR = 64 * 1024;
 
     private final ObjectStorage storage;
     private final RecordingStore store;
     private final RecordingRepository repository;
     private final PersistenceQueue writes;
+    private final JsonMapper json;
     private final ScheduledExecutorService thread;
     private final Counter uploaded;
     private final Counter failures;
     private final AtomicInteger waiting = new AtomicInteger();
+    /** Held by each upload, and by a conversion of a recording still in the spool. */
+    private final ReentrantLock uploading = new ReentrantLock();
     private volatile String problem;
     private volatile boolean probed;
 
     RecordingObjects(Optional<ObjectStorage> storage, RecordingStore store, RecordingRepository repository,
-            PersistenceQueue writes, RecordingStorageProperties properties, MeterRegistry meters) {
+            PersistenceQueue writes, RecordingStorageProperties properties, MeterRegistry meters, JsonMapper json) {
         this.storage = storage.orElse(null);
+        this.json = json;
         this.store = store;
         this.repository = repository;
         this.writes = writes;
@@ -129,6 +139,95 @@ public class RecordingObjects implements HealthIndicator {
 
     /** Uploads one recording; false when the storage failed (the spool copy is kept). */
     private boolean upload(RecordingRepository.NotUploaded recording) {
+        uploading.lock();
+        try {
+            return upload0(recording);
+        }
+        finally {
+            uploading.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code work} while no upload is going on: a conversion of a recording still in the spool
+     * must not race its upload (the upload would mark the row uploaded with the converted file's
+     * path while only the WAV went to the bucket).
+     */
+    <T> T withoutUploads(Work<T> work) throws IOException {
+        uploading.lock();
+        try {
+            return work.run();
+        }
+        finally {
+            uploading.unlock();
+        }
+    }
+
+    /** A piece of work on the recordings' files. */
+    interface Work<T> {
+        T run() throws IOException;
+    }
+
+    /** The object storage, or an IOException when this node has none (a recording uploaded elsewhere). */
+    ObjectStorage storage(String relativePath) throws IOException {
+        if (storage == null) {
+            throw new IOException("Recording " + relativePath + " is in object storage, but callvault.storage.type "
+                    + "is not s3 on this node");
+        }
+        return storage;
+    }
+
+    /** The key of a recording's sidecar object. */
+    public String sidecarKey(String relativePath) {
+        return relative(RecordingSidecar.fileFor(store.resolve(relativePath)));
+    }
+
+    /**
+     * The sidecar objects in the bucket ({@code .json} keys of the dated folders; microphone tests
+     * are never uploaded), listed page by page as the stream is read: close it. Empty without
+     * object storage.
+     */
+    public Stream<String> sidecarKeys() throws IOException {
+        if (storage == null) {
+            return Stream.empty();
+        }
+        return storage.list("").filter(key -> key.endsWith(".json") && !key.startsWith("mic-tests/"));
+    }
+
+    /**
+     * A sidecar object read and parsed, or empty when there is none; one larger than any sidecar
+     * ({@value #MAX_SIDECAR} bytes) or not a sidecar's JSON is refused with an exception.
+     */
+    public Optional<RecordingSidecar> readSidecar(String key) throws IOException {
+        ObjectStorage.Read read;
+        try {
+            read = storage(key).get(key, null);
+        }
+        catch (java.io.FileNotFoundException e) {
+            return Optional.empty();
+        }
+        try (var in = read.stream()) {
+            if (read.length() > MAX_SIDECAR) {
+                throw new IOException("The object " + key + " has " + read.length() + " bytes: not a sidecar");
+            }
+            return Optional.of(RecordingSidecar.read(in.readNBytes(MAX_SIDECAR), json));
+        }
+    }
+
+    /** Whether an object is in the bucket (a read of its first byte: no listing). */
+    public boolean exists(String relativePath) throws IOException {
+        try (var in = storage(relativePath).get(relativePath, "bytes=0-0").stream()) {
+            return true;
+        }
+        catch (ObjectStorage.RangeNotSatisfiable e) {
+            return true; // an empty object
+        }
+        catch (java.io.FileNotFoundException e) {
+            return false;
+        }
+    }
+
+    private boolean upload0(RecordingRepository.NotUploaded recording) {
         Path main = store.resolve(recording.path());
         if (!Files.isRegularFile(main)) {
             return true; // uploaded by an earlier attempt, deleted, or recorded on another node
@@ -177,20 +276,14 @@ public class RecordingObjects implements HealthIndicator {
      * see {@link ObjectStorage#get}.
      */
     public ObjectStorage.Read read(String relativePath, int part, String range) throws IOException {
-        if (storage == null) {
-            throw new IOException("Recording " + relativePath + " is in object storage, but callvault.storage.type "
-                    + "is not s3 on this node");
-        }
+        ObjectStorage storage = storage(relativePath);
         Path main = store.resolve(relativePath);
         return storage.get(part == 1 ? relativePath : relative(RecordingParts.partFile(main, part)), range);
     }
 
     /** Deletes a recording's objects (main, later parts, sidecar); a failure throws. */
     void deleteObjects(String relativePath, int parts) throws IOException {
-        if (storage == null) {
-            throw new IOException("Recording " + relativePath + " is in object storage, but callvault.storage.type "
-                    + "is not s3 on this node");
-        }
+        ObjectStorage storage = storage(relativePath);
         Path main = store.resolve(relativePath);
         storage.delete(relativePath);
         for (Path file : companions(main, parts)) {

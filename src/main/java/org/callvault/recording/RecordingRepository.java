@@ -116,8 +116,8 @@ public class RecordingRepository {
                 .optional();
     }
 
-    /** WAV recordings the conversion may take: finished, in one part, in this node's folder. */
-    private static final String WAV_TO_CONVERT = "status = 'COMPLETE' AND format = 'WAV' AND parts = 1 AND storage = 'LOCAL'";
+    /** WAV recordings the conversion may take: finished, in one part, in a recordings folder or object storage. */
+    private static final String WAV_TO_CONVERT = "status = 'COMPLETE' AND format = 'WAV' AND parts = 1";
 
     /** Finished single-file WAV recordings, oldest first: what a conversion to Ogg Opus takes on. */
     List<StoredRecording> findWavToConvert(int limit) {

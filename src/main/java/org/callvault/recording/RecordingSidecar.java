@@ -26,10 +26,25 @@ public record RecordingSidecar(int version, String recordingId, String callId, S
     }
 
     void write(Path wav, JsonMapper json) throws IOException {
-        PrivateFiles.writeAtomically(fileFor(wav), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
+        PrivateFiles.writeAtomically(fileFor(wav), bytes(json));
+    }
+
+    byte[] bytes(JsonMapper json) {
+        return json.writerWithDefaultPrettyPrinter().writeValueAsBytes(this);
+    }
+
+    /** The same recording stored in another file and format (a conversion): the rest is unchanged. */
+    RecordingSidecar convertedTo(String newPath, RecordingFormat newFormat, long newSize, String newSha256) {
+        return new RecordingSidecar(version, recordingId, callId, newPath, callerName, callerNumber, agent, createdAt,
+                answeredAt, endedAt, endReason, newFormat.name(), sampleRate, channels, durationMs, newSize, newSha256,
+                partial, parts, repaired, recordedAt);
     }
 
     public static RecordingSidecar read(Path sidecar, JsonMapper json) throws IOException {
-        return json.readValue(Files.readAllBytes(sidecar), RecordingSidecar.class);
+        return read(Files.readAllBytes(sidecar), json);
+    }
+
+    public static RecordingSidecar read(byte[] sidecar, JsonMapper json) {
+        return json.readValue(sidecar, RecordingSidecar.class);
     }
 }

@@ -2,6 +2,7 @@ package org.callvault.recording;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +38,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
@@ -195,6 +201,57 @@ public class S3ObjectStorage implements ObjectStorage, AutoCloseable {
     private static long totalOf(String contentRange) {
         int slash = contentRange.lastIndexOf('/');
         return Long.parseLong(contentRange.substring(slash + 1).trim());
+    }
+
+    /**
+     * ListObjectsV2 through the SDK's paginator: it asks for the next page (at most 1000 keys) with
+     * the continuation token only when the stream reaches it. Keys come back without this
+     * storage's prefix, as the other methods take them.
+     */
+    @Override
+    public Stream<String> list(String relativePrefix) {
+        return list(relativePrefix, 1000);
+    }
+
+    /** As {@link #list(String)}, {@code pageSize} keys a request (S3's own maximum is 1000). */
+    Stream<String> list(String relativePrefix, int pageSize) {
+        if (pageSize < 1 || pageSize > 1000) {
+            throw new IllegalArgumentException("A page holds 1 to 1000 keys, not " + pageSize);
+        }
+        if (relativePrefix == null || relativePrefix.startsWith("/") || relativePrefix.contains("..")) {
+            throw new IllegalArgumentException("Not a key prefix: " + relativePrefix);
+        }
+        String listed = key(relativePrefix);
+        java.util.Iterator<String> keys = new java.util.Iterator<>() {
+
+            /** Made on the first read: the SDK asks for the first page as soon as it makes it. */
+            private java.util.Iterator<S3Object> objects;
+
+            @Override
+            public boolean hasNext() {
+                try {
+                    if (objects == null) {
+                        objects = s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(listed).maxKeys(pageSize))
+                                .contents().iterator();
+                    }
+                    return objects.hasNext(); // fetches the next page when this one is used up
+                }
+                catch (SdkException e) {
+                    throw new UncheckedIOException(new IOException("Listing " + listed + " in bucket " + bucket
+                            + " failed: " + e.getMessage(), e));
+                }
+            }
+
+            @Override
+            public String next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                return objects.next().key().substring(prefix.length());
+            }
+        };
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(keys, Spliterator.ORDERED | Spliterator.NONNULL),
+                false);
     }
 
     @Override

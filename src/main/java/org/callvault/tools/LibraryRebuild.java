@@ -1,12 +1,14 @@
 package org.callvault.tools;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
 import org.callvault.call.CallSearchIndex;
+import org.callvault.recording.RecordingObjects;
 import org.callvault.recording.RecordingSidecar;
 import org.callvault.recording.RecordingStore;
 import org.slf4j.Logger;
@@ -20,8 +22,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code --callvault.tools.rebuild-library=true}: after a lost database, puts back a call row and a
- * recording row for every recording sidecar ({@code <call-id>.json}) in the recordings folder,
- * then lets the server start as usual. Rows that already exist are left alone, so running it twice
+ * recording row for every recording sidecar ({@code <call-id>.json}) in the recordings folder and,
+ * with {@code callvault.storage.type=s3}, in the bucket (listed page by page; those rows say the
+ * recording is in object storage), then lets the server start as usual. Each sidecar must name an
+ * existing file (an object beside it, for the bucket's); a bad one is logged and skipped. Rows that already exist are left alone, so running it twice
  * changes nothing. Runs before the web server opens and before crash recovery.
  */
 @Component
@@ -32,11 +36,13 @@ class LibraryRebuild implements SmartInitializingSingleton {
     private final JdbcClient jdbc;
     private final CallSearchIndex searchIndex;
     private final RecordingStore store;
+    private final RecordingObjects objects;
     private final JsonMapper json;
     private final boolean enabled;
 
-    LibraryRebuild(JdbcClient jdbc, CallSearchIndex searchIndex, RecordingStore store, JsonMapper json,
-            Environment environment) {
+    LibraryRebuild(JdbcClient jdbc, CallSearchIndex searchIndex, RecordingStore store, RecordingObjects objects,
+            JsonMapper json, Environment environment) {
+        this.objects = objects;
         this.jdbc = jdbc;
         this.searchIndex = searchIndex;
         this.store = store;
@@ -49,22 +55,52 @@ class LibraryRebuild implements SmartInitializingSingleton {
         if (!enabled) {
             return;
         }
-        int rebuilt = 0;
-        int skipped = 0;
+        int[] counts = new int[2]; // put back, already listed
+        // The spool first: a recording both there and in the bucket (a crash between its upload and
+        // its row's mark) gets a LOCAL row, so the upload pass stores it again and empties the spool.
         for (Path sidecar : sidecars()) {
-            try {
-                if (rebuild(RecordingSidecar.read(sidecar, json))) {
-                    rebuilt++;
-                }
-                else {
-                    skipped++;
-                }
+            rebuildFrom(sidecar.toString(), () -> RecordingSidecar.read(sidecar, json), "LOCAL", counts);
+        }
+        if (objects.enabled()) {
+            try (Stream<String> keys = objects.sidecarKeys()) {
+                keys.forEach(key -> rebuildFrom("object " + key, () -> objectSidecar(key), "S3", counts));
             }
-            catch (IOException | RuntimeException e) {
-                log.error("Could not rebuild the library row of {}", sidecar, e);
+            catch (IOException | UncheckedIOException e) {
+                log.error("Could not list the bucket's sidecars; the rows of recordings only there are not back", e);
             }
         }
-        log.warn("Library rebuilt from {}: {} recordings put back, {} already listed", store.root(), rebuilt, skipped);
+        log.warn("Library rebuilt from {}{}: {} recordings put back, {} already listed", store.root(),
+                objects.enabled() ? " and the bucket" : "", counts[0], counts[1]);
+    }
+
+    /** Reads one sidecar. */
+    private interface SidecarSource {
+        RecordingSidecar read() throws IOException;
+    }
+
+    private void rebuildFrom(String where, SidecarSource source, String storage, int[] counts) {
+        try {
+            if (rebuild(source.read(), storage)) {
+                counts[0]++;
+            }
+            else {
+                counts[1]++;
+            }
+        }
+        catch (IOException | RuntimeException e) {
+            // One bad sidecar (hand-edited, truncated, not a sidecar) must not cost the others.
+            log.error("Could not rebuild the library row of {}", where, e);
+        }
+    }
+
+    /** A sidecar object, which must name the recording file it sits beside (else anyone's key could list any file). */
+    private RecordingSidecar objectSidecar(String key) throws IOException {
+        RecordingSidecar sidecar = objects.readSidecar(key)
+                .orElseThrow(() -> new IOException("The object " + key + " was removed while the bucket was read"));
+        if (sidecar.path() == null || !key.equals(objects.sidecarKey(sidecar.path()))) {
+            throw new IOException("The sidecar " + key + " names " + sidecar.path() + ", not a file beside it");
+        }
+        return sidecar;
     }
 
     private List<Path> sidecars() {
@@ -78,14 +114,15 @@ class LibraryRebuild implements SmartInitializingSingleton {
         }
     }
 
-    private boolean rebuild(RecordingSidecar r) {
+    private boolean rebuild(RecordingSidecar r, String storage) throws IOException {
         if (jdbc.sql("SELECT COUNT(*) FROM recordings WHERE id = :id").param("id", r.recordingId()).query(Long.class)
                 .single() > 0) {
             return false;
         }
-        Path wav = store.resolve(r.path());
-        if (!Files.isRegularFile(wav)) {
-            log.warn("Sidecar of recording {} names {}, which is missing; skipped", r.recordingId(), wav);
+        Path wav = store.resolve(r.path()); // refuses a path out of the recordings folder, for objects too
+        if ("S3".equals(storage) ? !objects.exists(r.path()) : !Files.isRegularFile(wav)) {
+            log.warn("Sidecar of recording {} names {}, which is missing; skipped", r.recordingId(),
+                    "S3".equals(storage) ? "object " + r.path() : wav);
             return false;
         }
         if (jdbc.sql("SELECT COUNT(*) FROM calls WHERE id = :id").param("id", r.callId()).query(Long.class)
@@ -107,9 +144,10 @@ class LibraryRebuild implements SmartInitializingSingleton {
         }
         jdbc.sql("""
                 INSERT INTO recordings (id, call_id, path, format, codec, bitrate, sample_rate, channels, status,
-                                        duration_ms, size_bytes, sha256, repaired, created_at, finished_at, partial, parts)
+                                        duration_ms, size_bytes, sha256, repaired, created_at, finished_at, partial, parts,
+                                        storage)
                 VALUES (:id, :call, :path, :format, :codec, :bitrate, :rate, :channels, 'COMPLETE', :duration, :size,
-                        :sha, :repaired, :created, :finished, :partial, :parts)
+                        :sha, :repaired, :created, :finished, :partial, :parts, :storage)
                 """)
                 .param("id", r.recordingId()).param("call", r.callId()).param("path", r.path())
                 .param("format", r.format())
@@ -120,7 +158,7 @@ class LibraryRebuild implements SmartInitializingSingleton {
                 .param("repaired", r.repaired())
                 .param("created", r.answeredAt() != null ? r.answeredAt() : r.recordedAt())
                 .param("finished", r.recordedAt()).param("partial", r.partial()).param("parts", Math.max(1, r.parts()))
-                .update();
+                .param("storage", storage).update();
         return true;
     }
 }

@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 
 import org.callvault.support.DatabaseIndependent;
 import org.callvault.support.S3MockServer;
@@ -92,6 +94,31 @@ class S3ObjectStorageIT {
     }
 
     @Test
+    void listingGoesPageByPageAndGivesKeysWithoutThePrefix() throws IOException {
+        Path file = Files.write(dir.resolve("listed.json"), "{}".getBytes());
+        List<String> keys = List.of("list/2026/12/01/a.json", "list/2026/12/01/a.wav", "list/2026/12/02/b.json",
+                "list/2026/12/03/c.json", "list/2026/12/03/c.opus");
+        for (String key : keys) {
+            storage.put(key, file, null);
+        }
+        bucket.putObject(b -> b.bucket(S3MockServer.BUCKET).key("outside/list/x.json"),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("{}"));
+
+        // Two keys a page: three requests, each with the previous one's continuation token.
+        try (Stream<String> listed = storage.list("list/", 2)) {
+            assertThat(listed.toList()).containsExactlyElementsOf(keys);
+        }
+        try (Stream<String> listed = storage.list("list/2026/12/03/")) {
+            assertThat(listed.toList()).containsExactly("list/2026/12/03/c.json", "list/2026/12/03/c.opus");
+        }
+        try (Stream<String> listed = storage.list("nothing-here/")) {
+            assertThat(listed.toList()).isEmpty();
+        }
+        assertThatThrownBy(() -> storage.list("../", 2)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> storage.list("list/", 1001)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aFileWhoseHashIsNotTheRecordersIsRefusedAndNotKept() throws IOException {
         Path file = Files.write(dir.resolve("changed.wav"), random(10_000, 2));
         String otherSha = RecordingService.sha256(Files.write(dir.resolve("other.wav"), random(10_000, 3)));
@@ -145,6 +172,10 @@ class S3ObjectStorageIT {
             Path file = Files.write(dir.resolve("nowhere.wav"), random(100, 7));
             assertThatThrownBy(() -> nowhere.put("nowhere.wav", file, null)).isInstanceOf(IOException.class)
                     .hasMessageNotContaining(S3MockServer.SECRET_KEY);
+            try (Stream<String> listed = nowhere.list("")) {
+                assertThatThrownBy(listed::toList).isInstanceOf(java.io.UncheckedIOException.class)
+                        .hasMessageContaining("Listing");
+            }
         }
     }
 }

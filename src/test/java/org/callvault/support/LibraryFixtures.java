@@ -2,15 +2,20 @@ package org.callvault.support;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.UUID;
 
 import org.callvault.call.CallSearchIndex;
 import org.callvault.media.ToneGenerator;
+import org.callvault.recording.RecordingSidecar;
 import org.callvault.recording.RecordingStore;
 import org.callvault.recording.WavFileWriter;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+
+import tools.jackson.databind.json.JsonMapper;
 
 /** Calls and recordings written straight to the database and disk, as the recorder would leave them. */
 @Component
@@ -62,5 +67,25 @@ public class LibraryFixtures {
                 """).params(recordingId, callId, relative, durationMs, Files.size(file), "0".repeat(64), false,
                 createdAt.toEpochMilli(), createdAt.toEpochMilli()).update();
         return new Stored(callId, recordingId, file);
+    }
+
+    /**
+     * As {@link #call}, finished as the recorder finishes a recording: its real SHA-256 and its
+     * sidecar, so that with object storage the upload pass takes it (main file and sidecar) to the
+     * bucket. The sidecar is written before the hash: an upload attempt in between is refused by
+     * the bucket (the placeholder hash) and never stores a recording without its sidecar.
+     */
+    public Stored finishedRecording(Instant createdAt, long durationMs, JsonMapper json) throws Exception {
+        Stored stored = call(createdAt, "ENDED", "Bucket caller", "+4420", "admin", durationMs, true);
+        String relative = store.root().relativize(stored.file()).toString().replace('\\', '/');
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(stored.file())));
+        long answeredAt = createdAt.toEpochMilli() + 2000;
+        RecordingSidecar sidecar = new RecordingSidecar(RecordingSidecar.VERSION, stored.recordingId(), stored.callId(),
+                relative, "Bucket caller", "+4420", "admin", createdAt.toEpochMilli(), answeredAt,
+                answeredAt + durationMs, "CALLER_HANGUP", "WAV", 44_100, 1, durationMs, Files.size(stored.file()), sha,
+                false, 1, false, createdAt.toEpochMilli());
+        Files.write(RecordingSidecar.fileFor(stored.file()), json.writeValueAsBytes(sidecar));
+        jdbc.sql("UPDATE recordings SET sha256 = ? WHERE id = ?").params(sha, stored.recordingId()).update();
+        return stored;
     }
 }

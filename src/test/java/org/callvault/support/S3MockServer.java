@@ -58,6 +58,14 @@ public final class S3MockServer implements AutoCloseable {
                 "--callvault.storage.s3.prefix=" + prefix);
     }
 
+    /** The same settings for an application context of the test's JVM (an {@code IntegrationTest}). */
+    public void register(org.springframework.test.context.DynamicPropertyRegistry registry, String prefix) {
+        for (String argument : serverArguments(prefix)) {
+            String[] setting = argument.substring(2).split("=", 2);
+            registry.add(setting[0], () -> setting[1]);
+        }
+    }
+
     /** A client of the test's own, to look at the bucket. */
     public S3Client client() {
         return S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder())
