@@ -146,6 +146,35 @@ class OpusMultistreamTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** Random bytes: every packet is refused with an IllegalArgumentException or round-trips, never anything else. */
+    @Test
+    void randomBytesAreRefusedOrRoundTripNeverACrash() {
+        Random random = new Random(18);
+        byte[] out = new byte[OpusCodec.MAX_PACKET];
+        byte[] back = new byte[OpusCodec.MAX_PACKET];
+        int framed = 0;
+        for (int n = 0; n < 200_000; n++) {
+            byte[] packet = new byte[random.nextInt(40)];
+            random.nextBytes(packet);
+            try {
+                int length = OpusMultistream.selfDelimit(packet, 0, packet.length, out, 0);
+                framed++;
+                assertThat(OpusMultistream.delimitedLength(out, 0, length)).isEqualTo(length);
+                assertThat(Arrays.copyOf(back, OpusMultistream.undelimit(out, 0, length, back, 0))).isEqualTo(packet);
+            }
+            catch (IllegalArgumentException refused) {
+                // a broken packet: what a caller counts and skips
+            }
+            try {
+                assertThat(OpusMultistream.delimitedLength(packet, 0, packet.length)).isBetween(1, packet.length);
+            }
+            catch (IllegalArgumentException refused) {
+                // not a self-delimited packet
+            }
+        }
+        assertThat(framed).as("random packets that are valid Opus framing").isGreaterThan(10_000);
+    }
+
     /** A code 3 packet (constant size, one frame) with 300 bytes of padding around a real frame. */
     private static byte[] codeThreeWithPadding(byte[] codeZero) {
         assertThat(codeZero[0] & 3).isZero();
