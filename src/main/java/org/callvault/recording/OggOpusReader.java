@@ -51,12 +51,20 @@ public final class OggOpusReader implements Closeable {
         this.in = new BufferedInputStream(Files.newInputStream(file), 64 * 1024);
         OggPages.read(in); // OpusHead
         OggPages.read(in); // OpusTags (one page: CallVault writes it so; checked by header())
-        this.decoder = OpusCodec.newDecoder(channels);
+        this.decoder = header.newDecoder();
         this.pcm = new short[OpusCodec.MAX_FRAME_SAMPLES * channels];
     }
 
-    /** The fields of OpusHead a reader needs (RFC 7845 §5.1). */
-    public record Header(int channels, int preSkip, int inputRate) {
+    /**
+     * The fields of OpusHead a reader needs (RFC 7845 §5.1). {@code mappingFamily} 0: one stream,
+     * mono or (files written before two streams) coupled stereo; 1: stereo as two mono streams.
+     */
+    public record Header(int channels, int preSkip, int inputRate, int mappingFamily) {
+
+        /** A decoder for the file's packets: interleaved PCM of {@link #channels} out. */
+        AudioDecoder newDecoder() {
+            return mappingFamily == 1 ? OpusCodec.newTwoStreamDecoder() : OpusCodec.newDecoder(channels);
+        }
     }
 
     /** Reads and checks a file's OpusHead and OpusTags pages. */
@@ -72,17 +80,24 @@ public final class OggOpusReader implements Closeable {
             }
             ByteBuffer view = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
             int channels = head[9] & 0xFF;
-            if (channels != 1 && channels != 2 || head[18] != 0) {
-                throw new OggPages.InvalidOggException(file + " has " + channels + " channels or a mapping family"
-                        + " CallVault does not write");
+            int family = head[18] & 0xFF;
+            if (!(family == 0 && (channels == 1 || channels == 2)
+                    || family == 1 && channels == 2 && isTwoMonoStreams(head))) {
+                throw new OggPages.InvalidOggException(file + " has " + channels + " channels in mapping family "
+                        + family + ", a layout CallVault does not write");
             }
             OggPages.Page tags = OggPages.read(in);
             if (tags == null || !new String(tags.body(), 0, Math.min(8, tags.body().length), StandardCharsets.US_ASCII)
                     .equals("OpusTags")) {
                 throw new OggPages.InvalidOggException(file + " has no OpusTags page");
             }
-            return new Header(channels, view.getShort(10) & 0xFFFF, view.getInt(12));
+            return new Header(channels, view.getShort(10) & 0xFFFF, view.getInt(12), family);
         }
+    }
+
+    /** Family 1's table (RFC 7845 §5.1.1) as CallVault writes it: 2 streams, 0 coupled, channel c in stream c. */
+    private static boolean isTwoMonoStreams(byte[] head) {
+        return head.length >= 23 && head[19] == 2 && head[20] == 0 && head[21] == 0 && head[22] == 1;
     }
 
     /**

@@ -35,6 +35,7 @@ final class OggOpusStream {
 
     private final int sampleRate;
     private final int channels;
+    private final boolean twoStreams;
     private final FileChannel channel;
     private final OpusCodec.Encoder encoder;
     private final Supplier<OpusCodec.Encoder> encoders;
@@ -72,11 +73,21 @@ final class OggOpusStream {
     /**
      * Creates {@code path} (it must not exist) and writes the Opus headers.
      *
-     * @param encoders makes the stream's encoder, and one more once for the silent packet
+     * @param twoStreams the stereo layout: {@code true}, two mono streams, one per channel (channel
+     *                   mapping family 1, what the recorder writes); {@code false}, one coupled
+     *                   stereo stream (family 0, how stereo was written before: kept to test that
+     *                   such files are still read). Mono is always family 0.
+     * @param encoders   makes the stream's encoder, and one more once for the silent packet; for
+     *                   two streams, one writing {@link org.callvault.media.codec.OpusMultistream} packets
      */
-    OggOpusStream(Path path, int sampleRate, int channels, Supplier<OpusCodec.Encoder> encoders) throws IOException {
+    OggOpusStream(Path path, int sampleRate, int channels, boolean twoStreams, Supplier<OpusCodec.Encoder> encoders)
+            throws IOException {
+        if (twoStreams && channels != 2) {
+            throw new IllegalArgumentException("Two streams are for stereo, not " + channels + " channel(s)");
+        }
         this.sampleRate = sampleRate;
         this.channels = channels;
+        this.twoStreams = twoStreams;
         this.encoders = encoders;
         this.encoder = encoders.get();
         this.resamplers = new Resampler[channels];
@@ -118,9 +129,14 @@ final class OggOpusStream {
     }
 
     private void writeHeaders() throws IOException {
-        ByteBuffer head = ByteBuffer.allocate(19).order(ByteOrder.LITTLE_ENDIAN);
+        // RFC 7845 §5.1: family 0 (mono, or the old coupled stereo) ends at byte 19; family 1 adds the
+        // stream count (2), the coupled count (0) and the channel mapping (channel c is stream c).
+        ByteBuffer head = ByteBuffer.allocate(twoStreams ? 23 : 19).order(ByteOrder.LITTLE_ENDIAN);
         head.put("OpusHead".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) channels)
-                .putShort((short) preSkip).putInt(sampleRate).putShort((short) 0).put((byte) 0);
+                .putShort((short) preSkip).putInt(sampleRate).putShort((short) 0).put((byte) (twoStreams ? 1 : 0));
+        if (twoStreams) {
+            head.put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 1);
+        }
         writePage(OggPages.FLAG_BOS, 0, head.array(), new int[] {head.capacity()}, 1);
         byte[] vendor = VENDOR.getBytes(StandardCharsets.UTF_8);
         ByteBuffer tags = ByteBuffer.allocate(8 + 4 + vendor.length + 4).order(ByteOrder.LITTLE_ENDIAN);

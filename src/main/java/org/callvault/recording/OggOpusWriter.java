@@ -103,8 +103,10 @@ public final class OggOpusWriter implements RecordingWriter {
         this.holdFrames = holdFrames;
         this.capacity = holdFrames + STEP_FRAMES;
         this.held = new short[capacity * channels];
-        this.stream = new OggOpusStream(path, sampleRate, channels,
-                () -> OpusCodec.newEncoder(implementation, channels, bitrate, complexity));
+        // Stereo is two mono streams: one stereo stream would let each party bleed into the other's channel.
+        this.stream = new OggOpusStream(path, sampleRate, channels, channels == 2,
+                () -> channels == 2 ? OpusCodec.newTwoStreamEncoder(implementation, bitrate, complexity)
+                        : OpusCodec.newEncoder(implementation, channels, bitrate, complexity));
         this.lane = encoding == null ? null : encoding.newLane();
     }
 

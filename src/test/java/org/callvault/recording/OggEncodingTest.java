@@ -20,6 +20,8 @@ import org.callvault.media.ToneGenerator;
 import org.callvault.media.codec.OpusCodec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The Ogg encoding pool: per-recording order, the one-second bound, and finishing behind the queue. */
 class OggEncodingTest {
@@ -71,15 +73,17 @@ class OggEncodingTest {
         assertThat(meters.counter(DROPPED).count()).isZero();
     }
 
-    @Test
-    void aStepThatFindsASecondQueuedIsWrittenAsSilenceAndTheFileKeepsItsExactLength() throws Exception {
+    /** Stereo too: there the silent packet is a two-stream packet, both streams silent. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void aStepThatFindsASecondQueuedIsWrittenAsSilenceAndTheFileKeepsItsExactLength(int channels) throws Exception {
         Path file = dir.resolve("full.opus");
         CountDownLatch release = new CountDownLatch(1);
         int steps = 60;
         int after = 25;
         try (OggEncoding encoding = new OggEncoding(1, OggEncoding.MAX_QUEUED_STEPS, meters)) {
             OggEncoding.Lane blocker = block(encoding, release);
-            OggOpusWriter writer = new OggOpusWriter(file, RATE, 1, RecordingFormat.OPUS.bitrate(1),
+            OggOpusWriter writer = new OggOpusWriter(file, RATE, channels, RecordingFormat.OPUS.bitrate(channels),
                     RecordingFormat.OPUS_COMPLEXITY, 0, OpusCodec.implementation(), encoding);
             ToneGenerator tone = new ToneGenerator(RATE, 1_000, AMPLITUDE);
             writeTone(writer, tone, 0, steps);
@@ -93,19 +97,22 @@ class OggEncodingTest {
             assertThat(writer.completion().get(30, TimeUnit.SECONDS)).isTrue();
             assertThat(blocker.queuedSteps()).isZero();
         }
-        short[] decoded = OggOpusWriterTest.decodeAll(file, 1);
-        assertThat(decoded.length).as("48 kHz frames: every step, the silent ones too")
+        short[] decoded = OggOpusWriterTest.decodeAll(file, channels);
+        assertThat(decoded.length / channels).as("48 kHz frames: every step, the silent ones too")
                 .isEqualTo(Math.round((steps + after) * STEP * 48_000.0 / RATE));
-        int stepAt48k = 960;
+        int stepAt48k = 960 * channels;
         // Steps 1..48 encoded (the first and the one next to the silence left out: attack and filters).
         assertThat(rms(decoded, stepAt48k, 48 * stepAt48k)).isGreaterThan(AMPLITUDE / 2);
         // Steps 51..59: written as silence.
         assertThat(rms(decoded, 51 * stepAt48k, 60 * stepAt48k)).isLessThan(AMPLITUDE / 100);
-        // The tone again, in its place: its phase goes on from the steps before the silence.
-        OggOpusWriterTest.Tone resumed = OggOpusWriterTest.analyse(
-                java.util.Arrays.copyOfRange(decoded, 61 * stepAt48k, (steps + after) * stepAt48k), 1, 0, -4_800);
-        assertThat(resumed.levelDb()).as("level after the silence, dB").isBetween(-1.5, 1.5);
-        assertThat(resumed.snrDb()).as("SNR after the silence, dB").isGreaterThanOrEqualTo(20);
+        // The tone again, in its place, in every channel: its phase goes on from the steps before the silence.
+        for (int c = 0; c < channels; c++) {
+            OggOpusWriterTest.Tone resumed = OggOpusWriterTest.analyse(
+                    java.util.Arrays.copyOfRange(decoded, 61 * stepAt48k, (steps + after) * stepAt48k), channels, c,
+                    -4_800);
+            assertThat(resumed.levelDb()).as("level after the silence, dB, channel " + c).isBetween(-1.5, 1.5);
+            assertThat(resumed.snrDb()).as("SNR after the silence, dB, channel " + c).isGreaterThanOrEqualTo(20);
+        }
     }
 
     @Test

@@ -120,6 +120,32 @@ public final class OpusCodec {
                 : new ConcentusOpus.Encoder(channels, bitrate, complexity);
     }
 
+    /**
+     * A stereo encoder for a recording that keeps its channels apart: two mono streams, each at
+     * half of {@code bitrate}, in the packets of RFC 7845 channel mapping family 1
+     * ({@link OpusMultistream}). Interleaved stereo in, as {@link #newEncoder(int, int, int)} with 2 channels.
+     */
+    public static Encoder newTwoStreamEncoder(int bitrate, int complexity) {
+        return newTwoStreamEncoder(CHOSEN, bitrate, complexity);
+    }
+
+    /** As {@link #newTwoStreamEncoder(int, int)}, with the implementation chosen. */
+    public static Encoder newTwoStreamEncoder(Implementation implementation, int bitrate, int complexity) {
+        if (bitrate < 12_000 || bitrate > 1_020_000) {
+            throw new IllegalArgumentException("A two-stream Opus bitrate must be 12000-1020000 bit/s, not " + bitrate);
+        }
+        return new OpusTwoStreams.Encoder(implementation, bitrate, complexity);
+    }
+
+    /** A decoder of two-stream packets ({@link #newTwoStreamEncoder}): interleaved stereo out, samples per channel returned. */
+    public static AudioDecoder newTwoStreamDecoder() {
+        return newTwoStreamDecoder(CHOSEN);
+    }
+
+    public static AudioDecoder newTwoStreamDecoder(Implementation implementation) {
+        return new OpusTwoStreams.Decoder(implementation);
+    }
+
     /** A decoder of {@code channels} (1 or 2) channels, interleaved out; {@code decode} returns samples per channel. */
     public static AudioDecoder newDecoder(int channels) {
         if (channels != 1 && channels != 2) {
