@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -66,8 +64,7 @@ class RecordingDiskFullIT {
     @DynamicPropertySource
     static void smallDisk(DynamicPropertyRegistry registry) throws Exception {
         TestDatabase db = TestDatabases.create(TestDatabases.forIntegrationTests());
-        mountPoint = Files.createTempDirectory("callvault-small-disk");
-        run("mount", "-t", "tmpfs", "-o", "size=20m,mode=0700", "tmpfs", mountPoint.toString());
+        mountPoint = SmallDisk.mount();
         registry.add("spring.datasource.url", db::url);
         registry.add("spring.datasource.username", db::username);
         registry.add("spring.datasource.password", db::password);
@@ -77,8 +74,7 @@ class RecordingDiskFullIT {
 
     @AfterAll
     static void unmount() throws Exception {
-        // Lazy: the server may still hold a file open until its context closes.
-        run("umount", "-l", mountPoint.toString());
+        SmallDisk.unmount(mountPoint);
     }
 
     @Test
@@ -94,7 +90,7 @@ class RecordingDiskFullIT {
             Path main = await().atMost(Duration.ofSeconds(20)).until(() -> findFile(callId + ".wav"),
                     f -> f != null && f.toFile().length() > 44 + 2 * 44_100 * 2); // two seconds of mono
 
-            fill(filler);
+            SmallDisk.fill(filler);
             JsonNode interrupted = call.agent.awaitMessage(m -> "recording".equals(m.path("type").asString())
                     && "interrupted".equals(m.path("state").asString()));
             assertThat(interrupted.path("callId").asString()).isEqualTo(callId);
@@ -161,31 +157,7 @@ class RecordingDiskFullIT {
         }
     }
 
-    /** Writes until the file system refuses: the disk is then really full. */
-    private static void fill(Path filler) {
-        byte[] block = new byte[256 * 1024];
-        try (OutputStream out = Files.newOutputStream(filler)) {
-            while (true) {
-                out.write(block);
-            }
-        }
-        catch (IOException expected) {
-            assertThat(expected.getMessage()).contains("No space left");
-        }
-    }
-
     private Path findFile(String name) throws IOException {
-        try (var files = Files.walk(store.root())) {
-            return files.filter(p -> p.getFileName().toString().equals(name)).findFirst().orElse(null);
-        }
-    }
-
-    private static void run(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed (the disk-full test needs root to "
-                    + "mount a 20 MB tmpfs): " + output);
-        }
+        return SmallDisk.find(store.root(), name);
     }
 }

@@ -62,7 +62,7 @@ class OpusWireIT extends IntegrationTest {
         return login;
     }
 
-    private static void sayHelloOpus(EventSocketClient client) {
+    static void sayHelloOpus(EventSocketClient client) {
         client.send(HELLO_OPUS);
         JsonNode reply = client.awaitType("hello");
         assertThat(reply.path("version").asInt()).isEqualTo(2);
