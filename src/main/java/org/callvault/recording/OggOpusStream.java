@@ -94,7 +94,8 @@ final class OggOpusStream {
         double delay = 0;
         if (sampleRate != OpusCodec.SAMPLE_RATE) {
             for (int c = 0; c < channels; c++) {
-                resamplers[c] = new Resampler(sampleRate, OpusCodec.SAMPLE_RATE);
+                // Only the encoder's band need be flat: a filter a sixth as long as a full-band one.
+                resamplers[c] = new Resampler(sampleRate, OpusCodec.SAMPLE_RATE, OpusCodec.RECORDING_BANDWIDTH_HZ);
             }
             delay = resamplers[0].delayOutputSamples();
         }

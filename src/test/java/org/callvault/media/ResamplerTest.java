@@ -89,6 +89,27 @@ class ResamplerTest {
     }
 
     @Test
+    void aBandLimitedConversionKeepsItsBandAndItsStopbandWithAFractionOfTheTaps() {
+        // 44.1 -> 48 kHz for an encoder that keeps 12 kHz: flat to 12 kHz, images still 60 dB down.
+        Resampler full = new Resampler(44_100, 48_000);
+        Resampler band = new Resampler(44_100, 48_000, 12_000);
+        assertThat(band.taps()).as("taps: %d against %d", band.taps(), full.taps()).isLessThan(full.taps() / 4);
+        for (double frequency : new double[] { 300, 1_000, 6_000, 11_900 }) {
+            short[] input = new ToneGenerator(44_100, frequency, 16_000).generate(0, 52_920);
+            short[] output = convert(new Resampler(44_100, 48_000, 12_000), input, 882);
+            assertThat(levelDb(output, 4_800, 48_000, frequency, 16_000)).as("%s Hz", frequency).isBetween(-0.1, 0.1);
+        }
+        // A 21 kHz tone in the input would image at 23.1 kHz, inside the 48 kHz output's band.
+        short[] high = new ToneGenerator(44_100, 21_000, 16_000).generate(0, 52_920);
+        short[] out = convert(new Resampler(44_100, 48_000, 12_000), high, 882);
+        assertThat(ToneDetector.relativePower(out, 4_800, 48_000, 23_100, 48_000) * Math.pow(
+                ToneDetector.rms(out, 4_800, 48_000) / (16_000 / Math.sqrt(2)), 2)).as("the image's power against the tone's")
+                .isLessThan(1e-6);
+        assertThatThrownBy(() -> new Resampler(44_100, 48_000, 0)).isInstanceOf(IllegalArgumentException.class);
+        System.out.printf("Band-limited 44.1 -> 48 kHz: %d taps against %d%n", band.taps(), full.taps());
+    }
+
+    @Test
     void theStopbandIsAtLeastSixtyDbDownInBothDirections() {
         // Going down: everything from the narrow Nyquist frequency up would fold into the band.
         double worstDown = -1_000;

@@ -55,10 +55,10 @@ final class ConcentusOpus {
         private final int channels;
 
         Encoder(int bitrate) {
-            this(1, bitrate, OpusCodec.COMPLEXITY);
+            this(1, bitrate, OpusCodec.COMPLEXITY, false);
         }
 
-        Encoder(int channels, int bitrate, int complexity) {
+        Encoder(int channels, int bitrate, int complexity, boolean superWidebandAtMost) {
             this.channels = channels;
             try {
                 encoder = new io.github.jaredmdobson.concentus.OpusEncoder(OpusCodec.SAMPLE_RATE, channels,
@@ -71,6 +71,9 @@ final class ConcentusOpus {
             encoder.setSignalType(OpusSignal.OPUS_SIGNAL_VOICE);
             encoder.setComplexity(complexity);
             encoder.setForceChannels(channels);
+            if (superWidebandAtMost) {
+                encoder.setMaxBandwidth(io.github.jaredmdobson.concentus.OpusBandwidth.OPUS_BANDWIDTH_SUPERWIDEBAND);
+            }
         }
 
         @Override

@@ -23,6 +23,8 @@ final class LibOpus {
     private static final int OPUS_RESET_STATE = 4028;
     private static final int OPUS_GET_LOOKAHEAD = 4027;
     private static final int OPUS_SET_FORCE_CHANNELS = 4022;
+    private static final int OPUS_SET_MAX_BANDWIDTH = 4004;
+    private static final int OPUS_BANDWIDTH_SUPERWIDEBAND = 1104;
 
     /** Whether libopus loaded; the reason it did not is in {@link #PROBLEM}. */
     static final boolean AVAILABLE;
@@ -144,11 +146,14 @@ final class LibOpus {
         private final Memory in;
 
         Encoder(int bitrate) {
-            this(1, bitrate, OpusCodec.COMPLEXITY);
+            this(1, bitrate, OpusCodec.COMPLEXITY, false);
         }
 
-        /** {@code channels} 2 takes interleaved stereo (L R L R ...), {@code count} per channel. */
-        Encoder(int channels, int bitrate, int complexity) {
+        /**
+         * {@code channels} 2 takes interleaved stereo (L R L R ...), {@code count} per channel;
+         * {@code superWidebandAtMost} keeps the coded audio to 12 kHz (a recording's choice, {@link OpusCodec}).
+         */
+        Encoder(int channels, int bitrate, int complexity, boolean superWidebandAtMost) {
             this.channels = channels;
             this.in = new Memory(2L * channels * OpusCodec.MAX_FRAME_SAMPLES);
             IntByReference error = new IntByReference();
@@ -161,6 +166,9 @@ final class LibOpus {
             CONTROLS.opus_encoder_ctl(state, OPUS_SET_SIGNAL, OPUS_SIGNAL_VOICE);
             CONTROLS.opus_encoder_ctl(state, OPUS_SET_COMPLEXITY, complexity);
             CONTROLS.opus_encoder_ctl(state, OPUS_SET_FORCE_CHANNELS, channels);
+            if (superWidebandAtMost) {
+                CONTROLS.opus_encoder_ctl(state, OPUS_SET_MAX_BANDWIDTH, OPUS_BANDWIDTH_SUPERWIDEBAND);
+            }
             IntByReference samples = new IntByReference();
             CONTROLS.opus_encoder_ctl(state, OPUS_GET_LOOKAHEAD, samples);
             this.lookahead = samples.getValue();

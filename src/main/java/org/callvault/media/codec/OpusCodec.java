@@ -98,8 +98,18 @@ public final class OpusCodec {
     }
 
     /**
+     * The audio band a recording's encoder codes: super-wideband, 12 kHz. At the recordings' 15 to
+     * 24 kbit/s per party libopus would otherwise go full band (20 kHz) and spend its bits above
+     * what speech needs; and the resampler in front of the encoder may then let its passband end
+     * here instead of at 20.4 kHz, a filter a sixth as long (docs/BENCHMARKS.md: resampling 44.1 to
+     * 48 kHz was most of an Ogg recording's cost).
+     */
+    public static final int RECORDING_BANDWIDTH_HZ = 12_000;
+
+    /**
      * An encoder of 20 ms frames for a recording: {@code channels} 1 or 2, {@code complexity}
-     * 0..10 (the cost per frame; the recorder's choice is measured in docs/ARCHITECTURE.md).
+     * 0..10 (the cost per frame; the recorder's choice is measured in docs/ARCHITECTURE.md), coding
+     * at most {@link #RECORDING_BANDWIDTH_HZ}.
      */
     public static Encoder newEncoder(int channels, int bitrate, int complexity) {
         return newEncoder(CHOSEN, channels, bitrate, complexity);
@@ -116,8 +126,8 @@ public final class OpusCodec {
         if (complexity < 0 || complexity > 10) {
             throw new IllegalArgumentException("Opus complexity must be 0-10, not " + complexity);
         }
-        return implementation == Implementation.NATIVE ? new LibOpus.Encoder(channels, bitrate, complexity)
-                : new ConcentusOpus.Encoder(channels, bitrate, complexity);
+        return implementation == Implementation.NATIVE ? new LibOpus.Encoder(channels, bitrate, complexity, true)
+                : new ConcentusOpus.Encoder(channels, bitrate, complexity, true);
     }
 
     /**
