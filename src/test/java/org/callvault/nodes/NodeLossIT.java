@@ -120,13 +120,7 @@ class NodeLossIT {
                     assertThat(lostMs).isGreaterThanOrEqualTo(LOST_AFTER.minusSeconds(1).toMillis());
 
                     // The console that held call 1's leg is free again: a new call on node b rings at it.
-                    try (EventSocketClient caller3 = EventSocketClient.open(nodeB, "caller", null)) {
-                        caller3.sendJson("type", "dial", "callerName", "After the loss");
-                        String call3 = caller3.awaitType("leg").path("callId").asString();
-                        agentOfCall1.awaitCallState(call3, "ringing");
-                        caller3.sendJson("type", "hangup", "callId", call3);
-                        agentOfCall1.awaitCallState(call3, "cancelled");
-                    }
+                    assertRingsForANewCall(agentOfCall1, nodeB);
 
                     // The phone of call 1 comes back through the balancer (node b now) and hears why its call is gone.
                     try (EventSocketClient back = await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
@@ -218,13 +212,7 @@ class NodeLossIT {
                 assertThat(ended.at("/call/endReason").asString()).isEqualTo("server_lost");
 
                 // The console is free again: a new call on node b rings at it.
-                try (EventSocketClient caller2 = EventSocketClient.open(nodeB, "caller", null)) {
-                    caller2.sendJson("type", "dial", "callerName", "After the restart");
-                    String call2 = caller2.awaitType("leg").path("callId").asString();
-                    agent.awaitCallState(call2, "ringing");
-                    caller2.sendJson("type", "hangup", "callId", call2);
-                    agent.awaitCallState(call2, "cancelled");
-                }
+                assertRingsForANewCall(agent, nodeB);
 
                 // The phone is told server_lost wherever it comes back: the survivor, or node a's new process.
                 for (Endpoint node : List.of(nodeB, restarted)) {
@@ -237,6 +225,17 @@ class NodeLossIT {
                         r -> "ENDED".equals(r.get("call_state")));
                 assertThat(row).containsEntry("end_reason", "SERVER_LOST").containsEntry("home_node", "a");
             }
+        }
+    }
+
+    /** A new call dialled on {@code node} rings at {@code console} (it is free), then the caller hangs up. */
+    private static void assertRingsForANewCall(EventSocketClient console, Endpoint node) {
+        try (EventSocketClient caller = EventSocketClient.open(node, "caller", null)) {
+            caller.sendJson("type", "dial", "callerName", "After the loss");
+            String call = caller.awaitType("leg").path("callId").asString();
+            console.awaitCallState(call, "ringing");
+            caller.sendJson("type", "hangup", "callId", call);
+            console.awaitCallState(call, "cancelled");
         }
     }
 
