@@ -35,6 +35,13 @@ const SILENT_SOCKET_MS = 65000;
 const EVENT_RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 15000];
 /** Media socket retries stay inside the server's default 5 s grace period. */
 const MEDIA_RECONNECT_DELAYS_MS = [200, 400, 800, 1200, 1600, 2000];
+/**
+ * `try_again` (several servers: the call's server is quiet but not declared lost yet): a resume is
+ * sent again when the server says, at most this many times; the server's lost-after is at most 10 min.
+ */
+const RESUME_RETRIES = 40;
+/** Media socket closed with 4503 (the same case): retried each second, at most this many times. */
+const MEDIA_TRY_AGAIN_RETRIES = 600;
 const PLAYER_OPTIONS = { targetMs: 60, maxMs: 200, primeMs: 50 };
 /** Error codes that mean an agent's `answer` did not go through. */
 const ANSWER_REFUSALS = new Set(['already_answered', 'invalid_state', 'not_found', 'forbidden', 'bad_message', 'internal']);
@@ -224,6 +231,8 @@ export function describeServerError(message, calls) {
       return 'The previous call could not be resumed; it is over.';
     case 'server_lost':
       return SERVER_LOST_TEXT;
+    case 'try_again':
+      return 'The server carrying this call is not answering. Trying again…';
     case 'forbidden':
       return message.message || 'That is not allowed.';
     case 'not_found':
@@ -965,6 +974,15 @@ export class MediaLeg {
       case 4410: // the call's server was lost: no retry can bring the call back
         this.fail(SERVER_LOST_TEXT);
         return;
+      case 4503: // the call's server is quiet, not yet declared lost: the event socket brings the outcome
+        if ((this.tryAgains = (this.tryAgains || 0) + 1) <= MEDIA_TRY_AGAIN_RETRIES) {
+          this.onStatus('reconnecting');
+          clearTimeout(this.retryTimer);
+          this.retryTimer = setTimeout(() => this.connect(), 1000);
+          return;
+        }
+        this.fail('The audio connection was lost.');
+        return;
       default: // 4409 (our previous socket not yet gone), network loss, server restart: retry
         this.retry();
     }
@@ -1365,7 +1383,7 @@ export class CallSession {
       ? { callId: this.callId, resumeToken: this.resumeToken }
       : this.store.load();
     if (stored) {
-      this.pending = { kind: 'resume', callId: stored.callId };
+      this.pending = { kind: 'resume', callId: stored.callId, resumeToken: stored.resumeToken, tries: 0 };
       this.channel.send({ type: 'resume', callId: stored.callId, resumeToken: stored.resumeToken });
     } else if (this.pending && this.pending.sent && this.pending.kind !== 'resume') {
       // The socket dropped between our dial/answer and the reply: that request is lost.
@@ -1433,6 +1451,10 @@ export class CallSession {
   onError(message) {
     this.errors.show(describeServerError(message, this.calls));
     const pending = this.pending;
+    if (message.code === 'try_again' && pending && pending.kind === 'resume') {
+      this.retryResume(pending, message.retryAfterMillis);
+      return;
+    }
     if (!pending || this.callId && pending.kind !== 'resume') {
       return; // nothing waiting for a reply, or the request already succeeded
     }
@@ -1448,6 +1470,25 @@ export class CallSession {
       this.releaseAudio();
       this.render();
     }
+  }
+
+  /**
+   * The call's server has gone quiet but is not declared lost yet (several servers): ask again when
+   * the server says, until the answer is the call itself or `server_lost`. A resume sent anew by a
+   * reconnect replaces this one (the timer then finds another pending request and does nothing).
+   */
+  retryResume(pending, retryAfterMillis) {
+    if (++pending.tries > RESUME_RETRIES) {
+      this.forgetCall();
+      return;
+    }
+    const delay = Math.min(Math.max(Number(retryAfterMillis) || 1000, 250), 15000);
+    clearTimeout(this.resumeTimer);
+    this.resumeTimer = setTimeout(() => {
+      if (this.pending === pending) {
+        this.channel.send({ type: 'resume', callId: pending.callId, resumeToken: pending.resumeToken });
+      }
+    }, delay);
   }
 
   /** Drops a call we can no longer resume. */

@@ -64,7 +64,7 @@ final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRo
         events.subscribe(this);
         roster.listen(this);
         this.liveness = new NodeLiveness(events, clock, nodeLostAfter, this::nodeLost);
-        events.publish(ClusterMessage.hello(me));
+        events.publish(ClusterMessage.hello(me, liveness.incarnation()));
         publishSnapshot(); // none yet: the others drop what they still show of this node's previous life
         liveness.start();
     }
@@ -346,18 +346,62 @@ final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRo
                 call.recordingId(), call.source(), call.held(), call.dtmf());
     }
 
-    /**
-     * Whether a token this node did not issue names a node declared lost (tokens start with their
-     * node's id and a dot): its call ended with that node, which says so rather than "invalid token".
-     */
-    boolean issuedByLostNode(String token) {
-        int dot = token == null ? -1 : token.indexOf('.');
-        return dot > 0 && !token.substring(0, dot).equals(me) && liveness.wasLost(token.substring(0, dot));
+    /** What this node can tell of a token for a call it does not carry ({@link #tokenOf}). */
+    enum ForeignToken {
+        /** Issued by a node declared lost, or by a previous process of a node (this one included): the call is over. */
+        LOST,
+        /** Issued by another node still taken as alive, for a call it carries as far as this node knows: ask again later. */
+        PENDING,
+        /** Nothing known: a wrong or expired token. */
+        UNKNOWN
     }
 
-    /** Tokens this node issues start with its id, so that any node can tell whose they are. */
+    /**
+     * What a token (a resume token, or a media token when {@code callId} is null) says about its call,
+     * for a call this node does not carry. Tokens start with their node's id and its process's
+     * incarnation ({@link #nodeToken}), so this node can tell a call lost with its node (declared lost
+     * after silence, or restarted since: {@code server_lost}) from one whose node may just not be
+     * declared lost yet (the client is told to try again) and from a wrong token.
+     */
+    ForeignToken tokenOf(String token, String callId) {
+        String[] parts = token == null ? new String[0] : token.split("\\.", 3);
+        if (parts.length < 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
+            return ForeignToken.UNKNOWN;
+        }
+        String node = parts[0];
+        String incarnation = parts[1];
+        if (node.equals(me)) {
+            return incarnation.equals(liveness.incarnation()) ? ForeignToken.UNKNOWN : ForeignToken.LOST;
+        }
+        if (liveness.wasLost(node)) {
+            return ForeignToken.LOST;
+        }
+        String current = liveness.incarnationOf(node);
+        if (current == null) {
+            return ForeignToken.UNKNOWN;
+        }
+        if (!current.equals(incarnation)) {
+            return liveness.wasIncarnationOf(node, incarnation) ? ForeignToken.LOST : ForeignToken.UNKNOWN;
+        }
+        if (callId == null) {
+            return ForeignToken.PENDING;
+        }
+        RemoteCall known = remoteCalls.get(callId);
+        return known != null && known.home().equals(node) ? ForeignToken.PENDING : ForeignToken.UNKNOWN;
+    }
+
+    /** For a {@link ForeignToken#PENDING} token: when to ask again, in ms (the node is declared lost by then, or heard). */
+    long retryAfterMillis(String token) {
+        int dot = token == null ? -1 : token.indexOf('.');
+        return dot > 0 ? liveness.millisUntilLost(token.substring(0, dot)) : 0;
+    }
+
+    /**
+     * Tokens this node issues start with its id and its process's incarnation, so that any node can
+     * tell whose they are, and whether that process still runs.
+     */
     String nodeToken(String token) {
-        return me + "." + token;
+        return me + "." + liveness.incarnation() + "." + token;
     }
 
     void close() {
@@ -474,7 +518,7 @@ final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRo
      */
     @Override
     public void connected() {
-        events.publish(ClusterMessage.hello(me));
+        events.publish(ClusterMessage.hello(me, liveness.incarnation()));
         announceAll();
         publishSnapshot();
     }

@@ -18,7 +18,12 @@ public enum CallErrorCode {
     /** No new calls here: this node is stopping and lets its live calls finish; another node takes the call. */
     SERVER_DRAINING("server_draining"),
     /** The call's node was lost: its call is over (close code 4410 on the media socket). */
-    SERVER_LOST("server_lost");
+    SERVER_LOST("server_lost"),
+    /**
+     * A {@code resume} (or media socket) of a call carried by another node that has gone quiet but is
+     * not declared lost yet: ask again after the hint (close code 4503 on the media socket).
+     */
+    TRY_AGAIN("try_again");
 
     private final String wireName;
 

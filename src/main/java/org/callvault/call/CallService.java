@@ -501,9 +501,8 @@ public class CallService {
     /** A reloaded page re-attaches to its call with the token it was given. */
     public CallView resume(String callId, String resumeToken, CallParty party) {
         Call call = live.get(callId);
-        if (call == null && cluster != null && cluster.issuedByLostNode(resumeToken)) {
-            throw new CallException(CallErrorCode.SERVER_LOST, callId,
-                    "The server that carried this call was lost; the call is over");
+        if (call == null && cluster != null) {
+            refuseForeignToken(resumeToken, callId);
         }
         if (call == null || resumeToken == null) {
             throw new CallException(CallErrorCode.INVALID_TOKEN, callId, "No live call to resume");
@@ -538,6 +537,26 @@ public class CallService {
         }
     }
 
+    /**
+     * A token of a call this node does not carry, which names a lost node (the call is over) or
+     * another node not yet declared lost (the client asks again after the hint); else nothing is
+     * thrown here, and the caller answers "invalid token".
+     */
+    private void refuseForeignToken(String token, String callId) {
+        switch (cluster.tokenOf(token, callId)) {
+            case LOST -> throw new CallException(CallErrorCode.SERVER_LOST, callId,
+                    "The server that carried this call was lost; the call is over");
+            case PENDING -> {
+                long retryAfter = cluster.retryAfterMillis(token);
+                throw new CallException(CallErrorCode.TRY_AGAIN, callId, "The server that carries this call is not"
+                        + " answering; ask again in " + retryAfter + " ms", retryAfter);
+            }
+            default -> {
+                // not this node's business: a wrong or expired token
+            }
+        }
+    }
+
     /** A party's signaling channel closed: its call ends unless it resumes within the grace period. */
     public void partyDetached(CallParty party) {
         if (roster.remove(party)) {
@@ -558,8 +577,8 @@ public class CallService {
     /** Admits a media channel by its token and attaches its outbound sink to the bridge. */
     public MediaAttachment attachMedia(String token, org.callvault.media.FrameSink sink) {
         MediaTicket ticket = token == null ? null : mediaTickets.get(token);
-        if (ticket == null && cluster != null && cluster.issuedByLostNode(token)) {
-            throw new CallException(CallErrorCode.SERVER_LOST, null, "The server that carried this call was lost");
+        if (ticket == null && cluster != null) {
+            refuseForeignToken(token, null);
         }
         if (ticket == null) {
             throw new CallException(CallErrorCode.INVALID_TOKEN, null, "Unknown or expired media token");

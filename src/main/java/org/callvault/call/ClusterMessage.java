@@ -25,10 +25,13 @@ import java.util.regex.Pattern;
  * @param from     the sending node
  * @param to       the node addressed ({@code command}, {@code party}, {@code refused}), else null
  * @param calls    a part of a {@code calls} snapshot, else null
+ * @param incarnation on {@code hello} and {@code alive}: the sending process's random id, new at each
+ *                 start, so that a node restarted faster than the lost-after period is still seen to
+ *                 have lost its calls ({@link NodeLiveness}); null from a node older than it, or elsewhere
  */
 public record ClusterMessage(String type, String from, String to, String callId, String console, String user,
         String status, String action, String kind, String role, String token, String code, String text,
-        List<String> consoles, CallView call, List<CallView> calls) {
+        List<String> consoles, CallView call, List<CallView> calls, String incarnation) {
 
     static final int MAX_CONSOLES = 10_000;
     /**
@@ -45,53 +48,55 @@ public record ClusterMessage(String type, String from, String to, String callId,
     private static final Pattern USER = Pattern.compile("[\\p{L}\\p{N}._@+-]{1,100}");
     private static final Pattern WORD = Pattern.compile("[a-z_]{1,32}");
 
-    public static ClusterMessage hello(String from) {
-        return new ClusterMessage("hello", from, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    public static ClusterMessage hello(String from, String incarnation) {
+        return new ClusterMessage("hello", from, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                incarnation);
     }
 
-    static ClusterMessage alive(String from) {
-        return new ClusterMessage("alive", from, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    static ClusterMessage alive(String from, String incarnation) {
+        return new ClusterMessage("alive", from, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                incarnation);
     }
 
     public static ClusterMessage signOut(String from, String user) {
-        return new ClusterMessage("signout", from, null, null, null, user, null, null, null, null, null, null, null, null, null, null);
+        return new ClusterMessage("signout", from, null, null, null, user, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     static ClusterMessage presence(String from, String console, String user, String status) {
-        return new ClusterMessage("presence", from, null, null, console, user, status, null, null, null, null, null, null, null, null, null);
+        return new ClusterMessage("presence", from, null, null, console, user, status, null, null, null, null, null, null, null, null, null, null);
     }
 
     static ClusterMessage offer(String from, CallView call, List<String> consoles) {
-        return new ClusterMessage("offer", from, null, call.id(), null, null, null, null, null, null, null, null, null, consoles, call, null);
+        return new ClusterMessage("offer", from, null, call.id(), null, null, null, null, null, null, null, null, null, consoles, call, null, null);
     }
 
     static ClusterMessage withdraw(String from, String callId, List<String> consoles) {
-        return new ClusterMessage("withdraw", from, null, callId, null, null, null, null, null, null, null, null, null, consoles, null, null);
+        return new ClusterMessage("withdraw", from, null, callId, null, null, null, null, null, null, null, null, null, consoles, null, null, null);
     }
 
     static ClusterMessage changed(String from, CallView call) {
-        return new ClusterMessage("changed", from, null, call.id(), null, null, null, null, null, null, null, null, null, null, call, null);
+        return new ClusterMessage("changed", from, null, call.id(), null, null, null, null, null, null, null, null, null, null, call, null, null);
     }
 
     static ClusterMessage command(String from, String to, String action, String callId, String console, String user) {
-        return new ClusterMessage("command", from, to, callId, console, user, null, action, null, null, null, null, null, null, null, null);
+        return new ClusterMessage("command", from, to, callId, console, user, null, action, null, null, null, null, null, null, null, null, null);
     }
 
     static ClusterMessage party(String from, String to, String console, String kind, String callId, LegRole role,
             String token, CallView call) {
         return new ClusterMessage("party", from, to, callId, console, null, null, null, kind,
-                role == null ? null : role.wireName(), token, null, null, null, call, null);
+                role == null ? null : role.wireName(), token, null, null, null, call, null, null);
     }
 
     static ClusterMessage refused(String from, String to, String console, String action, String callId, String code,
             String text) {
-        return new ClusterMessage("refused", from, to, callId, console, null, null, action, null, null, null, code, text, null, null, null);
+        return new ClusterMessage("refused", from, to, callId, console, null, null, action, null, null, null, code, text, null, null, null, null);
     }
 
     /** One part of a snapshot of {@code from}'s live calls; {@code kind} says which (whole, first, more, last). */
     static ClusterMessage calls(String from, String kind, List<CallView> calls) {
         return new ClusterMessage("calls", from, null, null, null, null, null, null, kind, null, null, null, null, null, null,
-                calls);
+                calls, null);
     }
 
     /** What is wrong with a received message, or null when every field it needs is well formed. */
@@ -101,6 +106,9 @@ public record ClusterMessage(String type, String from, String to, String callId,
         }
         if (!matches(NODE, from) || to != null && !matches(NODE, to)) {
             return "bad node id";
+        }
+        if (incarnation != null && (!matches(NODE, incarnation) || !Set.of("hello", "alive").contains(type))) {
+            return "bad incarnation";
         }
         if (callId != null && !matches(ID, callId) || console != null && !matches(ID, console)) {
             return "bad call or console id";

@@ -35,10 +35,10 @@ class NodeLivenessTest {
 
     @Test
     void aNodeSilentForLongerThanLostAfterIsDeclaredLostOnce() {
-        channel.hear(ClusterMessage.alive("x"));
-        channel.hear(ClusterMessage.alive("y"));
+        channel.hear(ClusterMessage.alive("x", "x1"));
+        channel.hear(ClusterMessage.alive("y", "y1"));
         clock.advance(Duration.ofSeconds(3));
-        channel.hear(ClusterMessage.hello("y")); // any message is a sign of life
+        channel.hear(ClusterMessage.hello("y", "y1")); // any message is a sign of life
         clock.advance(Duration.ofSeconds(2));
         liveness.beat();
         assertThat(lost).as("exactly lost-after is not yet past it").isEmpty();
@@ -57,7 +57,7 @@ class NodeLivenessTest {
 
     @Test
     void nobodyIsDeclaredLostWhileThisNodesLinkIsDownAndEveryoneGetsAFreshPeriodAfter() {
-        channel.hear(ClusterMessage.alive("x"));
+        channel.hear(ClusterMessage.alive("x", "x1"));
         liveness.disconnected();
         clock.advance(Duration.ofMinutes(1));
         liveness.beat();
@@ -74,16 +74,88 @@ class NodeLivenessTest {
 
     @Test
     void aLostNodeHeardAgainIsAliveAgainAndCanBeLostAgain() {
-        channel.hear(ClusterMessage.alive("x"));
+        channel.hear(ClusterMessage.alive("x", "x1"));
         clock.advance(Duration.ofSeconds(6));
         liveness.beat();
-        channel.hear(ClusterMessage.alive("x"));
+        channel.hear(ClusterMessage.alive("x", "x1"));
         assertThat(liveness.wasLost("x")).isFalse();
         assertThat(liveness.knownNodes()).containsExactly("x");
 
         clock.advance(Duration.ofSeconds(6));
         liveness.beat();
         assertThat(lost).containsExactly("x", "x");
+    }
+
+    @Test
+    void aNodeHeardWithANewIncarnationLostItsPreviousLifeAtOnceAndIsKnownAgain() {
+        channel.hear(ClusterMessage.alive("x", "x1"));
+        channel.hear(ClusterMessage.presence("x", "c0ffee", "alice", "available")); // no incarnation: no change
+        clock.advance(Duration.ofSeconds(1));
+        channel.hear(ClusterMessage.alive("x", "x1"));
+        assertThat(lost).isEmpty();
+
+        channel.hear(ClusterMessage.hello("x", "x2")); // restarted well within lost-after
+        assertThat(lost).as("declared lost on the message itself, not by the timeout").containsExactly("x");
+        assertThat(liveness.wasLost("x")).as("the new process is alive").isFalse();
+        assertThat(liveness.incarnationOf("x")).isEqualTo("x2");
+        assertThat(liveness.wasIncarnationOf("x", "x1")).isTrue();
+        assertThat(liveness.wasIncarnationOf("x", "x2")).isFalse();
+
+        channel.hear(ClusterMessage.alive("x", "x2"));
+        liveness.beat();
+        assertThat(lost).as("once per lost process").containsExactly("x");
+        clock.advance(LOST_AFTER.plusMillis(1));
+        liveness.beat();
+        assertThat(lost).as("the new process can be lost by silence in its turn").containsExactly("x", "x");
+        channel.hear(ClusterMessage.alive("x", "x3"));
+        assertThat(lost).as("a process already declared lost is not declared lost twice").containsExactly("x", "x");
+        assertThat(liveness.incarnationOf("x")).isEqualTo("x3");
+    }
+
+    @Test
+    void twoProcessesWithOneNodeIdAreNotTakenForRestartsEverySecond() {
+        channel.hear(ClusterMessage.alive("x", "x1"));
+        channel.hear(ClusterMessage.alive("x", "x2"));
+        for (int i = 0; i < 5; i++) {
+            channel.hear(ClusterMessage.alive("x", "x1"));
+            channel.hear(ClusterMessage.alive("x", "x2"));
+        }
+        assertThat(lost).as("only the first switch looked like a restart").containsExactly("x");
+    }
+
+    @Test
+    void thisNodesIncarnationIsRandomAndWellFormedAndInItsBeats() {
+        liveness.beat();
+        String mine = liveness.incarnation();
+        assertThat(mine).matches("[A-Za-z0-9]{16}");
+        assertThat(channel.published.get(0).incarnation()).isEqualTo(mine);
+        try (NodeLiveness another = new NodeLiveness(channel, clock, LOST_AFTER, lost::add)) {
+            assertThat(another.incarnation()).isNotEqualTo(mine);
+        }
+    }
+
+    @Test
+    void anIncarnationIsCheckedLikeANodeIdAndOnlyOnHelloAndAlive() {
+        assertThat(ClusterMessage.alive("x", "a".repeat(32)).problem()).isNull();
+        assertThat(ClusterMessage.alive("x", null).problem()).as("a node older than incarnations").isNull();
+        for (String wrong : new String[] { "", "a".repeat(33), "x y", "x.1", "é" }) {
+            assertThat(ClusterMessage.alive("x", wrong).problem()).as(wrong).isEqualTo("bad incarnation");
+            assertThat(ClusterMessage.hello("x", wrong).problem()).as(wrong).isEqualTo("bad incarnation");
+        }
+        ClusterMessage presence = ClusterMessage.presence("x", "c0ffee", "alice", "available");
+        assertThat(new ClusterMessage(presence.type(), presence.from(), null, null, presence.console(), presence.user(),
+                presence.status(), null, null, null, null, null, null, null, null, null, "x1").problem())
+                .isEqualTo("bad incarnation");
+    }
+
+    @Test
+    void theTimeUntilANodeWouldBeLostCountsFromItsLastSignOfLife() {
+        assertThat(liveness.millisUntilLost("x")).as("never heard").isZero();
+        channel.hear(ClusterMessage.alive("x", "x1"));
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(liveness.millisUntilLost("x")).isEqualTo(3_000 + NodeLiveness.BEAT.toMillis());
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(liveness.millisUntilLost("x")).as("overdue: the next check").isEqualTo(NodeLiveness.BEAT.toMillis());
     }
 
     @Test

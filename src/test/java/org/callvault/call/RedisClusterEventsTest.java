@@ -79,7 +79,7 @@ class RedisClusterEventsTest {
         x.publish(ClusterMessage.signOut("x", "maria"));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> !heardByY.isEmpty());
-        x.publish(ClusterMessage.hello("x"));
+        x.publish(ClusterMessage.hello("x", "x1"));
         x.publish(ClusterMessage.calls("x", "whole", List.of(new CallView("1", CallState.RINGING, "Ann", null, null,
                 java.time.Instant.parse("2026-12-03T07:00:00Z"), null, null, null, null, null, CallView.BROWSER, false,
                 List.of()))));

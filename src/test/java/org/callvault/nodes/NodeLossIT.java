@@ -92,6 +92,20 @@ class NodeLossIT {
                     long killed = System.nanoTime();
                     nodes.a().process().destroyForcibly().waitFor(); // SIGKILL: nothing said to anyone
 
+                    // Before the loss is declared, node b cannot tell a dead node from a slow one: "ask again".
+                    try (EventSocketClient early = EventSocketClient.open(nodeB, "caller", null)) {
+                        early.sendJson("type", "resume", "callId", call1, "resumeToken", leg1.path("resumeToken").asString());
+                        JsonNode tryAgain = early.awaitError("try_again");
+                        assertThat(tryAgain.path("callId").asString()).isEqualTo(call1);
+                        assertThat(tryAgain.path("retryAfterMillis").asLong()).isBetween(1_000L,
+                                LOST_AFTER.toMillis() + 1_000);
+                        assertThat(early.messages()).noneMatch(m -> "invalid_token".equals(m.path("code").asString()));
+                    }
+                    try (MediaSocketClient early = media(nodeB, callerMedia1)) {
+                        await().atMost(Duration.ofSeconds(10)).until(early::isClosed);
+                        assertThat(early.closeCode()).isEqualTo(4503);
+                    }
+
                     // Node b's consoles: the one holding call 1's leg and the other one alike.
                     JsonNode ended = await().atMost(LOST_AFTER.plus(MARGIN)).pollInterval(Duration.ofMillis(20))
                             .until(() -> endOf(agentOfCall1, call1), e -> e != null);
@@ -106,13 +120,7 @@ class NodeLossIT {
                     assertThat(lostMs).isGreaterThanOrEqualTo(LOST_AFTER.minusSeconds(1).toMillis());
 
                     // The console that held call 1's leg is free again: a new call on node b rings at it.
-                    try (EventSocketClient caller3 = EventSocketClient.open(nodeB, "caller", null)) {
-                        caller3.sendJson("type", "dial", "callerName", "After the loss");
-                        String call3 = caller3.awaitType("leg").path("callId").asString();
-                        agentOfCall1.awaitCallState(call3, "ringing");
-                        caller3.sendJson("type", "hangup", "callId", call3);
-                        agentOfCall1.awaitCallState(call3, "cancelled");
-                    }
+                    assertRingsForANewCall(agentOfCall1, nodeB);
 
                     // The phone of call 1 comes back through the balancer (node b now) and hears why its call is gone.
                     try (EventSocketClient back = await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
@@ -158,6 +166,76 @@ class NodeLossIT {
                     agentOfCall2.awaitCallState(call2, "ended");
                 }
             }
+        }
+    }
+
+    /**
+     * A node killed and started again well within lost-after (60 s here, so the timeout cannot be what
+     * tells): its new process's incarnation tells the others at once that the old one is gone. Node b's
+     * consoles see its call end with {@code server_lost} as soon as node a says hello again, the
+     * console is free, and the call's phone is told {@code server_lost} by either node.
+     */
+    @Test
+    void aNodeRestartedFasterThanLostAfterLosesItsCallsForTheOthersAtOnce() throws Exception {
+        Duration lostAfter = Duration.ofSeconds(60);
+        try (CallNodes nodes = CallNodes.start(dir, "--callvault.cluster.node-lost-after=" + lostAfter.toSeconds() + "s",
+                "--callvault.calls.when-nobody-available=wait", "--callvault.calls.dials-per-minute=1000")) {
+            Endpoint nodeA = Endpoint.local(nodes.a().port);
+            Endpoint nodeB = Endpoint.local(nodes.b().port);
+            try (EventSocketClient agent = EventSocketClient.open(nodeB, "agent", nodes.b().signedInAdmin());
+                    EventSocketClient caller = EventSocketClient.open(nodeA, "caller", null)) {
+                caller.sendJson("type", "dial", "callerName", "Carried by a");
+                JsonNode leg = caller.awaitType("leg");
+                String call = leg.path("callId").asString();
+                String resumeToken = leg.path("resumeToken").asString();
+                assertThat(resumeToken).as("node id, then its process's incarnation").matches("a\\.[A-Za-z0-9]{16}\\..+");
+                agent.awaitCallState(call, "ringing");
+                agent.sendJson("type", "answer", "callId", call);
+                agent.awaitCallState(call, "answered");
+
+                long killed = System.nanoTime();
+                nodes.a().process().destroyForcibly().waitFor();
+                try (EventSocketClient early = EventSocketClient.open(nodeB, "caller", null)) {
+                    early.sendJson("type", "resume", "callId", call, "resumeToken", resumeToken);
+                    assertThat(early.awaitError("try_again").path("retryAfterMillis").asLong()).isPositive();
+                }
+                assertThat(endOf(agent, call)).as("not lost by silence yet").isNull();
+
+                nodes.restartA();
+                Endpoint restarted = Endpoint.local(nodes.a().port);
+                JsonNode ended = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> endOf(agent, call), e -> e != null);
+                long lostMs = (System.nanoTime() - killed) / 1_000_000;
+                System.out.printf("NodeLossIT: node a restarted; its call ended on node b's console %d ms after the kill"
+                        + " (lost-after %d ms)%n", lostMs, lostAfter.toMillis());
+                assertThat(lostMs).as("the restart told, not the timeout").isLessThan(lostAfter.toMillis());
+                assertThat(ended.at("/call/endReason").asString()).isEqualTo("server_lost");
+
+                // The console is free again: a new call on node b rings at it.
+                assertRingsForANewCall(agent, nodeB);
+
+                // The phone is told server_lost wherever it comes back: the survivor, or node a's new process.
+                for (Endpoint node : List.of(nodeB, restarted)) {
+                    try (EventSocketClient back = EventSocketClient.open(node, "caller", null)) {
+                        back.sendJson("type", "resume", "callId", call, "resumeToken", resumeToken);
+                        assertThat(back.awaitError("server_lost").path("callId").asString()).isEqualTo(call);
+                    }
+                }
+                Map<String, Object> row = await().atMost(Duration.ofSeconds(20)).until(() -> nodes.row(call),
+                        r -> "ENDED".equals(r.get("call_state")));
+                assertThat(row).containsEntry("end_reason", "SERVER_LOST").containsEntry("home_node", "a");
+            }
+        }
+    }
+
+    /** A new call dialled on {@code node} rings at {@code console} (it is free), then the caller hangs up. */
+    private static void assertRingsForANewCall(EventSocketClient console, Endpoint node) {
+        try (EventSocketClient caller = EventSocketClient.open(node, "caller", null)) {
+            caller.sendJson("type", "dial", "callerName", "After the loss");
+            String call = caller.awaitType("leg").path("callId").asString();
+            console.awaitCallState(call, "ringing");
+            caller.sendJson("type", "hangup", "callId", call);
+            console.awaitCallState(call, "cancelled");
         }
     }
 

@@ -95,6 +95,15 @@ public final class Chromium {
         await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().equals(base + "/"));
     }
 
+    /** Quits the browsers that were started (null for one that was not). */
+    public static void quit(org.openqa.selenium.WebDriver... drivers) {
+        for (org.openqa.selenium.WebDriver driver : drivers) {
+            if (driver != null) {
+                driver.quit();
+            }
+        }
+    }
+
     /** A browser for pages that never use the microphone (it still needs one): a second of silence. */
     public static ChromeDriver withAnyMicrophone(Path dir) throws IOException {
         return withMicrophone(silence(dir));

@@ -233,6 +233,11 @@ final class EventMessages {
     }
 
     String error(String code, String text, String ref, String callId) {
+        return error(code, text, ref, callId, 0);
+    }
+
+    /** {@code retryAfterMillis}: when to ask again ({@code try_again}); 0 leaves the field out. */
+    String error(String code, String text, String ref, String callId, long retryAfterMillis) {
         Map<String, Object> message = message("error");
         message.put("code", code);
         message.put("message", text);
@@ -241,6 +246,9 @@ final class EventMessages {
         }
         if (callId != null) {
             message.put("callId", callId);
+        }
+        if (retryAfterMillis > 0) {
+            message.put("retryAfterMillis", retryAfterMillis);
         }
         return write(message);
     }

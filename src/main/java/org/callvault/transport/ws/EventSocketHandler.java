@@ -214,7 +214,8 @@ class EventSocketHandler implements WebSocketHandler, AgentPresence {
             }
         }
         catch (CallException e) {
-            session.send(messages.error(e.code().wireName(), e.getMessage(), type, e.callId() != null ? e.callId() : callId));
+            session.send(messages.error(e.code().wireName(), e.getMessage(), type, e.callId() != null ? e.callId() : callId,
+                    e.retryAfterMillis()));
         }
         catch (RuntimeException e) {
             log.error("Event message failed: {}", type, e);

@@ -37,6 +37,8 @@ class MediaSocketHandler implements WebSocketHandler {
     static final int CLOSE_LEG_BUSY = 4409;
     /** The token names a node declared lost: the call ended with it (docs/protocol.md). */
     static final int CLOSE_SERVER_LOST = 4410;
+    /** The call's node is quiet but not declared lost yet: reconnect a little later (any other code retries too). */
+    static final int CLOSE_TRY_AGAIN = 4503;
     private static final int MAX_BAD_FRAMES_IN_A_ROW = 50;
 
     private final CallService calls;
@@ -123,6 +125,7 @@ class MediaSocketHandler implements WebSocketHandler {
         return switch (code) {
             case LEG_BUSY -> CLOSE_LEG_BUSY;
             case SERVER_LOST -> CLOSE_SERVER_LOST;
+            case TRY_AGAIN -> CLOSE_TRY_AGAIN;
             default -> CLOSE_BAD_TOKEN;
         };
     }
