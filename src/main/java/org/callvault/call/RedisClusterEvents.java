@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -43,6 +45,15 @@ final class RedisClusterEvents implements ClusterEvents, AutoCloseable {
     private final ExecutorService worker;
     private final StatefulRedisPubSubConnection<String, String> subscription;
     private volatile long lastPublishFailureLog;
+    /** Subscribed to the cluster channel now (the link's listeners hear it only once publishing works too). */
+    private volatile boolean subscribedNow;
+    private volatile boolean closed;
+    /** Retries the check that publishing works again after a reconnect. */
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "cluster-events-retry");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     RedisClusterEvents(SharedRedis redis, String nodeId, JsonMapper json) {
         this.redis = redis;
@@ -72,7 +83,8 @@ final class RedisClusterEvents implements ClusterEvents, AutoCloseable {
             public void subscribed(String subscribed, long count) {
                 if (channel.equals(subscribed)) {
                     log.info("Cluster events: subscribed to the cluster channel");
-                    dispatch(Listener::connected);
+                    subscribedNow = true;
+                    whenPublishingWorks(() -> dispatch(Listener::connected));
                 }
             }
         });
@@ -80,6 +92,7 @@ final class RedisClusterEvents implements ClusterEvents, AutoCloseable {
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
                 if (connection == subscription) {
+                    subscribedNow = false;
                     log.warn("Cluster events: Redis lost; calls ring at this node's consoles only until it is back");
                     dispatch(Listener::disconnected);
                 }
@@ -176,12 +189,50 @@ final class RedisClusterEvents implements ClusterEvents, AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code then} once the connection that publishes answers, checked every 200 ms while the
+     * subscription stands. After an outage the subscription can come back a few milliseconds before
+     * it: the {@code hello} and snapshot a listener sends on {@code connected} would be refused and
+     * lost, and the other nodes never resynchronised (CrossNodeResyncIT saw it once).
+     */
+    private void whenPublishingWorks(Runnable then) {
+        if (closed || !subscribedNow) {
+            return;
+        }
+        try {
+            redis.ping().whenComplete((pong, failure) -> {
+                if (failure == null) {
+                    if (subscribedNow) {
+                        then.run();
+                    }
+                }
+                else {
+                    retryLater(then);
+                }
+            });
+        }
+        catch (RuntimeException failure) {
+            retryLater(then);
+        }
+    }
+
+    private void retryLater(Runnable then) {
+        try {
+            retries.schedule(() -> whenPublishingWorks(then), 200, TimeUnit.MILLISECONDS);
+        }
+        catch (RejectedExecutionException stopped) {
+            // closing
+        }
+    }
+
     private static String truncate(String text) {
         return text == null || text.length() <= 80 ? text : text.substring(0, 80) + "...";
     }
 
     @Override
     public void close() {
+        closed = true;
+        retries.shutdownNow();
         subscription.close();
         worker.shutdownNow();
     }

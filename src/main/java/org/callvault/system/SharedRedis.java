@@ -96,6 +96,11 @@ public final class SharedRedis implements AutoCloseable {
         return connection.async().publish(channel, message);
     }
 
+    /** Whether the commands connection answers (the one {@link #publish} uses); a Redis down fails the future. */
+    public RedisFuture<String> ping() {
+        return connection.async().ping();
+    }
+
     /** A connection of its own for subscribing (a subscribed connection can do nothing else); Lettuce re-subscribes after a reconnect. */
     public StatefulRedisPubSubConnection<String, String> connectPubSub() {
         return client.connectPubSub();
