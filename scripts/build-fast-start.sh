@@ -8,6 +8,7 @@
 # When the jar holds Spring AOT's generated context (the Maven build's process-aot), the training
 # start runs it (-Dspring.aot.enabled=true), so the archive holds the classes of that start, and
 # the node should be started with it too (docs/ARCHITECTURE.md, "Bean choices at run time").
+# SPRING_AOT=off trains without it (the comparison of docs/BENCHMARKS.md, "Start-up").
 #
 #   scripts/build-fast-start.sh [JAR] [DEST]     default: target/callvault-*.jar -> target/fast-start
 #   JDK 17-24: java -XX:SharedArchiveFile=DEST/callvault.jsa -Dspring.aot.enabled=true -XX:MaxGCPauseMillis=10 -jar DEST/callvault.jar
@@ -35,7 +36,9 @@ fi
 rm -rf "$dest"
 "$java_bin" -Djarmode=tools -jar "$jar" extract --destination "$dest" --application-filename callvault.jar
 spring_aot=()
-if unzip -l "$dest/callvault.jar" | grep -q 'org/callvault/CallVaultApplication__ApplicationContextInitializer.class'; then
+# (unzip -l with a name: exit 0 only if the jar holds it)
+if [ "${SPRING_AOT:-on}" != off ] \
+    && unzip -l "$dest/callvault.jar" 'org/callvault/CallVaultApplication__ApplicationContextInitializer.class' >/dev/null; then
   spring_aot=(-Dspring.aot.enabled=true)
 fi
 
