@@ -50,8 +50,9 @@ class FastStartIT {
         Path fastStart = buildFastStart(java);
         assertThat(fastStart.resolve("callvault.jsa")).isNotEmptyFile();
         // -Xshare:on: the JVM refuses to start if it cannot map the archive
-        startReadyWithClassesFromTheArchive(java, List.of("-Xshare:on", "-XX:SharedArchiveFile=" + fastStart.resolve("callvault.jsa")),
-                List.of()).destroyForcibly().waitFor();
+        // -Dspring.aot.enabled: Spring AOT's context, as README "Fast start" starts it on any JDK
+        startReadyWithClassesFromTheArchive(java, List.of("-Xshare:on", "-XX:SharedArchiveFile=" + fastStart.resolve("callvault.jsa"),
+                "-Dspring.aot.enabled=true"), List.of()).destroyForcibly().waitFor();
     }
 
     /**
@@ -141,6 +142,8 @@ class FastStartIT {
         assertThat(build.waitFor(5, TimeUnit.MINUTES)).as("the build script finished").isTrue();
         assertThat(build.exitValue()).as("build script exit; see " + dir.resolve("build.log")).isZero();
         assertThat(fastStart.resolve("lib")).isDirectory();
+        assertThat(Files.readString(dir.resolve("build.log"))).as("the training start ran Spring AOT's context")
+                .contains("-Dspring.aot.enabled=true -XX:MaxGCPauseMillis=10 -jar");
         return fastStart;
     }
 
