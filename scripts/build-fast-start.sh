@@ -5,9 +5,14 @@
 # the script can keep: on JDK 25 and later an AOT cache (JEP 483/514: classes loaded and linked,
 # and the profiles of the training start), before that a CDS archive (classes only).
 #
+# When the jar holds Spring AOT's generated context (the Maven build's process-aot), the training
+# start runs it (-Dspring.aot.enabled=true), so the archive holds the classes of that start, and
+# the node should be started with it too (docs/ARCHITECTURE.md, "Bean choices at run time").
+# SPRING_AOT=off trains without it (the comparison of docs/BENCHMARKS.md, "Start-up").
+#
 #   scripts/build-fast-start.sh [JAR] [DEST]     default: target/callvault-*.jar -> target/fast-start
-#   JDK 17-24: java -XX:SharedArchiveFile=DEST/callvault.jsa -XX:MaxGCPauseMillis=10 -jar DEST/callvault.jar
-#   JDK 25+:   java -XX:AOTCache=DEST/callvault.aot -XX:MaxGCPauseMillis=10 -jar DEST/callvault.jar
+#   JDK 17-24: java -XX:SharedArchiveFile=DEST/callvault.jsa -Dspring.aot.enabled=true -XX:MaxGCPauseMillis=10 -jar DEST/callvault.jar
+#   JDK 25+:   java -XX:AOTCache=DEST/callvault.aot -Dspring.aot.enabled=true -XX:MaxGCPauseMillis=10 -jar DEST/callvault.jar
 #   (JAVA_HOME chooses the JDK: the one that builds the archive or cache must be the one that runs it)
 #
 # The archive belongs to this JDK and these jars: rebuild it after either changes (the JVM then
@@ -30,17 +35,23 @@ fi
 
 rm -rf "$dest"
 "$java_bin" -Djarmode=tools -jar "$jar" extract --destination "$dest" --application-filename callvault.jar
+spring_aot=()
+# (unzip -l with a name: exit 0 only if the jar holds it)
+if [ "${SPRING_AOT:-on}" != off ] \
+    && unzip -l "$dest/callvault.jar" 'org/callvault/CallVaultApplication__ApplicationContextInitializer.class' >/dev/null; then
+  spring_aot=(-Dspring.aot.enabled=true)
+fi
 
 # The training start: the whole context is built (every bean, Flyway on a scratch H2 database),
 # then Spring exits at the end of the refresh (spring.context.exit=onRefresh), and the JVM writes
 # every class it loaded from the JDK, the application and lib/ into the archive (or the cache).
 training="$(mktemp -d)"
 trap 'rm -rf "$training"' EXIT
-(cd "$training" && "$java_bin" "${record[@]}" -XX:MaxGCPauseMillis=10 \
+(cd "$training" && "$java_bin" "${record[@]}" "${spring_aot[@]}" -XX:MaxGCPauseMillis=10 \
     -Dspring.context.exit=onRefresh -jar "$dest/callvault.jar" \
     --server.port=0 --callvault.sip.port=0 --callvault.recordings.dir="$training/recordings" \
     --spring.datasource.url="jdbc:h2:file:$training/data/callvault" \
     --callvault.admin.password=fast-start-training-only >"$training/training.log" 2>&1) || {
   echo "The training start failed:" >&2; tail -n 40 "$training/training.log" >&2; exit 1; }
 [ -s "$cache" ] || { echo "No archive was written to $cache" >&2; tail -n 40 "$training/training.log" >&2; exit 1; }
-echo "Fast start ready in $dest: $java_bin $use -XX:MaxGCPauseMillis=10 -jar $dest/callvault.jar"
+echo "Fast start ready in $dest: $java_bin $use ${spring_aot[*]} -XX:MaxGCPauseMillis=10 -jar $dest/callvault.jar"
