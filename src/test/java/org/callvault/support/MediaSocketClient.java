@@ -32,6 +32,7 @@ public class MediaSocketClient implements WebSocket.Listener, AutoCloseable {
     private final ByteArrayOutputStream receivedPcm = new ByteArrayOutputStream();
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private volatile Throwable closeError;
     private final StringBuilder texts = new StringBuilder();
     private final java.util.List<byte[]> frames = new java.util.ArrayList<>();
     private final AtomicLong framesReceived = new AtomicLong();
@@ -187,8 +188,14 @@ public class MediaSocketClient implements WebSocket.Listener, AutoCloseable {
         return null;
     }
 
+    /** Why the socket failed (the close code is then -1), or null. */
+    public Throwable closeError() {
+        return closeError;
+    }
+
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
+        closeError = error;
         closed.complete(-1);
         stopStreaming();
     }

@@ -142,7 +142,15 @@ class ProtocolConformanceIT extends IntegrationTest {
                 // with "closed output"; the close frame it sent first is what this test checks.
             }
             await().atMost(Duration.ofSeconds(5)).until(call.callerMedia::isClosed);
-            assertThat(call.callerMedia.closeCode()).isEqualTo(1009);
+            // The server sends 1009 and closes the connection. If the client is still writing the
+            // 80 KB then, the server's kernel resets the connection (unread data), and the reset can
+            // overtake the close frame on the client's side (CI saw it once): the client then only
+            // sees the reset. Either way the server refused the frame and ended the socket.
+            if (call.callerMedia.closeCode() != 1009) {
+                assertThat(call.callerMedia.closeCode()).isEqualTo(-1);
+                assertThat(call.callerMedia.closeError()).as("the connection reset by the server")
+                        .isNotNull();
+            }
         }
     }
 }
