@@ -8,23 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import io.micrometer.core.instrument.MeterRegistry;
 
 import org.callvault.media.ToneDetector;
 import org.callvault.support.CallHarness;
 import org.callvault.support.IntegrationTest;
 import org.callvault.support.OggFile;
-import org.callvault.support.TestDatabases;
-import org.callvault.support.TestDatabases.TestDatabase;
 import org.callvault.support.WebClientSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 import tools.jackson.databind.JsonNode;
 
@@ -34,42 +25,8 @@ import tools.jackson.databind.JsonNode;
  * reach the recording as a full disk, leave a first part that plays (its torn page cut off, the
  * parties in their channels), and the call go on in a second part once space is back.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "callvault.admin.password=" + IntegrationTest.ADMIN_PASSWORD, "callvault.calls.dials-per-minute=1000",
-        "callvault.recordings.min-free-space=4MB", "callvault.sip.port=0", "callvault.recordings.format=opus",
-        "callvault.recordings.channels=2" })
-@DirtiesContext
-class OggRecordingDiskFullIT {
-
-    private static Path mountPoint;
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    RecordingRepository recordings;
-
-    @Autowired
-    RecordingStore store;
-
-    @Autowired
-    MeterRegistry meters;
-
-    @DynamicPropertySource
-    static void smallDisk(DynamicPropertyRegistry registry) throws Exception {
-        TestDatabase db = TestDatabases.create(TestDatabases.forIntegrationTests());
-        mountPoint = SmallDisk.mount();
-        registry.add("spring.datasource.url", db::url);
-        registry.add("spring.datasource.username", db::username);
-        registry.add("spring.datasource.password", db::password);
-        registry.add("callvault.recordings.dir", () -> mountPoint.resolve("recordings").toString());
-        Runtime.getRuntime().addShutdownHook(new Thread(db::close));
-    }
-
-    @AfterAll
-    static void unmount() throws Exception {
-        SmallDisk.unmount(mountPoint);
-    }
+@TestPropertySource(properties = { "callvault.recordings.format=opus", "callvault.recordings.channels=2" })
+class OggRecordingDiskFullIT extends SmallDiskServer {
 
     @Test
     void aFullDiskUnderTheEncodingPoolLeavesAPlayableFirstPartAndTheCallGoesOnInASecond() throws Exception {

@@ -11,23 +11,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 
-import io.micrometer.core.instrument.MeterRegistry;
 
 import org.callvault.media.ToneDetector;
 import org.callvault.support.CallHarness;
 import org.callvault.support.IntegrationTest;
-import org.callvault.support.TestDatabases;
-import org.callvault.support.TestDatabases.TestDatabase;
 import org.callvault.support.WavFile;
 import org.callvault.support.WebClientSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -38,44 +29,10 @@ import tools.jackson.databind.json.JsonMapper;
  * playable with its true length, be marked partial and counted, tell the agent, and go on in a
  * second part once space is back.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "callvault.admin.password=" + IntegrationTest.ADMIN_PASSWORD, "callvault.calls.dials-per-minute=1000",
-        "callvault.recordings.min-free-space=4MB", "callvault.sip.port=0" })
-@DirtiesContext
-class RecordingDiskFullIT {
-
-    private static Path mountPoint;
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    RecordingRepository recordings;
-
-    @Autowired
-    RecordingStore store;
-
-    @Autowired
-    MeterRegistry meters;
+class RecordingDiskFullIT extends SmallDiskServer {
 
     @Autowired
     JsonMapper json;
-
-    @DynamicPropertySource
-    static void smallDisk(DynamicPropertyRegistry registry) throws Exception {
-        TestDatabase db = TestDatabases.create(TestDatabases.forIntegrationTests());
-        mountPoint = SmallDisk.mount();
-        registry.add("spring.datasource.url", db::url);
-        registry.add("spring.datasource.username", db::username);
-        registry.add("spring.datasource.password", db::password);
-        registry.add("callvault.recordings.dir", () -> mountPoint.resolve("recordings").toString());
-        Runtime.getRuntime().addShutdownHook(new Thread(db::close));
-    }
-
-    @AfterAll
-    static void unmount() throws Exception {
-        SmallDisk.unmount(mountPoint);
-    }
 
     @Test
     void aFullDiskLeavesAPlayablePartialRecordingThatResumesInASecondPart() throws Exception {
