@@ -31,4 +31,12 @@ public interface CallParty {
      */
     default void refused(String action, String callId, String code, String message) {
     }
+
+    /**
+     * Whether this party's media speaks Opus (it agreed to on its event socket): when both parties
+     * do, a stereo Ogg Opus recording can store their packets as they are.
+     */
+    default boolean speaksOpus() {
+        return false;
+    }
 }

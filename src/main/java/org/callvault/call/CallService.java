@@ -250,7 +250,9 @@ public class CallService {
             call.agentLeg.party = agentParty;
             call.agentLeg.owner = agentParty.owner();
             call.agentLeg.resumeToken = legToken();
-            call.recording = recordings.start(call.id, call.answeredAt, nowNanos);
+            boolean opusTalkers = call.caller.party != null && call.caller.party.speaksOpus() && agentParty.speaksOpus();
+            call.recording = recordings.start(call.id, call.answeredAt, nowNanos, recordings.stereoByDefault(),
+                    opusTalkers);
             call.bridge = new Bridge(call.recording.sink());
             CallView view = moveTo(call, CallState.ANSWERED, null);
             agentParty.legAssigned(call.id, LegRole.AGENT, call.agentLeg.resumeToken);

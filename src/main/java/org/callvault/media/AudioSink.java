@@ -17,6 +17,15 @@ public interface AudioSink {
     default void transportLoss(int track, long packetsLostSoFar) {
     }
 
+    /**
+     * Whether this sink wants {@code track}'s audio as the call's PCM. {@code false}: it takes an
+     * Opus talker's frames as they came ({@link org.callvault.media.codec.OpusWire}: a recording
+     * that stores the talkers' own packets), so the talker's edge need not decode for it.
+     */
+    default boolean needsPcm(int track) {
+        return true;
+    }
+
     /** A leg's channel was (re)attached; its media timestamps may start over. */
     default void legAttached(int track) {
     }

@@ -78,23 +78,46 @@ public final class Bridge {
     }
 
     /**
+     * Whether a frame from {@code track} that came in another form than the call's PCM (an Opus
+     * frame) must be decoded: the recorder wants PCM, or the listener cannot relay it as it is, or
+     * no listener is attached yet (held frames go to whichever sink attaches). Asked per frame, so
+     * a reconnect that changes the listener's codec takes effect at the next frame.
+     */
+    public boolean needsPcm(int track) {
+        if (recorder.needsPcm(track)) {
+            return true;
+        }
+        FrameSink listener = sinks.get(1 - track);
+        return listener == null || !listener.takesOpus();
+    }
+
+    /**
      * A frame that came in another form than the call's PCM (an Opus frame) together with its
-     * decoded PCM: the listener takes the form it carries ({@link FrameSink#offer(byte[], byte[])}),
-     * the recorder always the PCM.
+     * decoded PCM, or {@code null} when {@link #needsPcm} said no one needs it: the listener takes
+     * the form it carries ({@link FrameSink#offer(byte[], byte[])}), the recorder the form it asked
+     * for ({@link AudioSink#needsPcm}).
      */
     public void receive(int track, byte[] wire, byte[] pcm, long arrivalNanos) {
         if (closed) {
             return;
         }
         FrameSink listener = sinks.get(1 - track);
-        if (listener != null) {
+        if (listener != null && (pcm != null || listener.takesOpus())) {
             listener.offer(wire, pcm);
             counters.incrementAndGet(track * 2 + FORWARDED);
         }
-        else {
+        else if (pcm != null) {
             holdForListener(track, wire, pcm);
         }
-        recorder.audio(track, pcm, arrivalNanos);
+        else {
+            // The listener changed between the question and the frame (a reconnect): this one frame
+            // cannot reach it undecoded.
+            counters.incrementAndGet(track * 2 + UNDELIVERED);
+        }
+        boolean wantsPcm = recorder.needsPcm(track);
+        if (!wantsPcm || pcm != null) {
+            recorder.audio(track, wantsPcm ? pcm : wire, arrivalNanos);
+        }
     }
 
     /** A leg's transport reports its running total of packets lost on the way (for the recording). */

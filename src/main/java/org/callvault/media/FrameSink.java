@@ -18,6 +18,14 @@ public interface FrameSink {
         offer(pcm);
     }
 
+    /**
+     * Whether this sink relays an Opus frame as it is ({@link #offer(byte[], byte[])} needs no PCM
+     * for it): a talker speaking Opus then decodes only if the recorder wants PCM.
+     */
+    default boolean takesOpus() {
+        return false;
+    }
+
     /** The call is over: flush what is queued and close the channel. */
     void close();
 }

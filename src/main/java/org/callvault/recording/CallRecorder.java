@@ -45,7 +45,7 @@ import org.callvault.recording.TrackTimeline.Placement;
  *
  * <p>Not thread-safe: all methods are called by the one recorder thread that owns the call.
  */
-public final class CallRecorder {
+public final class CallRecorder implements PartRecorder {
 
     public static final int CALLER = 0;
     public static final int AGENT = 1;
@@ -137,6 +137,7 @@ public final class CallRecorder {
      * @param nowSample      the server clock when the frame arrived, in samples since the call
      *                       was answered
      */
+    @Override
     public void accept(int track, long mediaTimestamp, short[] samples, int offset, int length, long nowSample) {
         ensureRecording();
         TrackTimeline timeline = timeline(track);
@@ -164,11 +165,13 @@ public final class CallRecorder {
     }
 
     /** A leg's media channel was (re)attached: its next frame sets its place on the timeline. */
+    @Override
     public void reanchor(int track) {
         tracks[track].reanchorOnNextFrame();
     }
 
     /** Writes everything older than {@code nowSample} minus the window to the file. */
+    @Override
     public void advance(long nowSample) {
         ensureRecording();
         flushTo(flushTarget(nowSample), nowSample, true);
@@ -180,6 +183,7 @@ public final class CallRecorder {
      * file had already been flushed past it, the file is cut back). The file is then finished.
      * Calling it again returns the same result.
      */
+    @Override
     public RecordingResult finish(long endSample) {
         if (result != null) {
             return result;
@@ -217,7 +221,8 @@ public final class CallRecorder {
      * Gives the tracks' rings back to their pool: after {@link #finish}, or when the recording is
      * abandoned after a failed write. The recorder takes no more audio afterwards.
      */
-    void releaseRings() {
+    @Override
+    public void releaseRings() {
         finishing = true;
         for (int track = 0; track < tracks.length; track++) {
             if (tracks[track] != null) {
@@ -228,8 +233,19 @@ public final class CallRecorder {
     }
 
     /** Counters so far; {@code samples} is what has been flushed to the file. */
+    @Override
     public RecordingResult progress() {
         return result != null ? result : snapshot();
+    }
+
+    @Override
+    public void abandon() {
+        out.abandon();
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<Boolean> completion() {
+        return out.completion();
     }
 
     /** Timeline samples written to the file so far. */

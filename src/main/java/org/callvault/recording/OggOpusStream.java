@@ -1,10 +1,6 @@
 package org.callvault.recording;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.Supplier;
@@ -28,15 +24,12 @@ import org.callvault.media.codec.OpusCodec;
 final class OggOpusStream {
 
     /** 20 ms at 48 kHz: the packet duration. */
-    static final int PACKET_SAMPLES = 960;
-    /** Packets per page: a second of audio, 1.5 % of overhead at 24 kbit/s, one system call a second. */
-    private static final int PACKETS_PER_PAGE = 50;
-    private static final String VENDOR = "CallVault";
+    static final int PACKET_SAMPLES = OggPacketFile.PACKET_SAMPLES;
 
     private final int sampleRate;
     private final int channels;
     private final boolean twoStreams;
-    private final FileChannel channel;
+    private final OggPacketFile file;
     private final OpusCodec.Encoder encoder;
     private final Supplier<OpusCodec.Encoder> encoders;
     /** A packet of silence from a fresh encoder like this one; made at the first dropped step. */
@@ -50,25 +43,16 @@ final class OggOpusStream {
     private boolean encoderStale;
     private final Resampler[] resamplers;
     private final int preSkip;
-    private final int serial;
     /** One channel of input, deinterleaved, and its 48 kHz conversion. */
     private final short[] mono = new short[PACKET_SAMPLES];
     private final short[][] resampled;
     /** 48 kHz PCM waiting to fill a packet, interleaved. */
     private final short[] packetPcm;
     private int packetFill;
-    private final byte[] pageBody = new byte[PACKETS_PER_PAGE * OpusCodec.MAX_PACKET];
-    private final int[] packetLengths = new int[PACKETS_PER_PAGE];
-    private final byte[] pageBytes = new byte[OggPages.MAX_PAGE_BYTES];
-    private int pagePackets;
-    private int pageBodyBytes;
-    private int sequence;
-    /** 48 kHz samples encoded so far (pre-skip included). */
-    private long encodedSamples;
+    /** One packet; two streams' packets side by side at most. */
+    private final byte[] packet = new byte[2 * OpusCodec.MAX_PACKET];
     /** Input sample frames taken so far. */
     private long frames;
-    /** Read by the recorder thread while an encoding thread writes: the file's size as it stands. */
-    private volatile long fileBytes;
 
     /**
      * Creates {@code path} (it must not exist) and writes the Opus headers.
@@ -104,19 +88,11 @@ final class OggOpusStream {
         int lane = resamplers[0] == null ? PACKET_SAMPLES : resamplers[0].maxOutputLength(PACKET_SAMPLES) + 1;
         this.resampled = new short[channels][lane];
         this.packetPcm = new short[PACKET_SAMPLES * channels];
-        this.serial = path.getFileName().toString().hashCode();
         try {
-            this.channel = PrivateFiles.createNew(path);
+            this.file = new OggPacketFile(path, channels, twoStreams, preSkip, sampleRate);
         }
         catch (IOException | RuntimeException e) {
             OpusCodec.release(encoder);
-            throw e;
-        }
-        try {
-            writeHeaders();
-        }
-        catch (IOException | RuntimeException e) {
-            close();
             throw e;
         }
     }
@@ -126,23 +102,7 @@ final class OggOpusStream {
     }
 
     long fileBytes() {
-        return fileBytes;
-    }
-
-    private void writeHeaders() throws IOException {
-        // RFC 7845 §5.1: family 0 (mono, or the old coupled stereo) ends at byte 19; family 1 adds the
-        // stream count (2), the coupled count (0) and the channel mapping (channel c is stream c).
-        ByteBuffer head = ByteBuffer.allocate(twoStreams ? 23 : 19).order(ByteOrder.LITTLE_ENDIAN);
-        head.put("OpusHead".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) channels)
-                .putShort((short) preSkip).putInt(sampleRate).putShort((short) 0).put((byte) (twoStreams ? 1 : 0));
-        if (twoStreams) {
-            head.put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 1);
-        }
-        writePage(OggPages.FLAG_BOS, 0, head.array(), new int[] {head.capacity()}, 1);
-        byte[] vendor = VENDOR.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer tags = ByteBuffer.allocate(8 + 4 + vendor.length + 4).order(ByteOrder.LITTLE_ENDIAN);
-        tags.put("OpusTags".getBytes(StandardCharsets.US_ASCII)).putInt(vendor.length).put(vendor).putInt(0);
-        writePage(0, 0, tags.array(), new int[] {tags.capacity()}, 1);
+        return file.fileBytes();
     }
 
     /**
@@ -222,21 +182,13 @@ final class OggOpusStream {
                 // The filter's delay: feed silence until every input sample has come out.
                 encodeSilence((int) Math.ceil(resamplers[0].delaySeconds() * sampleRate) + 2);
             }
-            while (encodedSamples + packetFill < end) {
+            while (file.samples() + packetFill < end) {
                 Arrays.fill(packetPcm, packetFill * channels, packetPcm.length, (short) 0);
                 packetFill = PACKET_SAMPLES;
                 packetSounds = true; // the encoder's lookahead: the end of the audio is in these
                 encodePacket();
             }
-            if (pagePackets == 0) {
-                // Every packet is on disk already: a last page can end the stream only with a packet,
-                // so the end is marked on an empty page (allowed; its granule is the end).
-                writePage(OggPages.FLAG_EOS, end, pageBody, packetLengths, 0);
-            }
-            else {
-                flushPage(OggPages.FLAG_EOS, end);
-            }
-            channel.force(true);
+            file.finish(end);
         }
         finally {
             close();
@@ -246,12 +198,7 @@ final class OggOpusStream {
     /** Closes the file as it stands: whole pages only, which {@link OggRepair} makes playable. */
     void close() {
         OpusCodec.release(encoder);
-        try {
-            channel.close();
-        }
-        catch (IOException ignored) {
-            // nothing more can be done for this file; its repair cuts what is torn
-        }
+        file.close();
     }
 
     private static int copy(short[] from, int length, short[] to) {
@@ -260,27 +207,20 @@ final class OggOpusStream {
     }
 
     private void encodePacket() throws IOException {
-        if (pagePackets == PACKETS_PER_PAGE) {
-            flushPage(0, encodedSamples);
-        }
-        int length;
         if (packetSounds) {
             if (encoderStale) {
                 encoder.reset();
                 encoderStale = false;
             }
-            length = encoder.encode(packetPcm, 0, PACKET_SAMPLES, pageBody, pageBodyBytes);
+            int length = encoder.encode(packetPcm, 0, PACKET_SAMPLES, packet, 0);
+            file.append(packet, 0, length);
         }
         else {
             byte[] silence = silentPacket();
-            System.arraycopy(silence, 0, pageBody, pageBodyBytes, silence.length);
-            length = silence.length;
+            file.append(silence, 0, silence.length);
             encoderStale = true;
         }
         packetSounds = false;
-        packetLengths[pagePackets++] = length;
-        pageBodyBytes += length;
-        encodedSamples += PACKET_SAMPLES;
         packetFill = 0;
     }
 
@@ -297,21 +237,5 @@ final class OggOpusStream {
             }
         }
         return silentPacket;
-    }
-
-    private void flushPage(int flags, long granule) throws IOException {
-        writePage(flags, granule, pageBody, packetLengths, pagePackets);
-        pagePackets = 0;
-        pageBodyBytes = 0;
-    }
-
-    private void writePage(int flags, long granule, byte[] body, int[] lengths, int packets) throws IOException {
-        int length = OggPages.page(pageBytes, flags, granule, serial, sequence++, body, lengths, packets);
-        ByteBuffer source = ByteBuffer.wrap(pageBytes, 0, length);
-        long at = fileBytes;
-        while (source.hasRemaining()) {
-            channel.write(source, at + source.position());
-        }
-        fileBytes = at + length;
     }
 }

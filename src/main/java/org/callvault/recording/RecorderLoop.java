@@ -9,6 +9,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.callvault.media.AudioFormat;
 import org.callvault.media.MediaFrame;
 import org.callvault.media.Pcm16;
+import org.callvault.media.codec.OpusWire;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,7 +125,7 @@ final class RecorderLoop implements Runnable {
 
     private void onStart(RecordingService.Track track) {
         RecordingParts parts = new RecordingParts(track.file, format, track.stereo, windowMillis, enoughSpace, track,
-                rings, encoding);
+                rings, encoding, track.opusPackets);
         active.put(track, parts);
         parts.start(format.samplesForNanos(System.nanoTime() - track.answeredNanos));
     }
@@ -135,9 +136,13 @@ final class RecorderLoop implements Runnable {
             return;
         }
         byte[] frame = audio.frame();
+        long nowSample = format.samplesForNanos(audio.arrivalNanos() - audio.track().answeredNanos);
+        if (OpusWire.isOpus(frame)) {
+            parts.acceptOpus(audio.leg(), frame, nowSample);
+            return;
+        }
         int count = MediaFrame.sampleCount(frame);
         Pcm16.decode(frame, MediaFrame.HEADER_BYTES, count * 2, samples);
-        long nowSample = format.samplesForNanos(audio.arrivalNanos() - audio.track().answeredNanos);
         parts.accept(audio.leg(), MediaFrame.timestamp(frame), samples, 0, count, nowSample);
     }
 

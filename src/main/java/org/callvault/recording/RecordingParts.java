@@ -63,9 +63,10 @@ public final class RecordingParts {
     private final RecordingFormat fileFormat;
     /** Where Ogg parts are encoded, or null: on the recorder thread. */
     private final OggEncoding encoding;
+    /** Parts store the talkers' Opus packets ({@link OpusPacketRecorder}) instead of encoding PCM. */
+    private final boolean opusPackets;
 
-    private CallRecorder recorder;
-    private RecordingWriter writer;
+    private PartRecorder recorder;
     private Path currentFile;
     private long partStart;
     private int parts;
@@ -93,9 +94,22 @@ public final class RecordingParts {
 
     RecordingParts(Path firstPart, AudioFormat format, boolean stereo, int windowMillis, BooleanSupplier enoughSpace,
             Listener listener, RingPool rings, OggEncoding encoding) {
+        this(firstPart, format, stereo, windowMillis, enoughSpace, listener, rings, encoding, false);
+    }
+
+    /**
+     * @param opusPackets store the talkers' own Opus packets ({@link OpusPacketRecorder}): only for
+     *                    a stereo Ogg Opus recording, whose parties are expected to speak Opus
+     */
+    RecordingParts(Path firstPart, AudioFormat format, boolean stereo, int windowMillis, BooleanSupplier enoughSpace,
+            Listener listener, RingPool rings, OggEncoding encoding, boolean opusPackets) {
         this.rings = rings;
         this.encoding = encoding;
         this.fileFormat = RecordingFormat.ofPath(firstPart.getFileName().toString());
+        if (opusPackets && (fileFormat != RecordingFormat.OPUS || !stereo)) {
+            throw new IllegalArgumentException("Opus packets are stored in stereo Ogg Opus recordings only");
+        }
+        this.opusPackets = opusPackets;
         this.firstPart = firstPart;
         this.format = format;
         this.stereo = stereo;
@@ -133,6 +147,23 @@ public final class RecordingParts {
         }
         try {
             recorder.accept(leg, mediaTimestamp, samples, offset, length, nowSample - partStart);
+        }
+        catch (RuntimeException e) {
+            interrupt(e, nowSample, true);
+        }
+    }
+
+    /** An Opus frame of a leg: stored as it is by a packet recording; a PCM recording never asked for one. */
+    void acceptOpus(int leg, byte[] frame, long nowSample) {
+        if (recorder == null || inCut(nowSample)) {
+            return;
+        }
+        if (!recorder.takesOpus()) {
+            framesDropped++;
+            return;
+        }
+        try {
+            recorder.acceptOpus(leg, frame, nowSample - partStart);
         }
         catch (RuntimeException e) {
             interrupt(e, nowSample, true);
@@ -209,7 +240,7 @@ public final class RecordingParts {
         if (recorder != null) {
             try {
                 RecordingResult result = recorder.finish(Math.max(0, endSample - partStart));
-                written = writer.completion();
+                written = recorder.completion();
                 closed(result.samples(), result);
             }
             catch (RuntimeException e) {
@@ -232,10 +263,14 @@ public final class RecordingParts {
             PrivateFiles.createDirectories(file.getParent());
             // Late audio is patched up to LATE_AUDIO_KEPT_MILLIS back: a format that cannot rewrite
             // (Ogg Opus) holds that much PCM before encoding it.
-            RecordingWriter opened = fileFormat.open(file, format.sampleRate(), stereo ? 2 : 1,
-                    (int) format.samplesForMillis(CallRecorder.LATE_AUDIO_KEPT_MILLIS), encoding);
-            recorder = new CallRecorder(format, stereo, opened, windowMillis, rings);
-            writer = opened;
+            if (opusPackets) {
+                recorder = new OpusPacketRecorder(file, format, windowMillis);
+            }
+            else {
+                RecordingWriter opened = fileFormat.open(file, format.sampleRate(), stereo ? 2 : 1,
+                        (int) format.samplesForMillis(CallRecorder.LATE_AUDIO_KEPT_MILLIS), encoding);
+                recorder = new CallRecorder(format, stereo, opened, windowMillis, rings);
+            }
             currentFile = file;
             partStart = timelineStart;
             parts++;
@@ -256,7 +291,7 @@ public final class RecordingParts {
                 diskFull ? "disk full" : "write failed", cause);
         RecordingResult progress = recorder.progress();
         recorder.releaseRings();
-        writer.abandon();
+        recorder.abandon();
         long samples = 0;
         try {
             samples = fileFormat.repair(currentFile);
@@ -281,7 +316,6 @@ public final class RecordingParts {
         framesAccepted += result.framesAccepted();
         framesDropped += result.tooLateFrames() + result.tooEarlyFrames();
         recorder = null;
-        writer = null;
     }
 
     private static void deleteEmpty(Path file, RecordingFormat fileFormat) {

@@ -155,6 +155,22 @@ public class RecordingService {
      * SIPREC session of two streams is stereo (one participant per channel) whatever the default.
      */
     public ActiveRecording start(String callId, Instant answeredAt, long answeredNanos, boolean stereo) {
+        return start(callId, answeredAt, answeredNanos, stereo, false);
+    }
+
+    /** The channel layout new recordings get unless a call chooses its own: stereo, one party per channel. */
+    public boolean stereoByDefault() {
+        return stereo;
+    }
+
+    /**
+     * As {@link #start(String, Instant, long, boolean)}, told whether both talkers agreed to speak
+     * Opus: a stereo Ogg Opus recording then stores their own packets ({@link OpusPacketRecorder})
+     * and asks the bridge for no PCM at all. It stays right if a talker sends PCM after all (it is
+     * encoded at the recorder), only dearer.
+     */
+    public ActiveRecording start(String callId, Instant answeredAt, long answeredNanos, boolean stereo,
+            boolean opusTalkers) {
         String id = UUID.randomUUID().toString();
         String relativePath = store.relativePathFor(UUID.fromString(callId), answeredAt.toEpochMilli(), fileFormat);
         int channels = stereo ? 2 : 1;
@@ -162,7 +178,8 @@ public class RecordingService {
         writes.submit(null, () -> repository.insertStarted(id, callId, relativePath, format.sampleRate(), channels,
                 createdAt));
         Path file = store.resolve(relativePath);
-        Track track = new Track(id, callId, relativePath, file, answeredNanos, stereo);
+        Track track = new Track(id, callId, relativePath, file, answeredNanos, stereo,
+                opusTalkers && stereo && fileFormat == RecordingFormat.OPUS);
         enqueueControl(new RecorderLoop.Start(track));
         return track;
     }
@@ -332,13 +349,17 @@ public class RecordingService {
         final Path file;
         final long answeredNanos;
         final boolean stereo;
+        /** The talkers' Opus packets are stored as they came ({@link OpusPacketRecorder}). */
+        final boolean opusPackets;
         final CompletableFuture<RecordingSummary> done = new CompletableFuture<>();
         /** Per track: packets its transport lost before they reached the server, running totals. */
         final java.util.concurrent.atomic.AtomicLongArray lostPackets = new java.util.concurrent.atomic.AtomicLongArray(2);
         /** Whether this recording was counted as failed (once): the recorder thread, then the finalizer. */
         boolean counted;
 
-        Track(String id, String callId, String relativePath, Path file, long answeredNanos, boolean stereo) {
+        Track(String id, String callId, String relativePath, Path file, long answeredNanos, boolean stereo,
+                boolean opusPackets) {
+            this.opusPackets = opusPackets;
             this.id = id;
             this.callId = callId;
             this.relativePath = relativePath;
@@ -362,6 +383,11 @@ public class RecordingService {
             if (!queue.offer(new RecorderLoop.Audio(this, track, frame, arrivalNanos))) {
                 dropped.increment();
             }
+        }
+
+        @Override
+        public boolean needsPcm(int track) {
+            return !opusPackets;
         }
 
         @Override

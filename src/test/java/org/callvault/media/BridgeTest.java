@@ -82,4 +82,75 @@ class BridgeTest {
         MediaFrame.writeHeader(frame, sequence, sequence * 4);
         return frame;
     }
+
+    /** A listener that relays Opus frames as they are, as an Opus browser's sink does. */
+    static final class OpusListener implements FrameSink {
+        final List<byte[]> offered = new ArrayList<>();
+
+        @Override
+        public void offer(byte[] frame) {
+            offered.add(frame);
+        }
+
+        @Override
+        public void offer(byte[] wire, byte[] pcm) {
+            offered.add(wire);
+        }
+
+        @Override
+        public boolean takesOpus() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** A recorder that stores Opus packets ({@code needsPcm} false) and keeps what it is given. */
+    static final class PacketRecorder implements AudioSink {
+        final List<byte[]> frames = new ArrayList<>();
+
+        @Override
+        public void audio(int track, byte[] frame, long arrivalNanos) {
+            frames.add(frame);
+        }
+
+        @Override
+        public boolean needsPcm(int track) {
+            return false;
+        }
+    }
+
+    @Test
+    void anOpusTalkerNeedsNoPcmOnlyWhenTheListenerRelaysOpusAndTheRecorderStoresPackets() {
+        PacketRecorder packets = new PacketRecorder();
+        Bridge bridge = new Bridge(packets);
+        assertThat(bridge.needsPcm(CALLER)).as("no listener yet: held frames go to whatever sink comes").isTrue();
+        OpusListener agent = new OpusListener();
+        bridge.attach(AGENT, agent);
+        assertThat(bridge.needsPcm(CALLER)).isFalse();
+
+        byte[] opus = new byte[] { (byte) MediaFrame.VERSION, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 1, 2 };
+        bridge.receive(CALLER, opus, null, 0);
+        assertThat(agent.offered).containsExactly(opus);
+        assertThat(packets.frames).as("the recorder gets the talker's own frame").containsExactly(opus);
+
+        bridge.attach(AGENT, new Listener());
+        assertThat(bridge.needsPcm(CALLER)).as("a PCM listener needs the decoded frame").isTrue();
+        assertThat(new Bridge(AudioSink.NONE).needsPcm(CALLER)).as("a PCM recorder needs it too").isTrue();
+    }
+
+    @Test
+    void anUndecodedFrameThatFindsAPcmListenerIsCountedUndeliveredNotPassedOnEmpty() {
+        Bridge bridge = new Bridge(new PacketRecorder());
+        Listener pcmAgent = new Listener();
+        bridge.attach(AGENT, pcmAgent); // replaced between the question and the frame
+        byte[] opus = new byte[] { (byte) MediaFrame.VERSION, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 1, 2 };
+
+        bridge.receive(CALLER, opus, null, 0);
+
+        assertThat(pcmAgent.sequences).isEmpty();
+        assertThat(bridge.undelivered(CALLER)).isEqualTo(1);
+    }
 }

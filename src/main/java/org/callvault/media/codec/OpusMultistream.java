@@ -97,6 +97,19 @@ public final class OpusMultistream {
         return normal;
     }
 
+    /**
+     * The duration of the Opus packet {@code data[offset, offset + length)} (normal framing) in
+     * microseconds, from its TOC byte and frame count, after checking that its framing holds
+     * together (RFC 6716 §3.2): what can be known of a packet without decoding it.
+     *
+     * @throws IllegalArgumentException if it is not a valid Opus packet
+     */
+    public static int packetMicros(byte[] data, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, data.length);
+        Layout layout = Layout.of(data, offset, length, false);
+        return layout.frameCount * Layout.frameMicros(data[offset] & 0xFF);
+    }
+
     /** RFC 6716 §3.2.1: 0..251 in one byte; 252..1275 in two, 252 + (n mod 4), then (n − first) / 4. */
     private static int sizeBytes(int size) {
         return size < 252 ? 1 : 2;
@@ -118,7 +131,7 @@ public final class OpusMultistream {
      * last frame goes (or is); {@code lastSize}, that size; {@code packetLength}, the whole
      * packet's length (of the data given, for normal framing; as it declares itself, self-delimited).
      */
-    private record Layout(int sizeAt, int lastSize, int packetLength) {
+    private record Layout(int sizeAt, int lastSize, int packetLength, int frameCount) {
 
         static Layout of(byte[] data, int offset, int length, boolean delimited) {
             if (length < 1) {
@@ -216,7 +229,7 @@ public final class OpusMultistream {
             if (lastSize > MAX_FRAME_BYTES) {
                 throw invalid("a frame of " + lastSize + " bytes");
             }
-            return new Layout(sizeAt, lastSize, packetLength);
+            return new Layout(sizeAt, lastSize, packetLength, count);
         }
 
         /** Reads one frame length (RFC 6716 §3.2.1) into {@code sizes[index]}; returns the position after it. */

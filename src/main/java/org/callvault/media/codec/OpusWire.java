@@ -62,6 +62,23 @@ public final class OpusWire {
         return null;
     }
 
+    /**
+     * Why an Opus frame that passed {@link #validate} must still be refused when nobody decodes it
+     * (an Opus listener and a recording of Opus packets): its packet's framing is broken, or it is
+     * not 20 ms. What is relayed or stored without decoding is checked as far as it can be without
+     * decoding, so a hostile talker cannot put into a recording what a player would choke on.
+     */
+    public static String checkPacket(byte[] frame) {
+        try {
+            int micros = OpusMultistream.packetMicros(frame, MediaFrame.HEADER_BYTES, frame.length - MediaFrame.HEADER_BYTES);
+            return micros == FRAME_MILLIS * 1000 ? null
+                    : "Opus packet of " + micros / 1000.0 + " ms; frames carry " + FRAME_MILLIS + " ms";
+        }
+        catch (IllegalArgumentException e) {
+            return "undecodable Opus packet: " + e.getMessage();
+        }
+    }
+
     /** 48 kHz timestamp to the call's rate; exact for whole 20 ms frames (960 to 882). */
     static long toCallRate(long timestamp48k, int callRate) {
         return Math.floorDiv(timestamp48k * callRate, SAMPLE_RATE);
@@ -161,6 +178,12 @@ public final class OpusWire {
         @Override
         public void offer(byte[] frame) {
             offer(frame, frame);
+        }
+
+        /** Opus frames pass through: a talker speaking Opus need not decode for this listener. */
+        @Override
+        public boolean takesOpus() {
+            return true;
         }
 
         @Override

@@ -125,6 +125,11 @@ final class EventSession implements CallParty {
     }
 
     @Override
+    public boolean speaksOpus() {
+        return wire.codec() == MediaWire.Codec.OPUS;
+    }
+
+    @Override
     public String owner() {
         return owner;
     }

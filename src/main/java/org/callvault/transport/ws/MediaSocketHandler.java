@@ -8,6 +8,7 @@ import org.callvault.call.CallException;
 import org.callvault.call.CallService;
 import org.callvault.call.MediaAttachment;
 import org.callvault.media.AudioFormat;
+import org.callvault.media.Bridge;
 import org.callvault.media.FrameSink;
 import org.callvault.media.MediaFrame;
 import org.callvault.media.codec.OpusWire;
@@ -48,6 +49,7 @@ class MediaSocketHandler implements WebSocketHandler {
     private final Counter dropped;
     private final Counter policed;
     private final Counter undecodable;
+    private final Counter notDecoded;
     private final MediaWire mediaWire;
     private final AudioFormat format;
     private final ServerChannels channels;
@@ -87,6 +89,8 @@ class MediaSocketHandler implements WebSocketHandler {
                 .description("Inbound frames dropped because a leg sent faster than real time").register(meters);
         this.undecodable = Counter.builder("callvault.media.frames.undecodable")
                 .description("Opus frames whose packet did not decode (also counted as rejected)").register(meters);
+        this.notDecoded = Counter.builder("callvault.media.frames.opus.passed")
+                .description("Opus frames relayed and recorded as they came, with no decoding").register(meters);
     }
 
     @Override
@@ -135,7 +139,7 @@ class MediaSocketHandler implements WebSocketHandler {
         int track = attachment.role().track();
         openSockets.opened(sink);
         FrameChecker checker = new FrameChecker(socket, sink);
-        // An Opus leg decodes each frame once, here: the recorder needs PCM whatever the listener speaks.
+        // An Opus leg decodes each frame at most once, here, and only if a PCM listener or recording needs it.
         OpusWire.Inbound opusIn = opusOut != null ? new OpusWire.Inbound(format) : null;
         TrafficPolicer policer = new TrafficPolicer(burstNanos, abusiveDrops, System.nanoTime());
         Mono<Void> in = socket.receive().doOnNext(message -> {
@@ -182,7 +186,11 @@ class MediaSocketHandler implements WebSocketHandler {
         });
     }
 
-    /** An Opus frame: checked, decoded once (a bad packet is counted, never thrown), then relayed. */
+    /**
+     * An Opus frame: checked, then decoded once if anyone needs PCM (a PCM listener, a recording
+     * of PCM), else relayed and recorded as it came, its packet's framing checked without decoding.
+     * A bad packet is counted, never thrown.
+     */
     private void receiveOpus(FrameChecker checker, OpusWire.Inbound opusIn, MediaAttachment attachment, int track,
             byte[] frame, long now) {
         String problem = OpusWire.validate(frame);
@@ -190,21 +198,33 @@ class MediaSocketHandler implements WebSocketHandler {
             checker.reject(problem);
             return;
         }
-        byte[] pcm;
-        try {
-            pcm = opusIn.decode(frame);
+        Bridge bridge = attachment.bridge();
+        byte[] pcm = null;
+        if (bridge.needsPcm(track)) {
+            try {
+                pcm = opusIn.decode(frame);
+            }
+            catch (IllegalArgumentException e) {
+                undecodable.increment();
+                checker.reject("undecodable Opus packet: " + e.getMessage());
+                return;
+            }
+            if (pcm == null) {
+                return; // the socket closed under this frame
+            }
         }
-        catch (IllegalArgumentException e) {
-            undecodable.increment();
-            checker.reject("undecodable Opus packet: " + e.getMessage());
-            return;
-        }
-        if (pcm == null) {
-            return; // the socket closed under this frame
+        else {
+            problem = OpusWire.checkPacket(frame);
+            if (problem != null) {
+                undecodable.increment();
+                checker.reject(problem);
+                return;
+            }
+            notDecoded.increment();
         }
         checker.accepted();
         received.increment();
-        attachment.bridge().receive(track, frame, pcm, now);
+        bridge.receive(track, frame, pcm, now);
     }
 
     private static void release(OpusWire.Outbound opusOut) {
