@@ -9,7 +9,9 @@
 #     N_BASE (default 100): the floor's call count; PART: sip (the floor, mixed, browser, SIP at N_BASE),
 #     mixed (the same without the browser-only run), siponly (SIP calls at N_BASE alone),
 #     mixedonly (the mixed run alone), opus (the floor at 2 x N_BASE, Opus calls with
-#     WAV and Ogg Opus recordings) or all (default)
+#     WAV and Ogg Opus recordings), lean (the floor at 2 x N_BASE and 4 x N_BASE, Opus calls with
+#     stereo Ogg Opus recordings, which store the talkers' own packets, at 2 x and 4 x N_BASE)
+#     or all (default)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 out="$(realpath -m "${1:?output folder}")"; n="${2:-100}"; n2=$((2 * n)); part="${3:-all}"
@@ -21,16 +23,17 @@ floor_dir="$(realpath ../shared/bench/floor)"
 log() { echo "# $(date -u +%H:%M:%S) $*" | tee -a "$out/lines.txt"; }
 machine() { echo "# load: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/lines.txt"; }
 
-start_server() {  # FORMAT
+start_server() {  # FORMAT NAME [SERVER OPTIONS...]
+  local format="$1" name="$2"; shift 2
   rm -rf /tmp/lt-sit && mkdir -p /tmp/lt-sit
   java -XX:MaxGCPauseMillis=10 -Xms1g -Xmx2g -jar "$jar" --server.port=18090 \
     --spring.datasource.url=jdbc:h2:file:/tmp/lt-sit/db --callvault.recordings.dir=/tmp/lt-sit/rec \
-    --callvault.recordings.format="$1" \
+    --callvault.recordings.format="$format" "$@" \
     --callvault.recordings.min-free-space=100MB --callvault.mic-tests.min-free-disk=100MB \
     --callvault.admin.password=$CALLVAULT_LOADTOOL_PASSWORD --callvault.calls.dials-per-minute=100000 \
     --callvault.sockets.anonymous-per-address=100000 --callvault.calls.max-ringing=100000 \
     --callvault.sip.port=15060 --callvault.sip.bind=127.0.0.1 --callvault.sip.rtp-ports=30000-33999 \
-    --callvault.sip.max-calls=5000 --callvault.sip.invites-per-second=1000 > "$out/server-$2.log" 2>&1 &
+    --callvault.sip.max-calls=5000 --callvault.sip.invites-per-second=1000 > "$out/server-$name.log" 2>&1 &
   SERVER_PID=$!
   until curl -sf -o /dev/null http://127.0.0.1:18090/login; do sleep 1; done
 }
@@ -63,6 +66,14 @@ log "done"; exit 0
 fi
 if [ "$part" = mixedonly ]; then
 log "mixed $n 50% SIP pcm";     start_server wav mixed; run_tool "mixed-$n" "$n" 50 pcm; stop_server
+log "done"; exit 0
+fi
+if [ "$part" = lean ]; then
+n4=$((4 * n))
+log "floor $n2";                floor "$n2"
+log "floor $n4";                floor "$n4"
+log "opus $n2 ogg stereo";      start_server opus lean-$n2 --callvault.recordings.channels=2; run_tool "lean-$n2" "$n2" none opus; stop_server
+log "opus $n4 ogg stereo";      start_server opus lean-$n4 --callvault.recordings.channels=2; run_tool "lean-$n4" "$n4" none opus; stop_server
 log "done"; exit 0
 fi
 if [ "$part" != opus ]; then

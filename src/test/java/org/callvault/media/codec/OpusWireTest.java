@@ -136,4 +136,29 @@ class OpusWireTest {
             assertThatThrownBy(() -> in.decode(sixty)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("60 ms");
         }
     }
+
+    @Test
+    void anUndecodedPacketIsCheckedByItsFraming() {
+        AudioEncoder encoder = OpusCodec.newEncoder(32_000);
+        byte[] packet = new byte[OpusCodec.MAX_PACKET];
+        int twenty = encoder.encode(new short[960], 0, 960, packet, 0);
+        byte[] good = opusFrame(packet, twenty);
+        int sixtyBytes = encoder.encode(new short[2880], 0, 2880, packet, 0);
+        byte[] sixty = opusFrame(packet, sixtyBytes);
+        OpusCodec.release(encoder);
+        assertThat(OpusWire.checkPacket(good)).isNull();
+        assertThat(OpusWire.checkPacket(sixty)).contains("60.0 ms");
+        // Code 3 with no frame count, and code 1 (two equal frames) in an odd number of bytes.
+        assertThat(OpusWire.checkPacket(opusFrame(new byte[] { 0x03 }, 1))).contains("undecodable");
+        assertThat(OpusWire.checkPacket(opusFrame(new byte[] { 0x09, 1, 2, 3 }, 4))).contains("undecodable");
+        // Two 10 ms CELT frames (code 1, config 30 = CELT FB 10 ms) make a valid 20 ms packet.
+        assertThat(OpusWire.checkPacket(opusFrame(new byte[] { (byte) (30 << 3 | 1), 1, 2 }, 3))).isNull();
+    }
+
+    private static byte[] opusFrame(byte[] packet, int length) {
+        byte[] frame = new byte[MediaFrame.HEADER_BYTES + length];
+        MediaFrame.writeHeader(frame, OpusWire.KIND_OPUS, 0, 0);
+        System.arraycopy(packet, 0, frame, MediaFrame.HEADER_BYTES, length);
+        return frame;
+    }
 }
