@@ -45,14 +45,22 @@ final class OggOpusFiles {
      * leaves the end-of-stream flag off the last page.
      */
     static byte[] build(Layout layout, double seconds, int callerHz, int agentHz, boolean eos) {
+        return build(layout, seconds, callerHz, agentHz, eos, 0, 0);
+    }
+
+    /** As above, with the caller silent in {@code [gapFromMs, gapToMs)} (lost packets). */
+    static byte[] build(Layout layout, double seconds, int callerHz, int agentHz, boolean eos, double gapFromMs,
+                        double gapToMs) {
         try {
-            return new OggOpusFiles().write(layout, seconds, callerHz, agentHz, eos);
+            return new OggOpusFiles().write(layout, seconds, callerHz, agentHz, eos,
+                    Math.round(gapFromMs * RATE / 1000), Math.round(gapToMs * RATE / 1000));
         } catch (OpusException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private byte[] write(Layout layout, double seconds, int callerHz, int agentHz, boolean eos) throws OpusException {
+    private byte[] write(Layout layout, double seconds, int callerHz, int agentHz, boolean eos, long gapFrom,
+                         long gapTo) throws OpusException {
         int channels = layout == Layout.MONO ? 1 : 2;
         List<OpusEncoder> encoders = new ArrayList<>();
         for (int s = 0; s < (layout == Layout.TWO_STREAMS ? 2 : 1); s++) {
@@ -86,7 +94,7 @@ final class OggOpusFiles {
         for (long p = 0; p < packets; p++) {
             for (int i = 0; i < PACKET; i++) {
                 long t = p * PACKET + i;
-                short caller = t < samples ? Tone.sample(callerHz, RATE, t) : 0;
+                short caller = t < samples && (t < gapFrom || t >= gapTo) ? Tone.sample(callerHz, RATE, t) : 0;
                 short agent = t < samples && agentHz > 0 ? Tone.sample(agentHz, RATE, t) : 0;
                 if (channels == 1) {
                     pcm[i] = (short) (caller + agent);

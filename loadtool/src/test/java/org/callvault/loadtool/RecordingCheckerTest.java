@@ -117,6 +117,8 @@ class RecordingCheckerTest {
         byte[] corrupt = whole.clone();
         corrupt[corrupt.length / 2] ^= 0x10;
         writeOgg("ogg-corrupt.opus", corrupt);
+        writeOgg("ogg-granule-past-audio.opus", endGranulePlus(
+                OggOpusFiles.build(OggOpusFiles.Layout.MONO, 2.0, 380, 2080, true), 4800));
         List<RecordingChecker.Expected> calls = List.of(
                 new RecordingChecker.Expected("ogg-mono", 2000, 300, 2000, "a"),
                 new RecordingChecker.Expected("ogg-stereo", 2010, 310, 2010, "b"),
@@ -125,7 +127,8 @@ class RecordingCheckerTest {
                 new RecordingChecker.Expected("ogg-agent-silent", 2000, 340, 2040, "e"),
                 new RecordingChecker.Expected("ogg-no-eos", 2000, 350, 2050, "f"),
                 new RecordingChecker.Expected("ogg-torn", 2000, 360, 2060, "g"),
-                new RecordingChecker.Expected("ogg-corrupt", 2000, 360, 2060, "h"));
+                new RecordingChecker.Expected("ogg-corrupt", 2000, 360, 2060, "h"),
+                new RecordingChecker.Expected("ogg-granule-past-audio", 2100, 380, 2080, "i"));
         List<RecordingChecker.Result> r = new RecordingChecker(dir, 48000).check(calls, 0.3);
 
         RecordingChecker.Result mono = r.get(0);
@@ -158,5 +161,21 @@ class RecordingCheckerTest {
         assertTrue(r.get(6).problems.get(0).startsWith("incomplete: torn page"), r.get(6).problems.toString());
         assertEquals("bad", r.get(7).status);
         assertTrue(r.get(7).problems.get(0).startsWith("incomplete: CRC mismatch"), r.get(7).problems.toString());
+        // a last granule that promises more than the packets hold: the length agrees, the audio does not
+        assertEquals("bad", r.get(8).status);
+        assertEquals(0, r.get(8).durationErrorMs, 1e-9);
+        assertTrue(r.get(8).problems.get(0).startsWith("the audio ends"), r.get(8).problems.toString());
+    }
+
+    /** {@code ogg} with its last page's granule position moved on by {@code samples}, its CRC made right. */
+    private static byte[] endGranulePlus(byte[] ogg, long samples) {
+        int last = ogg.length - OggPageReader.HEADER_BYTES;
+        while (!(ogg[last] == 'O' && ogg[last + 1] == 'g' && ogg[last + 2] == 'g' && ogg[last + 3] == 'S')) {
+            last--;
+        }
+        ByteBuffer b = ByteBuffer.wrap(ogg).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(last + 6, b.getLong(last + 6) + samples).putInt(last + 22, 0);
+        b.putInt(last + 22, OggPageReader.crc(ogg, last, ogg.length - last));
+        return ogg;
     }
 }
