@@ -41,40 +41,70 @@ final class CallerToneBlocks {
 
     /**
      * Counts the blocks of {@code [fromMs, toMs)} of the recording (ms from its start, the answer;
-     * clipped to the part that is judged) without the caller's tone.
+     * clipped to the part that is judged) without the caller's tone. A WAV or an Ogg Opus file
+     * ({@link RecordingChecker#EXTENSIONS}); an Ogg file is decoded up to the stretch's end.
      */
-    static Count count(Path wav, int frequency, double fromMs, double toMs) throws IOException {
-        try (RandomAccessFile f = new RandomAccessFile(wav.toFile(), "r")) {
+    static Count count(Path file, int frequency, double fromMs, double toMs) throws IOException {
+        if (!file.getFileName().toString().endsWith(".wav")) {
+            OggOpusRecording.Scan scan = OggOpusRecording.scan(file);
+            if (scan.head() == null) {
+                throw new IOException(file + ": " + scan.problem());
+            }
+            Stretch s = Stretch.of(scan.frames(), OggOpusRecording.SAMPLE_RATE, fromMs, toMs);
+            if (s == null) {
+                return new Count(0, 0);
+            }
+            OggOpusRecording.Audio audio = OggOpusRecording.decode(file, scan.head(), s.first(), s.frames());
+            return judge(audio.pcm(), scan.head().channels(), s, frequency);
+        }
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
             byte[] hb = new byte[44];
             f.readFully(hb);
             RecordingChecker.WavHeader h = RecordingChecker.parseHeader(hb);
             if (h.problem() != null) {
-                throw new IOException(wav + ": " + h.problem());
+                throw new IOException(file + ": " + h.problem());
             }
-            long frames = Math.min(h.dataSize(), f.length() - 44) / h.blockAlign();
-            int rate = h.sampleRate();
+            Stretch s = Stretch.of(Math.min(h.dataSize(), f.length() - 44) / h.blockAlign(), h.sampleRate(), fromMs, toMs);
+            if (s == null) {
+                return new Count(0, 0);
+            }
+            byte[] raw = new byte[s.frames() * h.blockAlign()];
+            f.seek(44 + s.first() * h.blockAlign());
+            f.readFully(raw);
+            short[] pcm = new short[raw.length / 2];
+            ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(pcm);
+            return judge(pcm, h.channels(), s, frequency);
+        }
+    }
+
+    /** The judged blocks of a recording of {@code frames} sample frames at {@code rate}: from frame {@code first}. */
+    private record Stretch(long first, int blocks, int block, int rate) {
+
+        /** Null when no whole block is judged. */
+        static Stretch of(long frames, int rate, double fromMs, double toMs) {
             long first = (long) (Math.max(fromMs, SKIP_MILLIS) * rate / 1000);
             long end = Math.min(frames - (long) (END_MILLIS * rate / 1000), (long) (toMs * rate / 1000));
             int block = rate * BLOCK_MILLIS / 1000;
             int blocks = (int) Math.max(0, (end - first) / block);
-            if (blocks == 0) {
-                return new Count(0, 0);
-            }
-            byte[] raw = new byte[blocks * block * h.blockAlign()];
-            f.seek(44 + first * h.blockAlign());
-            f.readFully(raw);
-            short[] pcm = new short[raw.length / 2];
-            ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(pcm);
-            double coeff = Goertzel.coefficient(frequency, rate);
-            double[] amplitude = new double[blocks];
-            for (int k = 0; k < blocks; k++) {
-                amplitude[k] = Goertzel.blockAmplitude(pcm, k * block * h.channels(), h.channels(), block, coeff);
-            }
-            double[] sorted = amplitude.clone();
-            Arrays.sort(sorted);
-            double threshold = Math.max(MIN_AMPLITUDE, SHARE_OF_MEDIAN * sorted[blocks / 2]);
-            long missing = Arrays.stream(amplitude).filter(a -> a < threshold).count();
-            return new Count(blocks, missing);
+            return blocks == 0 ? null : new Stretch(first, blocks, block, rate);
         }
+
+        int frames() {
+            return blocks * block;
+        }
+    }
+
+    /** {@code pcm}: the stretch's interleaved frames; the caller is channel 0. */
+    private static Count judge(short[] pcm, int channels, Stretch s, int frequency) {
+        double coeff = Goertzel.coefficient(frequency, s.rate());
+        double[] amplitude = new double[s.blocks()];
+        for (int k = 0; k < s.blocks(); k++) {
+            amplitude[k] = Goertzel.blockAmplitude(pcm, k * s.block() * channels, channels, s.block(), coeff);
+        }
+        double[] sorted = amplitude.clone();
+        Arrays.sort(sorted);
+        double threshold = Math.max(MIN_AMPLITUDE, SHARE_OF_MEDIAN * sorted[s.blocks() / 2]);
+        long missing = Arrays.stream(amplitude).filter(a -> a < threshold).count();
+        return new Count(s.blocks(), missing);
     }
 }

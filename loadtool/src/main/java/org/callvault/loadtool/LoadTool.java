@@ -91,7 +91,8 @@ public final class LoadTool {
         double agents = o.calls / Math.max(o.ramp, 100) + 20;
         double ramp = o.calls / o.ramp + o.answerTimeoutSeconds + 10 + o.settleSeconds;
         double end = 15 + 5;
-        double rec = o.recordingsDir == null ? 0 : o.recordingWaitSeconds + 5 + o.calls * 0.2;
+        double rec = o.recordingsDir == null ? 0 : o.recordingWaitSeconds + 5 + o.calls
+                * (0.2 + RecordingChecker.oggCheckSeconds(o.settleSeconds + o.runSeconds, o.callsLastWholeRun()));
         double sippEnd = o.sippScenario == null ? 0 : SIPP_EXIT_WAIT_SECONDS + 6;
         return 15 + agents + ramp + o.runSeconds + end + rec + sippEnd + 30;
     }

@@ -80,7 +80,8 @@ final class SiprecLoad {
 
     /** Upper bound of the whole run; the tool's watchdog ends the process after it. */
     double plannedSeconds() {
-        double rec = o.recordingsDir == null ? 0 : o.recordingWaitSeconds + 5 + o.siprecSessions * 0.2;
+        double rec = o.recordingsDir == null ? 0 : o.recordingWaitSeconds + 5
+                + o.siprecSessions * (0.2 + RecordingChecker.oggCheckSeconds(o.runSeconds, true));
         return 15 + o.siprecSessions / o.ramp + TRANSACTION_TIMEOUT_MS / 1000.0 + o.runSeconds
                 + TRANSACTION_TIMEOUT_MS / 1000.0 + rec + 30;
     }
