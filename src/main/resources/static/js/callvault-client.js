@@ -790,7 +790,7 @@ export class MediaLeg {
       this.sequence = (this.sequence + 1) >>> 0;
       stats.framesSent++;
       stats.bytesSent += frame.byteLength;
-    }, warn);
+    }, warn, this.engine.media && this.engine.media.bitrate);
     this.decoder = new OpusReceiver((samples) => {
       let sumSquares = 0;
       for (let i = 0; i < samples.length; i++) {

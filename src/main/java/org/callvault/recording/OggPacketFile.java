@@ -25,6 +25,12 @@ final class OggPacketFile {
 
     private final FileChannel channel;
     private final int serial;
+    private final int channels;
+    private final boolean twoStreams;
+    private final int inputRate;
+    /** Bytes of the OpusHead page at the start of the file: it may be rewritten until audio follows it. */
+    private int headPageBytes;
+    private boolean audioWritten;
     /** A page's packets: at most {@link OggPages#MAX_SEGMENTS} lacing values of 255 bytes. */
     private final byte[] pageBody = new byte[OggPages.MAX_SEGMENTS * 255];
     private final int[] packetLengths = new int[PACKETS_PER_PAGE];
@@ -51,9 +57,12 @@ final class OggPacketFile {
             throw new IllegalArgumentException("Two streams are for stereo, not " + channels + " channel(s)");
         }
         this.serial = path.getFileName().toString().hashCode();
+        this.channels = channels;
+        this.twoStreams = twoStreams;
+        this.inputRate = inputRate;
         this.channel = PrivateFiles.createNew(path);
         try {
-            writeHeaders(channels, twoStreams, preSkip, inputRate);
+            writeHeaders(preSkip);
         }
         catch (IOException | RuntimeException e) {
             close();
@@ -61,20 +70,51 @@ final class OggPacketFile {
         }
     }
 
-    private void writeHeaders(int channels, boolean twoStreams, int preSkip, int inputRate) throws IOException {
-        // RFC 7845 §5.1: family 0 (mono, or the old coupled stereo) ends at byte 19; family 1 adds the
-        // stream count (2), the coupled count (0) and the channel mapping (channel c is stream c).
-        ByteBuffer head = ByteBuffer.allocate(twoStreams ? 23 : 19).order(ByteOrder.LITTLE_ENDIAN);
+    private void writeHeaders(int preSkip) throws IOException {
+        writePage(OggPages.FLAG_BOS, 0, head(preSkip), new int[] {headLength()}, 1);
+        headPageBytes = (int) fileBytes;
+        byte[] vendor = VENDOR.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer tags = ByteBuffer.allocate(8 + 4 + vendor.length + 4).order(ByteOrder.LITTLE_ENDIAN);
+        tags.put("OpusTags".getBytes(StandardCharsets.US_ASCII)).putInt(vendor.length).put(vendor).putInt(0);
+        writePage(0, 0, tags.array(), new int[] {tags.capacity()}, 1);
+    }
+
+    /** The OpusHead packet (RFC 7845 §5.1). */
+    private byte[] head(int preSkip) {
+        // Family 0 (mono, or the old coupled stereo) ends at byte 19; family 1 adds the stream count
+        // (2), the coupled count (0) and the channel mapping (channel c is stream c).
+        ByteBuffer head = ByteBuffer.allocate(headLength()).order(ByteOrder.LITTLE_ENDIAN);
         head.put("OpusHead".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) channels)
                 .putShort((short) preSkip).putInt(inputRate).putShort((short) 0).put((byte) (twoStreams ? 1 : 0));
         if (twoStreams) {
             head.put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 1);
         }
-        writePage(OggPages.FLAG_BOS, 0, head.array(), new int[] {head.capacity()}, 1);
-        byte[] vendor = VENDOR.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer tags = ByteBuffer.allocate(8 + 4 + vendor.length + 4).order(ByteOrder.LITTLE_ENDIAN);
-        tags.put("OpusTags".getBytes(StandardCharsets.US_ASCII)).putInt(vendor.length).put(vendor).putInt(0);
-        writePage(0, 0, tags.array(), new int[] {tags.capacity()}, 1);
+        return head.array();
+    }
+
+    private int headLength() {
+        return twoStreams ? 23 : 19;
+    }
+
+    /**
+     * Sets the pre-skip after the fact: allowed until the first page of audio is written (the head
+     * page is rewritten in place, its length unchanged).
+     */
+    void preSkip(int preSkip) throws IOException {
+        if (audioWritten) {
+            throw new IllegalStateException("The pre-skip is fixed once audio is written");
+        }
+        if (preSkip < 0 || preSkip > 0xFFFF) {
+            throw new IllegalArgumentException("A pre-skip is 0..65535 samples, not " + preSkip);
+        }
+        int length = OggPages.page(pageBytes, OggPages.FLAG_BOS, 0, serial, 0, head(preSkip), new int[] {headLength()}, 1);
+        if (length != headPageBytes) {
+            throw new IllegalStateException("The head page changed length");
+        }
+        ByteBuffer source = ByteBuffer.wrap(pageBytes, 0, length);
+        while (source.hasRemaining()) {
+            channel.write(source, source.position());
+        }
     }
 
     /**
@@ -134,6 +174,7 @@ final class OggPacketFile {
     }
 
     private void flushPage(int flags, long granule) throws IOException {
+        audioWritten = true;
         writePage(flags, granule, pageBody, packetLengths, pagePackets);
         pagePackets = 0;
         pageBodyBytes = 0;

@@ -24,9 +24,10 @@ import org.callvault.recording.TrackTimeline.SlidingMinimum;
  * <p><b>The timeline is one of 20 ms slots</b> at 48 kHz from the moment the part began. A leg's
  * first packet anchors it so that it ends when it arrived (as {@link TrackTimeline} does for PCM);
  * every later packet lands in the slot its media timestamp gives, whatever order it comes in. A
- * packet is placed whole in the nearest slot, so a party's audio sits within 10 ms of where a PCM
- * recording would put it: a packet cannot be cut without decoding it. A slot with no packet when it
- * is written is a packet of silence.
+ * packet is placed whole in the nearest slot (it cannot be cut without decoding it). The grid's
+ * phase is set by the part's first packet, carried by the file's pre-skip: that party sits exactly
+ * where a PCM recording would put it, the other within half a slot (10 ms). A slot with no packet
+ * when it is written is a packet of silence.
  *
  * <p><b>Late packets.</b> An Ogg page cannot be patched, so slots are held open for the jitter
  * window plus {@link CallRecorder#LATE_AUDIO_KEPT_MILLIS} before they are written (references to
@@ -48,7 +49,8 @@ import org.callvault.recording.TrackTimeline.SlidingMinimum;
  *
  * <p>The file is exact like the PCM recorder's: its last granule is the pre-skip plus exactly the
  * part's length, so a player trims the last packet. The pre-skip is libopus's lookahead at 48 kHz
- * (312 samples, what browsers' encoders have), so each packet's audio starts at its slot.
+ * (312 samples, what browsers' encoders have) plus the grid's phase, so each packet's audio starts
+ * at its slot and the file's first sample is the part's first instant.
  *
  * <p>Not thread-safe: the recorder thread owns it.
  */
@@ -66,7 +68,12 @@ final class OpusPacketRecorder implements PartRecorder {
     private final Path path;
     private final AudioFormat format;
     private final OggPacketFile file;
-    private final int preSkip;
+    /**
+     * Where the slot grid sits on the call's timeline, 0..959 samples: chosen when the first leg
+     * anchors so that its packets fall exactly on slots, and carried by the pre-skip; -1 until then.
+     */
+    private int phase = -1;
+    private int preSkip;
     /** 48 kHz samples a slot is held open before it is written: the window and the late-audio hold. */
     private final long hold;
     private final long resyncAfter;
@@ -204,7 +211,34 @@ final class OpusPacketRecorder implements PartRecorder {
     /** The slot a leg's media timestamp lands in now, or {@code Long.MIN_VALUE} before its first packet. */
     long slotOf(int track, long timestamp48k) {
         Leg leg = leg(track);
-        return leg.anchored ? leg.slotOf(timestamp48k) : Long.MIN_VALUE;
+        return leg.anchored ? slot(leg, timestamp48k) : Long.MIN_VALUE;
+    }
+
+    /** A packet lands whole in the nearest slot: its start rounded on the grid, moved by the leg's drift steps. */
+    private long slot(Leg leg, long timestamp) {
+        return Math.floorDiv(timestamp + leg.anchor + phase + SLOT / 2, SLOT) + leg.correction;
+    }
+
+    /**
+     * The first packet of the part sets the grid: it starts on a slot boundary, so that party loses
+     * nothing to the rounding; the other party is within half a slot of its place. Set once: later
+     * anchors (a reconnect, a jump) round on the same grid. If slots are written before any packet
+     * came (a silent start), the grid stays where the part began.
+     */
+    private void fixPhase(long position) {
+        if (phase >= 0) {
+            return;
+        }
+        phase = position == NONE ? 0 : (int) Math.floorMod(-position, (long) SLOT);
+        try {
+            if (phase != 0) {
+                preSkip = Silence.LOOKAHEAD + phase;
+                file.preSkip(preSkip);
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot write recording " + path, e);
+        }
     }
 
     long corrections() {
@@ -214,8 +248,9 @@ final class OpusPacketRecorder implements PartRecorder {
     private void place(Leg leg, byte[] frame, long timestamp, long now) {
         if (!leg.anchored) {
             leg.anchorAt(timestamp, now);
+            fixPhase(now - SLOT);
         }
-        long slot = leg.slotOf(timestamp);
+        long slot = slot(leg, timestamp);
         if (slot >= written + capacity && Math.floorDiv(now - hold, SLOT) > written) {
             writeUpTo(Math.floorDiv(now - hold, SLOT)); // a slow caller of advance: catch up first
         }
@@ -270,6 +305,9 @@ final class OpusPacketRecorder implements PartRecorder {
     }
 
     private void writeUpTo(long slot) {
+        if (written < slot) {
+            fixPhase(NONE);
+        }
         try {
             while (written < slot) {
                 int index = index(written);
@@ -360,10 +398,6 @@ final class OpusPacketRecorder implements PartRecorder {
 
         Leg(int capacity) {
             this.slots = new byte[capacity][];
-        }
-
-        long slotOf(long timestamp) {
-            return Math.floorDiv(timestamp + anchor + SLOT / 2, SLOT) + correction;
         }
 
         /** The packet just arrived, so it ended about now. */

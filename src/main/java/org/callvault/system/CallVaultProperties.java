@@ -139,8 +139,13 @@ public record CallVaultProperties(
      * @param burst audio a leg may send ahead of real time (e.g. the backlog after a network stall);
      *              frames beyond it are dropped and counted. At least as long as the lateness the
      *              recorder keeps, so a leg catching up after a stall loses nothing.
+     * @param opusBitrate what Opus legs are asked to encode at (the {@code media} message's
+     *              {@code bitrate}) and what the server encodes at towards them, bits per second. A
+     *              stereo Ogg recording of two Opus legs stores their packets, so this is also its
+     *              bit rate per party: 32,000 (the default) is 0.48 MB per call minute, 16,000 is 0.24
      */
-    public record Media(@NotNull @DefaultValue("3s") Duration burst) {
+    public record Media(@NotNull @DefaultValue("3s") Duration burst,
+            @Min(6_000) @Max(128_000) @DefaultValue("32000") int opusBitrate) {
     }
 
     /**

@@ -1,6 +1,6 @@
 /*
  * Opus on the media socket (docs/protocol.md, version 2): WebCodecs AudioEncoder/AudioDecoder,
- * 48 kHz mono, one 20 ms packet per frame, ~32 kbit/s. Where WebCodecs or its Opus is missing, or
+ * 48 kHz mono, one 20 ms packet per frame, at the bit rate the server's `media` message asks (32 kbit/s if none). Where WebCodecs or its Opus is missing, or
  * PCM is forced (?codec=pcm in the page's address, or localStorage 'callvault.codec' = 'pcm'), the
  * page says so in its `hello` and keeps today's PCM frames.
  */
@@ -72,7 +72,8 @@ export function opusFrame(sequence, timestamp, packet) {
  * timestamp in 48 kHz samples) gets each packet.
  */
 export class OpusSender {
-  constructor(onPacket, onError) {
+  /** bitrate: what the server asked for in the `media` message (bits per second), else 32 kbit/s. */
+  constructor(onPacket, onError, bitrate) {
     this.encoder = new AudioEncoder({
       output: (chunk) => {
         const bytes = new Uint8Array(chunk.byteLength);
@@ -81,7 +82,8 @@ export class OpusSender {
       },
       error: (error) => onError(error),
     });
-    this.encoder.configure(ENCODER_CONFIG);
+    const asked = Number.isInteger(bitrate) && bitrate >= 6000 && bitrate <= 128000 ? bitrate : ENCODER_CONFIG.bitrate;
+    this.encoder.configure({ ...ENCODER_CONFIG, bitrate: asked });
   }
 
   /** pcm: ArrayBuffer of Int16 LE; timestamp: its first sample's index at 48 kHz. */

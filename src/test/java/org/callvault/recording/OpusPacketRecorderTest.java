@@ -100,9 +100,10 @@ class OpusPacketRecorderTest {
         // Each party stays out of the other's channel: two streams, nothing shared.
         assertThat(ToneDetector.relativePower(left, RATE, RATE, 440, RATE)).isLessThan(0.01);
         assertThat(ToneDetector.relativePower(right, RATE, RATE, 1_000, RATE)).isLessThan(0.01);
-        // The agent starts where its leg attached (0.5 s), within the half packet a whole-packet slot allows.
+        // The caller's first packet set the grid: it is where it arrived. The agent starts where its leg
+        // attached (0.5 s), within the half packet a whole-packet slot allows.
+        assertThat(onsetMs(left, RATE)).isLessThan(5.0);
         assertThat(onsetMs(right, RATE)).isBetween(490.0, 515.0);
-        assertThat(onsetMs(left, RATE)).isLessThan(15.0);
     }
 
     @Test
@@ -200,5 +201,29 @@ class OpusPacketRecorderTest {
         OggFile ogg = OggFile.read(file);
         assertThat(ToneDetector.relativePower(ogg.channel(1), RATE / 2, RATE, 440, RATE)).isGreaterThan(0.9);
         assertThat(ToneDetector.relativePower(ogg.channel(0), RATE / 2, RATE, 1_000, RATE)).isGreaterThan(0.9);
+    }
+
+    @Test
+    void theFirstPacketSetsTheGridSoThatPartyLandsExactlyWhereItArrived() throws IOException {
+        Path file = dir.resolve("phase.opus");
+        OpusPacketRecorder recorder = new OpusPacketRecorder(file, FORMAT, 500);
+        // 1 kHz from the first sample; the first packet arrives 7 ms into the second frame of the call,
+        // so it ends 27 ms after the answer and covers 7..27 ms: off the 20 ms grid by 7 ms.
+        List<byte[]> caller = toneFrames(1_000, 200, 5_000);
+        long offset = FORMAT.samplesForMillis(7);
+        for (int k = 0; k < 200; k++) {
+            long now = (long) (k + 1) * CALL_FRAME + offset;
+            recorder.acceptOpus(0, caller.get(k), now);
+            recorder.advance(now);
+        }
+        recorder.finish(201L * CALL_FRAME);
+
+        short[] left = OggFile.read(file).channel(0);
+        int firstLoud = 0;
+        while (Math.abs(left[firstLoud]) < 2_000) {
+            firstLoud++;
+        }
+        // The tone's first peak is a quarter period (0.25 ms) after it starts: at 7.25 ms, not 0 or 20.
+        assertThat(firstLoud * 1000.0 / RATE).isBetween(6.5, 8.0);
     }
 }

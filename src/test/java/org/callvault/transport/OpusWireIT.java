@@ -112,6 +112,7 @@ class OpusWireIT extends IntegrationTest {
             assertThat(callerMedia.path("kind").asInt()).isEqualTo(1);
             assertThat(callerMedia.path("sampleRate").asInt()).isEqualTo(48_000);
             assertThat(callerMedia.path("frameMillis").asInt()).isEqualTo(20);
+            assertThat(callerMedia.path("bitrate").asInt()).as("what the talker is asked to encode at").isEqualTo(32_000);
             assertThat(agentMedia.has("codec")).isFalse();
             assertThat(agentMedia.has("version")).isFalse();
 

@@ -464,7 +464,13 @@ final class CallSlot {
                 endCall(a);
                 return;
             }
-            loop = OpusLoop.of(isCaller ? a.callerFrequency : a.agentFrequency);
+            // Encode at what the server asks (a page does the same); an older server names no bit rate.
+            int bitrate = msg.path("bitrate").asInt(OpusLoop.BITRATE);
+            if (bitrate < 6_000 || bitrate > 128_000) {
+                bitrate = OpusLoop.BITRATE;
+            }
+            run.opusBitrate = bitrate;
+            loop = OpusLoop.of(isCaller ? a.callerFrequency : a.agentFrequency, bitrate);
         }
         Tone tone = Tone.of(isCaller ? a.callerFrequency : a.agentFrequency, run.media.sampleRate(), run.media.samplesPerFrame());
         MediaLeg leg = new MediaLeg(run, ls, a, isCaller, tone, loop);

@@ -816,7 +816,7 @@ public final class LoadTool {
         wire.put("counts", "16-byte media header + payload per frame; WebSocket framing (6 bytes a frame up, 2 down at"
                 + " these sizes), TCP and IP are not included");
         if (o.opus) {
-            wire.put("opusBitrate", OpusLoop.BITRATE);
+            wire.put("opusBitrate", run.opusBitrate);
             wire.put("opusChecked", both.opusChecked);
             wire.put("opusNotTone", both.opusNotTone);
             wire.put("opusCheckEvery", OpusCheck.EVERY);

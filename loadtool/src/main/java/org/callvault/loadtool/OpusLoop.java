@@ -23,26 +23,29 @@ final class OpusLoop {
     static final int FRAME_MILLIS = 20;
     /** 25 packets: 0.5 s. */
     static final int FRAMES = 25;
-    /** What the browser pages ask of WebCodecs (protocol.md, version 2). */
+    /** What the browser pages ask of WebCodecs when the server's {@code media} message names no bit rate. */
     static final int BITRATE = 32000;
 
-    private static final ConcurrentHashMap<Integer, OpusLoop> CACHE = new ConcurrentHashMap<>();
+    /** Loops by frequency and bit rate. */
+    private static final ConcurrentHashMap<Long, OpusLoop> CACHE = new ConcurrentHashMap<>();
 
     final int frequency;
+    final int bitrate;
     private final byte[][] packets;
     /** Read-only views of {@link #packets}, for comparing a received payload without copying it. */
     private final ByteBuf[] bufs;
 
-    private OpusLoop(int frequency) {
+    private OpusLoop(int frequency, int bitrate) {
         if (frequency <= 0 || frequency % 2 != 0 || frequency * 2 > SAMPLE_RATE) {
             throw new IllegalArgumentException("an Opus loop needs an even frequency in (0, 24000] Hz, got " + frequency);
         }
         this.frequency = frequency;
+        this.bitrate = bitrate;
         this.packets = new byte[FRAMES][];
         this.bufs = new ByteBuf[FRAMES];
         try {
             OpusEncoder enc = new OpusEncoder(SAMPLE_RATE, 1, OpusApplication.OPUS_APPLICATION_AUDIO);
-            enc.setBitrate(BITRATE);
+            enc.setBitrate(bitrate);
             short[] pcm = new short[SAMPLES_PER_FRAME];
             byte[] out = new byte[Frame.MAX_OPUS_PAYLOAD];
             for (int f = 0; f < 2 * FRAMES; f++) {
@@ -61,7 +64,12 @@ final class OpusLoop {
     }
 
     static OpusLoop of(int frequency) {
-        return CACHE.computeIfAbsent(frequency, OpusLoop::new);
+        return of(frequency, BITRATE);
+    }
+
+    /** The loop at the bit rate the server asked for in its {@code media} message (protocol.md, version 2). */
+    static OpusLoop of(int frequency, int bitrate) {
+        return CACHE.computeIfAbsent((long) bitrate << 32 | frequency, key -> new OpusLoop(frequency, bitrate));
     }
 
     /** The packet sent as frame {@code seq}. */

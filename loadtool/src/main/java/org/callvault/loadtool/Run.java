@@ -55,6 +55,8 @@ final class Run {
     final java.net.InetSocketAddress sipServer;
 
     volatile MediaConfig media;
+    /** The Opus bit rate the server's media messages asked for (what the tool's loops are encoded at). */
+    volatile int opusBitrate = OpusLoop.BITRATE;
 
     /** Steady window in System.nanoTime(); MAX until set. */
     volatile long steadyStart = Long.MAX_VALUE;

@@ -29,8 +29,11 @@ public final class OpusWire {
     public static final int MAX_FRAME_BYTES = MediaFrame.HEADER_BYTES + MAX_PAYLOAD;
     /** What the policer charges for one Opus frame: its 20 ms, whatever its size in bytes. */
     public static final long FRAME_NANOS = FRAME_MILLIS * 1_000_000L;
-    /** What the server encodes at towards an Opus listener: clean speech, ~40 kbit/s with headers. */
+    /** What the server encodes at towards an Opus listener unless told otherwise: clean speech, ~40 kbit/s with headers. */
     public static final int BITRATE = 32_000;
+    /** The bit rates a leg may be asked for: Opus's useful range for mono speech. */
+    public static final int MIN_BITRATE = 6_000;
+    public static final int MAX_BITRATE = 128_000;
 
     private OpusWire() {
     }
@@ -158,7 +161,7 @@ public final class OpusWire {
         /** 48 kHz samples waiting to make a whole 20 ms frame, from {@link #pendingStart}. */
         private final short[] pending;
         private final byte[] packet = new byte[OpusCodec.MAX_PACKET];
-        private AudioEncoder encoder = OpusCodec.newEncoder(BITRATE);
+        private AudioEncoder encoder;
         private int pendingCount;
         private long pendingStart;
         private long sequence;
@@ -166,6 +169,15 @@ public final class OpusWire {
         private long relayed;
 
         public Outbound(FrameSink socket, AudioFormat format) {
+            this(socket, format, BITRATE);
+        }
+
+        /** As above, encoding PCM at {@code bitrate} bits per second. */
+        public Outbound(FrameSink socket, AudioFormat format, int bitrate) {
+            if (bitrate < MIN_BITRATE || bitrate > MAX_BITRATE) {
+                throw new IllegalArgumentException("Opus bit rate " + bitrate + " is outside " + MIN_BITRATE + ".." + MAX_BITRATE);
+            }
+            this.encoder = OpusCodec.newEncoder(bitrate);
             this.socket = socket;
             this.callRate = format.sampleRate();
             this.resampler = callRate == SAMPLE_RATE ? null : new Resampler(callRate, SAMPLE_RATE);

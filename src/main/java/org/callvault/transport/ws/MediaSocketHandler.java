@@ -103,7 +103,7 @@ class MediaSocketHandler implements WebSocketHandler {
         WebSocketFrameSink sink = new WebSocketFrameSink(socket, channels.bounded(socket, OutboundBound.MEDIA), dropped);
         // What the leg's event socket agreed (protocol version 2); PCM for a version-1 client.
         boolean opus = mediaWire.codecOf(token) == MediaWire.Codec.OPUS;
-        OpusWire.Outbound opusOut = opus ? new OpusWire.Outbound(sink, format) : null;
+        OpusWire.Outbound opusOut = opus ? new OpusWire.Outbound(sink, format, mediaWire.opusBitrate()) : null;
         FrameSink outbound = opus ? opusOut : sink;
         // Token checks take the call's lock: not on the event loop.
         return Mono.fromCallable(() -> calls.attachMedia(token, outbound))

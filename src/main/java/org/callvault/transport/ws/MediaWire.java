@@ -45,6 +45,7 @@ class MediaWire {
 
     private final AudioFormat format;
     private final boolean opusOffered;
+    private final int opusBitrate;
     private final Map<String, Codec> tokenCodecs = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Codec> eldest) {
@@ -52,9 +53,15 @@ class MediaWire {
         }
     };
 
-    MediaWire(AudioFormat format) {
+    MediaWire(AudioFormat format, org.callvault.system.CallVaultProperties properties) {
         this.format = format;
+        this.opusBitrate = properties.media().opusBitrate();
         this.opusOffered = OpusWire.supports(format);
+    }
+
+    /** What Opus legs are asked to encode at, and what the server encodes at towards them. */
+    int opusBitrate() {
+        return opusBitrate;
     }
 
     /** The codecs this server speaks on the media socket, best first. */
@@ -114,6 +121,7 @@ class MediaWire {
             fields.put("frameMillis", OpusWire.FRAME_MILLIS);
             fields.put("samplesPerFrame", OpusWire.SAMPLES_PER_FRAME);
             fields.put("maxFrameBytes", OpusWire.MAX_FRAME_BYTES);
+            fields.put("bitrate", opusBitrate);
         }
         else {
             fields.put("kind", MediaFrame.KIND_AUDIO);
