@@ -18,15 +18,6 @@ for ch in 2 1; do
   echo "channels=$ch $(tail -2 $D/lt.out | head -1 | tr ' ' '\n' | grep -E '^(recOk|recBad|durErrMaxMs|clean)=' | tr '\n' ' ')"
   find $D/rec -name '*.opus' -o -name '*.ogg' | head -3
   # bytes and seconds of audio (last page's granule position less the pre-skip, 48 kHz)
-  python3 - "$D/rec" <<'PY'
-import glob, struct, sys
-size = seconds = 0
-for f in glob.glob(sys.argv[1] + '/**/*.opus', recursive=True):
-    d = open(f, 'rb').read()
-    last = d.rfind(b'OggS'); head = d.find(b'OpusHead')
-    granule = struct.unpack('<q', d[last + 6:last + 14])[0]; pre_skip = struct.unpack('<H', d[head + 10:head + 12])[0]
-    size += len(d); seconds += (granule - pre_skip) / 48000
-print(f"bytes {size} seconds {seconds:.1f} MB per minute {size / (seconds / 60) / 1e6:.3f} kbit/s {size * 8 / seconds / 1000:.1f}")
-PY
+  python3 scripts/bench/ogg-per-minute.py "$D/rec"
   kill $PID; wait $PID
 done

@@ -9,8 +9,9 @@
 #     N_BASE (default 100): the floor's call count; PART: sip (the floor, mixed, browser, SIP at N_BASE),
 #     mixed (the same without the browser-only run), siponly (SIP calls at N_BASE alone),
 #     mixedonly (the mixed run alone), opus (the floor at 2 x N_BASE, Opus calls with
-#     WAV and Ogg Opus recordings), lean (the floor at 2 x N_BASE and 4 x N_BASE, Opus calls with
-#     stereo Ogg Opus recordings, which store the talkers' own packets, at 2 x and 4 x N_BASE)
+#     WAV and Ogg Opus recordings), lean (the floor at 2 x and 3 x N_BASE; Opus calls with stereo
+#     Ogg Opus recordings, which store the talkers' own packets: 2 x N_BASE at 32 and at 16 kbit/s,
+#     3 x N_BASE at 16 kbit/s)
 #     or all (default)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -50,6 +51,9 @@ run_tool() {  # NAME N SIP_SHARE(none|P) CODEC
     --recordings /tmp/lt-sit/rec --server-pid "$SERVER_PID" --json "$out/$1.json" > "$out/$1.out" 2>&1
   tail -2 "$out/$1.out" | head -1 | tee -a "$out/lines.txt"
   # Storage: the recordings folder after the run, per call and minute of recorded audio.
+  if [ -n "$(find /tmp/lt-sit/rec -name '*.opus' | head -1)" ]; then
+    echo "# $1 Ogg Opus storage: $(python3 scripts/bench/ogg-per-minute.py /tmp/lt-sit/rec)" | tee -a "$out/lines.txt"
+  fi
   echo "# $1 recordings: $(du -sb /tmp/lt-sit/rec | cut -f1) bytes in $(find /tmp/lt-sit/rec -type f \( -name '*.wav' -o -name '*.opus' -o -name '*.ogg' \) | wc -l) audio files" | tee -a "$out/lines.txt"
 }
 
@@ -69,11 +73,12 @@ log "mixed $n 50% SIP pcm";     start_server wav mixed; run_tool "mixed-$n" "$n"
 log "done"; exit 0
 fi
 if [ "$part" = lean ]; then
-n4=$((4 * n))
+n3=$((3 * n))
 log "floor $n2";                floor "$n2"
-log "floor $n4";                floor "$n4"
-log "opus $n2 ogg stereo";      start_server opus lean-$n2 --callvault.recordings.channels=2; run_tool "lean-$n2" "$n2" none opus; stop_server
-log "opus $n4 ogg stereo";      start_server opus lean-$n4 --callvault.recordings.channels=2; run_tool "lean-$n4" "$n4" none opus; stop_server
+log "floor $n3";                floor "$n3"
+log "opus $n2 ogg stereo 32k";  start_server opus lean-$n2 --callvault.recordings.channels=2; run_tool "lean-$n2" "$n2" none opus; stop_server
+log "opus $n2 ogg stereo 16k";  start_server opus lean16-$n2 --callvault.recordings.channels=2 --callvault.media.opus-bitrate=16000; run_tool "lean16-$n2" "$n2" none opus; stop_server
+log "opus $n3 ogg stereo 16k";  start_server opus lean16-$n3 --callvault.recordings.channels=2 --callvault.media.opus-bitrate=16000; run_tool "lean16-$n3" "$n3" none opus; stop_server
 log "done"; exit 0
 fi
 if [ "$part" != opus ]; then
