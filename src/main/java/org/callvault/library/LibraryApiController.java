@@ -60,10 +60,12 @@ class LibraryApiController {
     private final AuditLog audit;
     private final ObjectAudio objectAudio;
     private final RecordingObjects objects;
+    private final HomeNodeRedirect homeNode;
 
     LibraryApiController(CallHistoryRepository history, RecordingFiles files, RecordingDeletion deletion,
             WaveformPeaks peaks, CsvExport csv, RetentionPolicy retention, AccessAudit access, AuditLog audit,
-            ObjectAudio objectAudio, RecordingObjects objects) {
+            ObjectAudio objectAudio, RecordingObjects objects, HomeNodeRedirect homeNode) {
+        this.homeNode = homeNode;
         this.objectAudio = objectAudio;
         this.objects = objects;
         this.retention = retention;
@@ -168,14 +170,18 @@ class LibraryApiController {
     @GetMapping("/recordings/{id}/audio")
     ResponseEntity<?> audio(@PathVariable String id,
             @RequestParam(defaultValue = "false") boolean download, @RequestParam(defaultValue = "1") int part,
-            @RequestParam(required = false) String format, Principal principal, ServerHttpRequest request)
-            throws java.io.IOException {
+            @RequestParam(required = false) String format, @RequestParam(required = false) String node,
+            Principal principal, ServerHttpRequest request) throws java.io.IOException {
         if (format != null && !format.equals("wav")) {
             throw new IllegalArgumentException("format must be wav (or absent: the stored file), not '" + format + "'");
         }
+        HomeNodeRedirect.check(node);
         var file = files.contentOf(id, part);
-        var call = file.isPresent() ? history.findByRecordingId(id) : java.util.Optional.<CallRecord>empty();
-        if (file.isEmpty() || call.isEmpty()) {
+        if (file.isEmpty()) {
+            return homeNode.elsewhere(id, part, node, request).orElseGet(() -> ResponseEntity.notFound().build());
+        }
+        var call = history.findByRecordingId(id);
+        if (call.isEmpty()) {
             return ResponseEntity.notFound().build();
         }
         access.audio(call.get(), id, download, principal.getName(), request);
@@ -205,10 +211,12 @@ class LibraryApiController {
     }
 
     @GetMapping("/recordings/{id}/peaks")
-    ResponseEntity<Map<String, Object>> peaks(@PathVariable String id) {
+    ResponseEntity<?> peaks(@PathVariable String id, @RequestParam(required = false) String node,
+            ServerHttpRequest request) {
+        HomeNodeRedirect.check(node);
         var file = files.contentOf(id, 1);
         if (file.isEmpty()) {
-            return ResponseEntity.notFound().build();
+            return homeNode.elsewhere(id, 1, node, request).orElseGet(() -> ResponseEntity.notFound().build());
         }
         WaveformPeaks.Peaks result = file.get().local() ? peaks.peaksOf(id, file.get().file())
                 : peaks.peaksOf(id, RecordingFormat.ofPath(file.get().objectPath()),

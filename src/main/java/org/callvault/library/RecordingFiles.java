@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.callvault.call.ClusterEvents;
 import org.callvault.recording.RecordingRepository;
 import org.callvault.recording.RecordingStatus;
 import org.callvault.recording.RecordingStore;
@@ -22,10 +23,12 @@ class RecordingFiles {
 
     private final RecordingRepository recordings;
     private final RecordingStore store;
+    private final ClusterEvents cluster;
 
-    RecordingFiles(RecordingRepository recordings, RecordingStore store) {
+    RecordingFiles(RecordingRepository recordings, RecordingStore store, ClusterEvents cluster) {
         this.recordings = recordings;
         this.store = store;
+        this.cluster = cluster;
     }
 
     /** Part {@code part} (1-based) of a recording that resumed after a full disk; part 1 is {@link #fileOf(String)}. */
@@ -68,6 +71,21 @@ class RecordingFiles {
         }
         return (part == 1 ? fileOf(recordingId) : fileOf(recordingId, part))
                 .map(file -> new Content(file, null, part, recordingId));
+    }
+
+    /**
+     * Several nodes: the node whose disk holds part {@code part} of a finished recording that is
+     * neither on this node's disk nor in object storage (recordings kept on each node's disk, or an
+     * upload still to come). Empty on one node, for an unknown or unfinished recording, one in object
+     * storage or here, and one whose call has no home node or has this node as its home (its file is
+     * then missing).
+     */
+    Optional<String> homeElsewhere(String recordingId, int part) {
+        if (!cluster.enabled() || !isUuid(recordingId) || part < 1
+                || (part == 1 ? fileOf(recordingId) : fileOf(recordingId, part)).isPresent()) {
+            return Optional.empty();
+        }
+        return recordings.homeNodeOfLocal(recordingId, part).filter(home -> !home.equals(cluster.nodeId()));
     }
 
     /** A recording's file: {@code file} on this node's disk, else {@code objectPath} in object storage. */

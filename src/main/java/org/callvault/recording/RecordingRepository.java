@@ -116,6 +116,18 @@ public class RecordingRepository {
                 .optional();
     }
 
+    /**
+     * The node that carried the call of a finished recording still in a recordings folder, whose
+     * part {@code part} exists: the node whose disk holds it. Empty when there is no such recording,
+     * or its call has no home node (one node, or a call from before several nodes).
+     */
+    public java.util.Optional<String> homeNodeOfLocal(String id, int part) {
+        return jdbc.sql("""
+                SELECT c.home_node FROM recordings r JOIN calls c ON c.id = r.call_id
+                WHERE r.id = :id AND r.status = 'COMPLETE' AND r.storage = 'LOCAL' AND r.parts >= :part
+                """).param("id", id).param("part", part).query(String.class).optional();
+    }
+
     /** WAV recordings the conversion may take: finished, in one part, in a recordings folder or object storage. */
     private static final String WAV_TO_CONVERT = "status = 'COMPLETE' AND format = 'WAV' AND parts = 1";
 

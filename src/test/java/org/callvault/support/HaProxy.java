@@ -12,7 +12,8 @@ import java.time.Duration;
  * A real HAProxy (Debian's package, installed by .ci/run) balancing round-robin over several local
  * nodes, with the readiness health check the README recommends; every response names the node that
  * served it in {@code X-CallVault-Node} (a, b, ...). A media socket goes to the node its token names
- * (start the nodes with {@code --callvault.node.id=a}, {@code b}, ...), as README "Several nodes" shows.
+ * (start the nodes with {@code --callvault.node.id=a}, {@code b}, ...), and a request sent on to a
+ * recording's home node to the node its {@code node} parameter names, as README "Several nodes" shows.
  */
 public final class HaProxy implements AutoCloseable {
 
@@ -37,6 +38,9 @@ public final class HaProxy implements AutoCloseable {
             // A media socket goes to the node that carries its call: the token starts with that node's id.
             servers.append("  use-server ").append((char) ('a' + i)).append(" if { urlp(token) -m beg ")
                     .append((char) ('a' + i)).append(". }\n");
+            // A recording on one node's disk: other nodes send its audio there with node=<id>.
+            servers.append("  use-server ").append((char) ('a' + i)).append(" if { urlp(node) -m str ")
+                    .append((char) ('a' + i)).append(" }\n");
         }
         for (int i = 0; i < nodePorts.length; i++) {
             servers.append("  server ").append((char) ('a' + i)).append(" 127.0.0.1:").append(nodePorts[i])
