@@ -67,6 +67,26 @@ function listUrl(query) {
 
 /* ---- the player ---- */
 
+/**
+ * Why the waveform could not be loaded, in words: a recording kept on another node that cannot be
+ * reached now (503 node_unreachable, with the server's message), a missing file, or the status.
+ */
+async function peaksProblem(response) {
+  if (response.status === 404) {
+    return 'the recording file was not found';
+  }
+  try {
+    const body = await response.json();
+    if (body && body.error === 'node_unreachable' && body.message) {
+      // The file is on another server that is down: it cannot be played either until it is back.
+      return body.message.replace(/\.$/, '');
+    }
+  } catch {
+    // not JSON: the status says it
+  }
+  return `the server answered ${response.status}`;
+}
+
 class Player {
   constructor(panel) {
     this.panel = panel;
@@ -294,8 +314,7 @@ class Player {
         headers: { Accept: 'application/json' },
       });
       if (!response.ok) {
-        throw new Error(response.status === 404 ? 'the recording file was not found'
-          : `the server answered ${response.status}`);
+        throw new Error(await peaksProblem(response));
       }
       const body = await response.json();
       if (token !== this.loadToken) {
@@ -310,7 +329,9 @@ class Player {
     } catch (error) {
       if (token === this.loadToken) {
         this.status.hidden = false;
-        this.status.textContent = `No waveform: ${error.message}. The recording can still be played.`;
+        const unreachable = /not reachable/.test(error.message);
+        this.status.textContent = unreachable ? `No waveform: ${error.message}.`
+          : `No waveform: ${error.message}. The recording can still be played.`;
         this.draw();
       }
     }
