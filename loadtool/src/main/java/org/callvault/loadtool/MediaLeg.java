@@ -308,7 +308,7 @@ final class MediaLeg implements WsClient.Listener, Pacer.Paced {
         }
         if (OpusCheck.sampled(seq)) {
             opusChecked++;
-            if (loop.opusCheck.toneShare(frame, offset, payload, talker.opus) < OpusCheck.MIN_SHARE) {
+            if (loop.opusCheck.toneShare(frame, offset, payload, talker.opus) < talker.opus.minShare(seq)) {
                 opusNotTone++;
             }
         }

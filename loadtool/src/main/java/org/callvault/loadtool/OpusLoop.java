@@ -34,6 +34,8 @@ final class OpusLoop {
     private final byte[][] packets;
     /** Read-only views of {@link #packets}, for comparing a received payload without copying it. */
     private final ByteBuf[] bufs;
+    /** What {@link OpusCheck#toneShare} gives each packet of the loop as it was sent. */
+    private final double[] ownShares = new double[FRAMES];
 
     private OpusLoop(int frequency, int bitrate) {
         if (frequency <= 0 || frequency % 2 != 0 || frequency * 2 > SAMPLE_RATE) {
@@ -61,6 +63,21 @@ final class OpusLoop {
         } catch (OpusException e) {
             throw new IllegalStateException("Opus encoder failed for " + frequency + " Hz: " + e.getMessage(), e);
         }
+        OpusCheck check = new OpusCheck();
+        for (int i = 0; i < FRAMES; i++) {
+            ownShares[i] = check.toneShare(bufs[i], 0, packets[i].length, this);
+        }
+    }
+
+    /**
+     * The least tone share a received copy of packet {@code seq} must show: {@link OpusCheck#MIN_SHARE},
+     * or less where the packet itself shows less decoded on its own. At low bit rates Opus codes a
+     * steady tone with SILK, whose frames lean on the frames before them: decoded alone, some hold
+     * only part of the tone (at 16 kbit/s a share as low as 0.2). The other leg's tone and noise stay
+     * near 0, so the check still tells them apart.
+     */
+    double minShare(long seq) {
+        return Math.min(OpusCheck.MIN_SHARE, 0.9 * ownShares[(int) (seq % FRAMES)]);
     }
 
     static OpusLoop of(int frequency) {

@@ -59,4 +59,26 @@ class OpusCheckTest {
         ByteBuf tenMs = frame(49, new byte[] {0x00, 0x00, 0x00}); // SILK NB 10 ms: not one 20 ms frame
         assertTrue(check.toneShare(tenMs, 16, 3, caller) < OpusCheck.MIN_SHARE, "10 ms packet");
     }
+
+    @Test
+    void atSixteenKilobitsEveryOwnPacketPassesItsBarAndTheOtherToneNever() {
+        OpusCheck check = new OpusCheck();
+        double minBar = 1;
+        double maxOther = 0;
+        for (int call = 0; call < 50; call += 7) {
+            OpusLoop caller = OpusLoop.of(Tone.callerFrequency(call), 16_000);
+            OpusLoop agent = OpusLoop.of(Tone.agentFrequency(call), 16_000);
+            for (long seq = 0; seq < OpusLoop.FRAMES; seq++) {
+                ByteBuf own = frame(seq, caller.packet(seq));
+                ByteBuf other = frame(seq, agent.packet(seq));
+                assertTrue(check.toneShare(own, 16, own.readableBytes() - 16, caller) >= caller.minShare(seq));
+                double otherShare = check.toneShare(other, 16, other.readableBytes() - 16, caller);
+                assertTrue(otherShare < caller.minShare(seq), "the agent's tone where the caller's is expected, packet " + seq);
+                maxOther = Math.max(maxOther, otherShare);
+                minBar = Math.min(minBar, caller.minShare(seq));
+            }
+        }
+        System.out.println("OpusCheck at 16 kbit/s: lowest bar " + minBar + ", the other tone's highest share " + maxOther);
+        assertTrue(minBar > 10 * maxOther, "the lowest bar " + minBar + " must stand well clear of the other tone's " + maxOther);
+    }
 }
