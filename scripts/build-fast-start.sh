@@ -42,13 +42,16 @@ if [ "${SPRING_AOT:-on}" != off ] \
   spring_aot=(-Dspring.aot.enabled=true)
 fi
 
-# The training start: the whole context is built (every bean, Flyway on a scratch H2 database),
-# then Spring exits at the end of the refresh (spring.context.exit=onRefresh), and the JVM writes
-# every class it loaded from the JDK, the application and lib/ into the archive (or the cache).
+# The training start: the node starts as it would serve (every bean, Flyway on a scratch H2
+# database, Netty and the SIP stack started, the ready runners run), then stops once ready
+# (-Dcallvault.training-start=true, CallVaultApplication), and the JVM writes every class it loaded
+# from the JDK, the application and lib/ into the archive (or the cache, with the start's profiles).
+# Spring's spring.context.exit=onRefresh would stop before the lifecycle phase, whose classes
+# (Netty's start, the SIP stack, libopus) were then read from the jars at every start.
 training="$(mktemp -d)"
 trap 'rm -rf "$training"' EXIT
 (cd "$training" && "$java_bin" "${record[@]}" "${spring_aot[@]}" -XX:MaxGCPauseMillis=10 \
-    -Dspring.context.exit=onRefresh -jar "$dest/callvault.jar" \
+    -Dcallvault.training-start=true -jar "$dest/callvault.jar" \
     --server.port=0 --callvault.sip.port=0 --callvault.recordings.dir="$training/recordings" \
     --spring.datasource.url="jdbc:h2:file:$training/data/callvault" \
     --callvault.admin.password=fast-start-training-only >"$training/training.log" 2>&1) || {

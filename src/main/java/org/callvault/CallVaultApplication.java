@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.metrics.buffering.BufferingApplicationStartup;
 import org.springframework.boot.context.metrics.buffering.StartupTimeline;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 @SpringBootApplication
@@ -28,9 +29,17 @@ public class CallVaultApplication {
         if (startup != null) {
             application.setApplicationStartup(startup);
         }
-        application.run(args);
+        ConfigurableApplicationContext context = application.run(args);
         if (startup != null) {
             logSlowestSteps(startup.getBufferedTimeline(), steps);
+        }
+        // scripts/build-fast-start.sh's training start: once ready, stop as SIGTERM would, so the
+        // JVM writes its AOT cache or CDS archive at exit. Ready, not merely refreshed (Spring's
+        // spring.context.exit=onRefresh): the cache then also holds what the lifecycle phase and the
+        // ready runners load (Netty's start, the SIP stack, libopus; 1,580 classes otherwise read
+        // from the jars at every start: docs/BENCHMARKS.md, "Fast start: training to readiness").
+        if (Boolean.getBoolean("callvault.training-start")) {
+            System.exit(SpringApplication.exit(context));
         }
     }
 

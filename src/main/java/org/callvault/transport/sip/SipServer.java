@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -72,6 +73,8 @@ public class SipServer implements SmartLifecycle {
     private final TrustedProxies trusted;
     private final RtpPorts rtpPorts;
     private final AudioFormat format;
+    /** The media path's warm-up, begun when this bean is made; {@link #start()} waits for it. */
+    private final CompletableFuture<Void> mediaWarmUp;
     private volatile RtpEngine rtpEngine;
     private volatile SipStackImpl stack;
     private volatile SipDispatcher dispatcher;
@@ -88,6 +91,7 @@ public class SipServer implements SmartLifecycle {
         // Same CIDR rule as the trusted proxies; a bad entry stops the start with its text.
         this.trusted = new TrustedProxies(settings.trusted());
         this.rtpPorts = new RtpPorts(settings.rtpPorts());
+        this.mediaWarmUp = settings.enabled() ? beginMediaWarmUp() : CompletableFuture.completedFuture(null);
     }
 
     @Override
@@ -105,6 +109,8 @@ public class SipServer implements SmartLifecycle {
             RtpEngine engine = new RtpEngine(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
             this.rtpEngine = engine;
             RtpSessions media = new RtpSessions(rtpPorts, bind, engine, format, "callvault@" + external);
+            // Before the listening points: JAIN-SIP reads from their sockets as soon as they exist.
+            awaitMediaWarmUp();
             ListeningPoint udp = newStack.createListeningPoint(bind.getHostAddress(), chosen, ListeningPoint.UDP);
             ListeningPoint tcp = newStack.createListeningPoint(bind.getHostAddress(), chosen, ListeningPoint.TCP);
             SipProvider provider = newStack.createSipProvider(udp);
@@ -119,7 +125,6 @@ public class SipServer implements SmartLifecycle {
                 newDispatcher.authenticateUntrusted(digestAuthenticator());
             }
             provider.addSipListener(newDispatcher);
-            warmUpMedia();
             newStack.start();
             this.stack = newStack;
             this.dispatcher = newDispatcher;
@@ -289,17 +294,37 @@ public class SipServer implements SmartLifecycle {
     }
 
     /**
-     * See {@link SipMediaWarmUp}: before the port opens, so the first calls never share the cores
-     * with it (run beside them on a thread of its own, its second of CPU delayed their RTP).
+     * See {@link SipMediaWarmUp}. It runs on a thread of its own while the rest of the context is
+     * made (half a second to a second of CPU, beside Spring's single-threaded start: docs/BENCHMARKS.md,
+     * "Fast start: training to readiness, the SIP warm-up beside the refresh"), and {@link #start()}
+     * waits for it before the SIP sockets open, so the first calls never share the cores with it
+     * (run beside them, its second of CPU delayed their RTP) and readiness still means warmed up.
      */
-    private void warmUpMedia() {
-        long start = System.nanoTime();
-        try {
-            SipMediaWarmUp.run(format);
-            log.info("SIP media path warmed up in {} ms", (System.nanoTime() - start) / 1_000_000);
-        }
-        catch (RuntimeException e) {
-            log.warn("Could not warm the SIP media path up (calls work all the same, the first ones on colder code)", e);
-        }
+    private CompletableFuture<Void> beginMediaWarmUp() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            long begin = System.nanoTime();
+            try {
+                SipMediaWarmUp.run(format);
+                // Loads libopus (or finds it missing) here rather than in start(), which names it.
+                OpusCodec.implementation();
+                log.info("SIP media path warmed up in {} ms", (System.nanoTime() - begin) / 1_000_000);
+            }
+            catch (RuntimeException e) {
+                log.warn("Could not warm the SIP media path up (calls work all the same, the first ones on colder code)", e);
+            }
+            finally {
+                done.complete(null);
+            }
+        }, "sip-media-warm-up");
+        thread.setDaemon(true);
+        thread.start();
+        return done;
+    }
+
+    private void awaitMediaWarmUp() {
+        long begin = System.nanoTime();
+        mediaWarmUp.join();
+        log.debug("SIP start waited {} ms for the media warm-up", (System.nanoTime() - begin) / 1_000_000);
     }
 }
