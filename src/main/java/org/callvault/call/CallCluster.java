@@ -54,13 +54,19 @@ final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRo
     private final Map<String, List<CallView>> incoming = new java.util.HashMap<>();
     /** The link dropped: the next snapshot resynchronises the consoles even if it changes nothing here. */
     private volatile boolean resyncDue;
+    /** Declared lost by the others while the link is down: this node then ends what they ended. */
+    private final NodeFence fence;
+    /** While the link is down: this node's calls live when it dropped, the ones the others know of. */
+    private volatile java.util.Set<String> liveAtCut;
 
-    CallCluster(ClusterEvents events, CallService calls, AgentRoster roster, Clock clock, Duration nodeLostAfter) {
+    CallCluster(ClusterEvents events, CallService calls, AgentRoster roster, Clock clock, Duration nodeLostAfter,
+            LostNodes lostNodes, java.util.function.Consumer<Boolean> readiness) {
         this.events = events;
         this.me = events.nodeId();
         this.calls = calls;
         this.roster = roster;
         this.clock = clock;
+        this.fence = new NodeFence(lostNodes, me, this::incarnation, this::fenced, readiness);
         events.subscribe(this);
         roster.listen(this);
         this.liveness = new NodeLiveness(events, clock, nodeLostAfter, this::nodeLost);
@@ -75,6 +81,11 @@ final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRo
 
     String nodeId() {
         return me;
+    }
+
+    /** This process's incarnation ({@link NodeLiveness}, made after the fence that reads it). */
+    private String incarnation() {
+        return liveness.incarnation();
     }
 
     // ---- this node's consoles and calls, told to the others
@@ -316,6 +327,14 @@ final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRo
      * recordings are closed by that node itself when it starts again (CrashRecovery).
      */
     void nodeLost(String node) {
+        if (liveness.wasLost(node)) { // by silence, not a restart: it may be alive, cut off, and must hear it
+            fence.declared(node, liveness.lastIncarnationOf(node));
+        }
+        dropNode(node);
+    }
+
+    /** What {@link #nodeLost} does here: {@code node}'s consoles dropped, its calls ended for this node's consoles. */
+    private void dropNode(String node) {
         List<String> consoles = remote.keySet().stream().filter(key -> key.startsWith(node + "/")).toList();
         for (String key : consoles) {
             RemoteConsole console = remote.remove(key);
@@ -335,6 +354,27 @@ final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRo
         }
         log.warn("Cluster: node {} lost: {} of its consoles dropped, {} of its calls ended here", node,
                 consoles.size(), ended);
+    }
+
+    /**
+     * This node, cut off, was declared lost by the others ({@link NodeFence}): it does here what they did,
+     * so that the cluster agrees on which calls exist. Its calls that were live when the link dropped,
+     * which the others knew of and ended for their consoles, end with {@code server_lost} for its own
+     * consoles and phones; calls begun since go on, as nobody else ever heard of them (and they can hold
+     * no other node's console, as those left the roster with the link). The other nodes are lost to it in
+     * turn: their consoles dropped, their calls ended for this node's consoles, until each is heard again.
+     */
+    private void fenced() {
+        java.util.Set<String> known = liveAtCut;
+        int ended = known == null ? 0 : calls.endLostCalls(known);
+        java.util.Set<String> others = new java.util.HashSet<>(liveness.declareAllLost());
+        remoteCalls.values().forEach(call -> others.add(call.home()));
+        remote.values().forEach(console -> others.add(console.node));
+        for (String node : others) {
+            dropNode(node);
+        }
+        log.warn("Cluster: fenced: {} of this node's calls ended server_lost, {} other nodes taken as lost", ended,
+                others.size());
     }
 
     private CallView endedByLoss(CallView call) {
@@ -406,6 +446,7 @@ final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRo
 
     void close() {
         liveness.close();
+        fence.close();
     }
 
     /** A node came up or back: what it said before may be stale; it hears all our consoles and calls again. */
@@ -506,6 +547,12 @@ final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRo
 
     @Override
     public void disconnected() {
+        if (liveAtCut == null) { // the first drop only: a failed reconnect is no new cut
+            synchronized (published) {
+                liveAtCut = java.util.Set.copyOf(localCalls.keySet());
+            }
+        }
+        fence.linkDown();
         resyncDue = true;
         incoming.clear();
         forgetConsolesOf(null);
@@ -518,6 +565,8 @@ final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRo
      */
     @Override
     public void connected() {
+        liveAtCut = null;
+        fence.linkUp();
         events.publish(ClusterMessage.hello(me, liveness.incarnation()));
         announceAll();
         publishSnapshot();

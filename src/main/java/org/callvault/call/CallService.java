@@ -26,6 +26,9 @@ import org.callvault.recording.RecordingService;
 import org.callvault.system.CallVaultProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
 /**
@@ -75,7 +78,8 @@ public class CallService {
 
     public CallService(CallRepository repository, PersistenceQueue writes, DatabaseAvailability database,
             RecordingService recordings, DialRateLimiter dialLimiter, Clock clock, CallVaultProperties properties,
-            CallMetrics metrics, ClusterEvents clusterEvents, ClusterProperties clusterProperties) {
+            CallMetrics metrics, ClusterEvents clusterEvents, ClusterProperties clusterProperties, LostNodes lostNodes,
+            ApplicationEventPublisher events) {
         this.metrics = metrics;
         metrics.watch(this::liveCallCount);
         this.repository = repository;
@@ -98,7 +102,7 @@ public class CallService {
         executor.setRemoveOnCancelPolicy(true);
         this.timers = executor;
         this.cluster = clusterEvents.enabled() ? new CallCluster(clusterEvents, this, roster, clock,
-                clusterProperties.nodeLostAfter()) : null;
+                clusterProperties.nodeLostAfter(), lostNodes, ready -> fencedReadiness(events, ready)) : null;
         if (cluster != null) {
             observers.add(cluster);
         }
@@ -650,15 +654,50 @@ public class CallService {
     public void endAllForShutdown() {
         stopping = true;
         for (Call call : live.values()) {
-            synchronized (call) {
-                if (call.state == CallState.ANSWERED) {
-                    moveTo(call, CallState.ENDED, EndReason.SERVER_SHUTDOWN);
-                }
-                else if (call.state == CallState.RINGING) {
-                    moveTo(call, CallState.FAILED, EndReason.SERVER_SHUTDOWN);
-                }
+            end(call, EndReason.SERVER_SHUTDOWN);
+        }
+    }
+
+    /** Ends a live call for a reason of the server's: {@code ended} if answered, {@code failed} if ringing. */
+    private void end(Call call, EndReason reason) {
+        synchronized (call) {
+            if (call.state == CallState.ANSWERED) {
+                moveTo(call, CallState.ENDED, reason);
+            }
+            else if (call.state == CallState.RINGING) {
+                moveTo(call, CallState.FAILED, reason);
             }
         }
+    }
+
+    /**
+     * Fenced ({@link NodeFence}): the others declared this node lost and ended these calls of its for
+     * their consoles; they end here too, with {@code server_lost}. Returns how many were still live.
+     */
+    int endLostCalls(java.util.Set<String> ids) {
+        int ended = 0;
+        for (String id : ids) {
+            Call call = live.get(id);
+            if (call != null) {
+                end(call, EndReason.SERVER_LOST);
+                ended++;
+            }
+        }
+        return ended;
+    }
+
+    /**
+     * Readiness while fenced: refused (the balancer takes this node out and its phones reconnect to a
+     * node the others still count), accepted again once the link is back, unless the node is draining
+     * or stopping meanwhile, when Spring Boot's refusal stands.
+     */
+    private void fencedReadiness(ApplicationEventPublisher events, boolean ready) {
+        if (ready && (draining || stopping)) {
+            return;
+        }
+        AvailabilityChangeEvent.publish(events, this, ready
+                ? ReadinessState.ACCEPTING_TRAFFIC
+                : ReadinessState.REFUSING_TRAFFIC);
     }
 
     /** The last resort if the server stops without the transports' shutdown having run. */

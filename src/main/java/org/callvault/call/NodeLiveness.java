@@ -104,6 +104,26 @@ final class NodeLiveness implements ClusterEvents.Listener, AutoCloseable {
         return lastHeard.containsKey(node) ? incarnations.get(node) : null;
     }
 
+    /** {@code node}'s incarnation as last heard, alive or declared lost since (null if it never said one). */
+    String lastIncarnationOf(String node) {
+        return incarnations.get(node);
+    }
+
+    /**
+     * This node was declared lost by the others (fenced, {@link NodeFence}): it takes them all as lost
+     * in turn, as they take it, until each is heard again. Returns the nodes that counted as alive.
+     */
+    synchronized List<String> declareAllLost() {
+        List<String> alive = new ArrayList<>(lastHeard.keySet());
+        for (String node : alive) {
+            lastHeard.remove(node);
+            if (lost.size() < MAX_NODES) {
+                lost.add(node);
+            }
+        }
+        return alive;
+    }
+
     /** Whether {@code incarnation} was {@code node}'s before its current one (a process of it that is gone). */
     boolean wasIncarnationOf(String node, String incarnation) {
         return incarnation != null && incarnation.equals(replaced.get(node));

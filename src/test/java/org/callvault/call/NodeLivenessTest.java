@@ -73,6 +73,24 @@ class NodeLivenessTest {
     }
 
     @Test
+    void aFencedNodeTakesEveryOtherAsLostUntilEachIsHeardAgainKeepingTheirIncarnations() {
+        channel.hear(ClusterMessage.alive("x", "x1"));
+        channel.hear(ClusterMessage.alive("y", "y1"));
+        liveness.disconnected();
+        assertThat(liveness.declareAllLost()).containsExactlyInAnyOrder("x", "y");
+        assertThat(liveness.wasLost("x")).isTrue();
+        assertThat(liveness.knownNodes()).isEmpty();
+        assertThat(liveness.lastIncarnationOf("x")).as("what the lost_nodes row names").isEqualTo("x1");
+        assertThat(liveness.declareAllLost()).as("once").isEmpty();
+
+        liveness.connected();
+        channel.hear(ClusterMessage.alive("x", "x1"));
+        assertThat(liveness.wasLost("x")).isFalse();
+        assertThat(liveness.knownNodes()).containsExactly("x");
+        assertThat(lost).as("not a restart: nothing declared to the listener").isEmpty();
+    }
+
+    @Test
     void aLostNodeHeardAgainIsAliveAgainAndCanBeLostAgain() {
         channel.hear(ClusterMessage.alive("x", "x1"));
         clock.advance(Duration.ofSeconds(6));

@@ -26,7 +26,8 @@ import org.callvault.support.WebClientSession;
 /**
  * Two real server processes, nodes {@code a} and {@code b}, that carry calls across them: one fresh
  * MariaDB (or PostgreSQL) database, the Redis at 127.0.0.1:6379 under a key prefix of their own, and
- * a real HAProxy in front that routes each media socket to the node its token names. Returned once
+ * a real HAProxy in front that routes each media socket to the node its token names (node b may reach
+ * that Redis another way, {@link #startWithRedisOfB}, e.g. through a link the test can cut). Returned once
  * both nodes pass the balancer's health check. A node can be started again in its folder, with its
  * settings ({@link #restart}), after a test killed it.
  */
@@ -37,13 +38,15 @@ final class CallNodes implements AutoCloseable {
     final HaProxy proxy;
     private final Path dir;
     private final String[] shared;
+    private final String redisOfB;
     private final ServerProcess[] nodes = new ServerProcess[2];
 
-    private CallNodes(Path dir, TestDatabase database, String prefix, String[] shared) throws IOException {
+    private CallNodes(Path dir, TestDatabase database, String prefix, String[] shared, String redisOfB) throws IOException {
         this.dir = dir;
         this.database = database;
         this.prefix = prefix;
         this.shared = shared;
+        this.redisOfB = redisOfB;
         nodes[0] = startNode("a");
         nodes[1] = startNode("b");
         this.proxy = HaProxy.start(dir.resolve("haproxy"), nodes[0].port, nodes[1].port);
@@ -51,15 +54,20 @@ final class CallNodes implements AutoCloseable {
 
     /** Starts both nodes with these settings besides the shared ones, and the balancer. */
     static CallNodes start(Path dir, String... settings) throws IOException {
+        return startWithRedisOfB(dir, TwoNodesIT.REDIS, settings);
+    }
+
+    /** As {@link #start}, node b reaching the shared Redis at {@code redisOfB} (a URL to the same server). */
+    static CallNodes startWithRedisOfB(Path dir, String redisOfB, String... settings) throws IOException {
         String engine = "postgresql".equals(TestDatabases.forIntegrationTests()) ? "postgresql" : "mariadb";
         TestDatabase database = TestDatabases.create(engine);
         String prefix = "callvault:test-" + UUID.randomUUID() + ":";
         String[] shared = NodeAgents.with(new String[] { "--spring.datasource.url=" + database.url(),
                 "--spring.datasource.username=" + database.username(), "--spring.datasource.password=" + database.password(),
-                "--callvault.redis.url=" + TwoNodesIT.REDIS, "--callvault.redis.key-prefix=" + prefix }, settings);
+                "--callvault.redis.key-prefix=" + prefix }, settings);
         CallNodes started = null;
         try {
-            started = new CallNodes(dir, database, prefix, shared);
+            started = new CallNodes(dir, database, prefix, shared, redisOfB);
             started.awaitBothInTheBalancer();
             return started;
         }
@@ -92,7 +100,9 @@ final class CallNodes implements AutoCloseable {
     }
 
     private ServerProcess startNode(String id) throws IOException {
-        return ServerProcess.start(Files.createDirectories(dir.resolve(id)), NodeAgents.with(shared, "--callvault.node.id=" + id));
+        String redis = "b".equals(id) ? redisOfB : TwoNodesIT.REDIS;
+        return ServerProcess.start(Files.createDirectories(dir.resolve(id)),
+                NodeAgents.with(shared, "--callvault.node.id=" + id, "--callvault.redis.url=" + redis));
     }
 
     /** Until both nodes pass HAProxy's health check, it would not route to the other. */

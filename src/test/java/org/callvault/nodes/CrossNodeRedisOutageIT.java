@@ -108,7 +108,7 @@ class CrossNodeRedisOutageIT {
         return false;
     }
 
-    private static void setAway(EventSocketClient console, boolean away) {
+    static void setAway(EventSocketClient console, boolean away) {
         console.clear();
         console.sendJson("type", "availability", "status", away ? "away" : "available");
         console.awaitMessage(m -> "availability".equals(m.path("type").asString()));
