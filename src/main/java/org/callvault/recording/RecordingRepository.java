@@ -16,6 +16,13 @@ public class RecordingRepository {
     }
 
     void insertStarted(String id, String callId, String path, int sampleRate, int channels, long createdAt) {
+        insertStarted(id, callId, path, sampleRate, channels, RecordingFormat.ofPath(path).bitrate(sampleRate, channels),
+                createdAt);
+    }
+
+    /** As above, with the file's bit rate given: a recording of the talkers' own Opus packets has theirs. */
+    void insertStarted(String id, String callId, String path, int sampleRate, int channels, int bitrate,
+            long createdAt) {
         RecordingFormat format = RecordingFormat.ofPath(path);
         jdbc.sql("""
                 INSERT INTO recordings (id, call_id, path, format, codec, bitrate, sample_rate, channels, status,
@@ -23,7 +30,7 @@ public class RecordingRepository {
                 VALUES (:id, :call, :path, :format, :codec, :bitrate, :rate, :channels, 'RECORDING', :repaired, :created)
                 """)
                 .param("id", id).param("call", callId).param("path", path).param("format", format.name())
-                .param("codec", format.codec()).param("bitrate", format.bitrate(sampleRate, channels))
+                .param("codec", format.codec()).param("bitrate", bitrate)
                 .param("rate", sampleRate)
                 .param("channels", channels).param("repaired", false).param("created", createdAt)
                 .update();

@@ -69,6 +69,8 @@ public class RecordingService {
     private final boolean stereo;
     /** The format new recordings are written in; each stored file keeps its own (its name says which). */
     private final RecordingFormat fileFormat;
+    /** What Opus talkers are asked to encode at: a recording of their own packets has it per party. */
+    private final int opusBitrate;
     private final Clock clock;
     private final Counter dropped;
     private final Counter failed;
@@ -103,6 +105,7 @@ public class RecordingService {
         this.format = format;
         this.stereo = properties.recordings().channels() == 2;
         this.fileFormat = RecordingFormat.parse(properties.recordings().format());
+        this.opusBitrate = properties.media().opusBitrate();
         this.clock = clock;
         this.dropped = Counter.builder("callvault.recording.frames.dropped")
                 .description("Frames the recorder queue could not take").register(meters);
@@ -175,11 +178,13 @@ public class RecordingService {
         String relativePath = store.relativePathFor(UUID.fromString(callId), answeredAt.toEpochMilli(), fileFormat);
         int channels = stereo ? 2 : 1;
         long createdAt = clock.millis();
+        boolean opusPackets = opusTalkers && stereo && fileFormat == RecordingFormat.OPUS;
+        // Stored packets have the rate the talkers were asked for, one stream each.
+        int bitrate = opusPackets ? 2 * opusBitrate : fileFormat.bitrate(format.sampleRate(), channels);
         writes.submit(null, () -> repository.insertStarted(id, callId, relativePath, format.sampleRate(), channels,
-                createdAt));
+                bitrate, createdAt));
         Path file = store.resolve(relativePath);
-        Track track = new Track(id, callId, relativePath, file, answeredNanos, stereo,
-                opusTalkers && stereo && fileFormat == RecordingFormat.OPUS);
+        Track track = new Track(id, callId, relativePath, file, answeredNanos, stereo, opusPackets);
         enqueueControl(new RecorderLoop.Start(track));
         return track;
     }

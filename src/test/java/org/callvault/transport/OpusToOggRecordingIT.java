@@ -51,6 +51,9 @@ class OpusToOggRecordingIT extends IntegrationTest {
     @Autowired
     io.micrometer.core.instrument.MeterRegistry meters;
 
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     @Test
     void anOpusCallersAndAPcmAgentsTonesKeepLevelCleanlinessAndTimeInTheirOwnChannels() throws Exception {
         WebClientSession agent = newSession();
@@ -123,6 +126,9 @@ class OpusToOggRecordingIT extends IntegrationTest {
             var file = store.resolve(row.path());
             assertThat(org.callvault.recording.OggOpusReader.header(file).mappingFamily()).isEqualTo(1);
             double shiftMs = assertPartiesInTheirChannels(file, ended, callerStart - agentStart, "Opus packets -> Ogg");
+            // The row tells what the file is: the talkers' own packets, at the rate they were asked for, each.
+            assertThat(jdbc.sql("SELECT bitrate FROM recordings WHERE id = ?").param(row.id()).query(Integer.class).single())
+                    .isEqualTo(2 * 32_000);
             // Whole packets in 20 ms slots: each party within half a slot, so within a frame of each other.
             assertThat(shiftMs).as("one party against the other, in ms").isBetween(-20.0, 20.0);
             // Every frame of both talkers went through undecoded, but for those a leg sent before the other
