@@ -8,12 +8,13 @@ import org.callvault.media.Resampler;
 /**
  * Opus on the browser wire (docs/protocol.md, version 2): the same 16-byte header as a PCM frame,
  * kind {@link #KIND_OPUS}, the media timestamp counted in 48 kHz samples, and one Opus packet of
- * 20 ms as the payload. Two edges, one per direction, so that the bridge and the recorder keep
- * seeing the call's canonical PCM and never learn that a leg spoke Opus:
+ * 20 ms as the payload. Two edges, one per direction, so that the bridge carries the call's
+ * canonical PCM wherever a side needs it and never learns which transport a leg used:
  * <ul>
- * <li>{@link Inbound}: a talker's Opus frame is decoded once (the recorder needs PCM whatever the
- * listener speaks) into a canonical PCM frame; the bridge relays the original Opus frame to an Opus
- * listener and the decoded one to anyone else.</li>
+ * <li>{@link Inbound}: a talker's Opus frame is decoded at most once, into a canonical PCM frame,
+ * and only when someone needs PCM (a PCM listener, a recording of PCM:
+ * {@link org.callvault.media.Bridge#needsPcm}); the bridge relays the original Opus frame to an Opus
+ * listener and the decoded one to anyone else. An undecoded frame is checked by {@link #checkPacket}.</li>
  * <li>{@link Outbound}: an Opus listener's sink. An Opus frame passes through byte for byte;
  * a PCM frame (a PCM browser, a SIP leg) is resampled to 48 kHz and encoded once.</li>
  * </ul>
