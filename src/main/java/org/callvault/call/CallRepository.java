@@ -112,14 +112,27 @@ public class CallRepository {
      * every live row is this node's. Returns how many were closed.
      */
     public int failLiveCalls(EndReason reason, Instant now, String homeNode) {
-        String mine = homeNode == null ? "" : " AND home_node = :home";
+        return failLive(reason, now, homeNode == null ? "" : " AND home_node = :home", homeNode);
+    }
+
+    /**
+     * Among several nodes, at start: the live calls of a process that ran without the cluster
+     * ({@code home_node} NULL: before V28, or a single node) are over, as that process is not running
+     * (it must not share the database with cluster nodes). The WHERE clause decides, so of two nodes
+     * starting at once each row is closed by one of them; the other's UPDATE no longer matches it.
+     */
+    public int failLiveCallsWithoutHome(EndReason reason, Instant now) {
+        return failLive(reason, now, " AND home_node IS NULL", null);
+    }
+
+    private int failLive(EndReason reason, Instant now, String which, String homeNode) {
         int ended = withHome(jdbc.sql("""
                 UPDATE calls SET state = 'ENDED', end_reason = :reason, ended_at = :now,
                        duration_ms = :now - answered_at
-                WHERE state = 'ANSWERED'""" + mine), homeNode)
+                WHERE state = 'ANSWERED'""" + which), homeNode)
                 .param("reason", reason.name()).param("now", now.toEpochMilli()).update();
         int failed = withHome(jdbc.sql("""
-                UPDATE calls SET state = 'FAILED', end_reason = :reason, ended_at = :now WHERE state = 'RINGING'""" + mine),
+                UPDATE calls SET state = 'FAILED', end_reason = :reason, ended_at = :now WHERE state = 'RINGING'""" + which),
                 homeNode).param("reason", reason.name()).param("now", now.toEpochMilli()).update();
         return ended + failed;
     }
@@ -129,8 +142,9 @@ public class CallRepository {
     }
 
     /**
-     * After a crash: a call closed by {@link #failLiveCalls} whose recording was repaired lasted as
-     * long as that recording, and ended that long after it was answered.
+     * After a crash: a call closed by {@link #failLiveCalls} (or {@link #failLiveCallsWithoutHome},
+     * perhaps by another node that started earlier without the file) whose recording was repaired
+     * lasted as long as that recording, and ended that long after it was answered.
      */
     void endAfterRecording(String id, long durationMs) {
         jdbc.sql("""

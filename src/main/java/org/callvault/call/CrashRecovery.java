@@ -21,6 +21,13 @@ import java.util.List;
  * Among several nodes, a node closes only its own calls ({@code calls.home_node}), with reason
  * SERVER_LOST (what the other nodes' consoles were told): the live rows of the other nodes are
  * calls they are still carrying, and their recordings are open on their disks, not this one's.
+ * <p>
+ * Live rows without a home node were left by a process that ran without the cluster (before V28,
+ * or a single node now restarted as part of a cluster): that process is not running, as a node
+ * without the cluster must not share the database with cluster nodes, so any node closes them, with
+ * SERVER_RESTART (a single node's restart; no other node's console ever saw those calls). Their
+ * recordings are repaired by the node whose folder has the file, whenever it starts: a call closed
+ * earlier by another node then still gets the recording's length.
  */
 @Component
 @Order(1)
@@ -42,9 +49,16 @@ class CrashRecovery implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) {
-        String me = cluster.enabled() ? cluster.nodeId() : null;
+        recover(cluster.enabled() ? cluster.nodeId() : null);
+    }
+
+    /** {@code me}: this node's id among several, null on one node. */
+    void recover(String me) {
+        // Before the recordings: a homeless call whose file is here is adopted (made this node's)
+        // while repaired, and must be closed as the homeless call it was, not as this node's own.
+        int closed = me == null ? 0 : calls.failLiveCallsWithoutHome(EndReason.SERVER_RESTART, clock.instant());
         List<RecordingRecovery.Repaired> repaired = recordings.repairUnfinished(me);
-        int closed = calls.failLiveCalls(me == null ? EndReason.SERVER_RESTART : EndReason.SERVER_LOST,
+        closed += calls.failLiveCalls(me == null ? EndReason.SERVER_RESTART : EndReason.SERVER_LOST,
                 clock.instant(), me);
         for (RecordingRecovery.Repaired recording : repaired) {
             calls.endAfterRecording(recording.callId(), recording.durationMs());

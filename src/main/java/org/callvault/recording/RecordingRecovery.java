@@ -46,7 +46,8 @@ public class RecordingRecovery {
     /**
      * Repairs every recording left open and returns them, so that their calls can be given the
      * length of their audio rather than the time until the server came back. {@code homeNode}: this
-     * node's id among several (only its own calls' recordings are here to repair); null on one node.
+     * node's id among several (its own calls' recordings are here to repair, and those without a
+     * home whose file is here); null on one node.
      */
     public List<Repaired> repairUnfinished(String homeNode) {
         int finishedDeletions = deletion.finishInterruptedDeletions();
@@ -56,6 +57,9 @@ public class RecordingRecovery {
         List<Repaired> repaired = new ArrayList<>();
         for (RecordingRepository.Unfinished unfinished : repository.findUnfinished(homeNode)) {
             Path file = store.resolve(unfinished.path());
+            if (unfinished.homeless() && !adoptIfHere(unfinished, file, homeNode)) {
+                continue;
+            }
             try {
                 if (!Files.exists(file)) {
                     log.error("Recording {} of call {} has no file {}; marked FAILED", unfinished.id(),
@@ -95,5 +99,22 @@ public class RecordingRecovery {
             uploads.retrySoon();
         }
         return repaired;
+    }
+
+    /**
+     * A recording of a call without a home (written by a process that ran without the cluster)
+     * among several nodes: only the node whose folder holds its file (the recordings folder, which is
+     * also the spool with object storage) can repair it. A node without it leaves it RECORDING for
+     * the node that has it, when that one starts. The node that has it first makes the call its own,
+     * so that of two nodes seeing one file (a shared folder) only one repairs it, and the library
+     * sends the finished recording's playback to this node's disk ({@code homeNodeOfLocal}).
+     */
+    private boolean adoptIfHere(RecordingRepository.Unfinished unfinished, Path file, String homeNode) {
+        if (!Files.exists(file)) {
+            log.info("Recording {} of call {} (no home node) is not in this node's folder; left to the node that has it",
+                    unfinished.id(), unfinished.callId());
+            return false;
+        }
+        return repository.adopt(unfinished.callId(), homeNode);
     }
 }

@@ -175,23 +175,36 @@ public class RecordingRepository {
     }
 
     /**
-     * Recordings left open. {@code homeNode}: only those of this node's calls (another node's are
-     * still being written, on that node's disk); null on one node: all.
+     * Recordings left open. {@code homeNode}: those of this node's calls (another node's are still
+     * being written, on that node's disk) and those of calls without a home, from a process that ran
+     * without the cluster ({@link Unfinished#homeless}: their file may be on any node's disk); null on
+     * one node: all.
      */
     List<Unfinished> findUnfinished(String homeNode) {
         String sql = homeNode == null
-                ? "SELECT id, call_id, path, sample_rate, channels FROM recordings WHERE status = 'RECORDING'"
+                ? "SELECT id, call_id, path, sample_rate, channels, 0 AS homeless FROM recordings WHERE status = 'RECORDING'"
                 : """
-                        SELECT r.id, r.call_id, r.path, r.sample_rate, r.channels FROM recordings r
-                        JOIN calls c ON c.id = r.call_id WHERE r.status = 'RECORDING' AND c.home_node = :home""";
+                        SELECT r.id, r.call_id, r.path, r.sample_rate, r.channels,
+                               CASE WHEN c.home_node IS NULL THEN 1 ELSE 0 END AS homeless
+                        FROM recordings r JOIN calls c ON c.id = r.call_id
+                        WHERE r.status = 'RECORDING' AND (c.home_node = :home OR c.home_node IS NULL)""";
         var statement = jdbc.sql(sql);
         if (homeNode != null) {
             statement = statement.param("home", homeNode);
         }
         return statement
                 .query((rs, n) -> new Unfinished(rs.getString("id"), rs.getString("call_id"), rs.getString("path"),
-                        rs.getInt("sample_rate"), rs.getInt("channels")))
+                        rs.getInt("sample_rate"), rs.getInt("channels"), rs.getInt("homeless") == 1))
                 .list();
+    }
+
+    /**
+     * Makes {@code node} the home of a call that has none, if it still has none: true for the one
+     * node whose UPDATE matched (of two starting at once, the other's no longer matches).
+     */
+    boolean adopt(String callId, String node) {
+        return jdbc.sql("UPDATE calls SET home_node = :node WHERE id = :call AND home_node IS NULL")
+                .param("node", node).param("call", callId).update() == 1;
     }
 
     public List<StoredRecording> findByCallId(String callId) {
@@ -212,7 +225,8 @@ public class RecordingRepository {
                 rs.getInt("parts"), "S3".equals(rs.getString("storage")));
     }
 
-    record Unfinished(String id, String callId, String path, int sampleRate, int channels) {
+    /** {@code homeless}: its call has no home node, and this node is one of several. */
+    record Unfinished(String id, String callId, String path, int sampleRate, int channels, boolean homeless) {
     }
 
     public record StoredRecording(String id, String callId, String path, int sampleRate, int channels,
