@@ -976,6 +976,8 @@ export class MediaLeg {
         return;
       case 4503: // the call's server is quiet, not yet declared lost: the event socket brings the outcome
         if ((this.tryAgains = (this.tryAgains || 0) + 1) <= MEDIA_TRY_AGAIN_RETRIES) {
+          console.warn(`[callvault] media socket closed 4503 (${this.tryAgains} of ${MEDIA_TRY_AGAIN_RETRIES}):`
+            + ' the call\'s server is not answering yet; again in 1 s');
           this.onStatus('reconnecting');
           clearTimeout(this.retryTimer);
           this.retryTimer = setTimeout(() => this.connect(), 1000);

@@ -10,10 +10,8 @@ import java.time.Duration;
 import java.util.List;
 
 import org.callvault.media.ToneDetector;
-import org.callvault.media.ToneGenerator;
 import org.callvault.recording.RecordingRepository;
 import org.callvault.recording.RecordingStore;
-import org.callvault.recording.WavFileWriter;
 import org.callvault.support.Chromium;
 import org.callvault.support.DatabaseIndependent;
 import org.callvault.support.IntegrationTest;
@@ -174,13 +172,8 @@ class BrowserCallE2EIT extends IntegrationTest {
     }
 
     private Path microphone(String name, int frequency) throws Exception {
-        Path file = dir.resolve(name);
-        short[] tone = new ToneGenerator(44_100, frequency, 12_000).generate(0, 10 * 44_100);
-        try (WavFileWriter writer = new WavFileWriter(file, 44_100, 1)) {
-            writer.write(tone, 0, tone.length);
-            writer.finish();
-        }
-        assertThat(Files.size(file)).isEqualTo(44 + 2L * tone.length);
+        Path file = Chromium.tone(dir, name, frequency);
+        assertThat(Files.size(file)).isEqualTo(44 + 2L * 10 * 44_100);
         return file;
     }
 }

@@ -9,10 +9,8 @@ import java.time.Duration;
 import java.util.List;
 
 import org.callvault.media.ToneDetector;
-import org.callvault.media.ToneGenerator;
 import org.callvault.recording.RecordingRepository;
 import org.callvault.recording.RecordingStore;
-import org.callvault.recording.WavFileWriter;
 import org.callvault.support.Chromium;
 import org.callvault.support.DatabaseIndependent;
 import org.callvault.support.IntegrationTest;
@@ -167,12 +165,6 @@ class OpusBrowserCallE2EIT extends IntegrationTest {
     }
 
     private Path microphone(String name, int frequency) throws Exception {
-        Path file = dir.resolve(name);
-        short[] tone = new ToneGenerator(44_100, frequency, 12_000).generate(0, 10 * 44_100);
-        try (WavFileWriter writer = new WavFileWriter(file, 44_100, 1)) {
-            writer.write(tone, 0, tone.length);
-            writer.finish();
-        }
-        return file;
+        return Chromium.tone(dir, name, frequency);
     }
 }

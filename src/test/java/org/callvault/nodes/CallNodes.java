@@ -41,7 +41,8 @@ final class CallNodes implements AutoCloseable {
     private final String redisOfB;
     private final ServerProcess[] nodes = new ServerProcess[2];
 
-    private CallNodes(Path dir, TestDatabase database, String prefix, String[] shared, String redisOfB) throws IOException {
+    private CallNodes(Path dir, TestDatabase database, String prefix, String[] shared, String redisOfB,
+            boolean mediaBackend) throws IOException {
         this.dir = dir;
         this.database = database;
         this.prefix = prefix;
@@ -49,7 +50,8 @@ final class CallNodes implements AutoCloseable {
         this.redisOfB = redisOfB;
         nodes[0] = startNode("a");
         nodes[1] = startNode("b");
-        this.proxy = HaProxy.start(dir.resolve("haproxy"), nodes[0].port, nodes[1].port);
+        this.proxy = mediaBackend ? HaProxy.startWithMediaBackend(dir.resolve("haproxy"), nodes[0].port, nodes[1].port)
+                : HaProxy.start(dir.resolve("haproxy"), nodes[0].port, nodes[1].port);
     }
 
     /** Starts both nodes with these settings besides the shared ones, and the balancer. */
@@ -59,6 +61,18 @@ final class CallNodes implements AutoCloseable {
 
     /** As {@link #start}, node b reaching the shared Redis at {@code redisOfB} (a URL to the same server). */
     static CallNodes startWithRedisOfB(Path dir, String redisOfB, String... settings) throws IOException {
+        return launch(dir, redisOfB, false, settings);
+    }
+
+    /**
+     * As {@link #start}, the balancer routing media sockets through a backend of their own and taking
+     * commands on its runtime API ({@link HaProxy#startWithMediaBackend}).
+     */
+    static CallNodes startWithMediaBackend(Path dir, String... settings) throws IOException {
+        return launch(dir, TwoNodesIT.REDIS, true, settings);
+    }
+
+    private static CallNodes launch(Path dir, String redisOfB, boolean mediaBackend, String... settings) throws IOException {
         String engine = "postgresql".equals(TestDatabases.forIntegrationTests()) ? "postgresql" : "mariadb";
         TestDatabase database = TestDatabases.create(engine);
         String prefix = "callvault:test-" + UUID.randomUUID() + ":";
@@ -67,7 +81,7 @@ final class CallNodes implements AutoCloseable {
                 "--callvault.redis.key-prefix=" + prefix }, settings);
         CallNodes started = null;
         try {
-            started = new CallNodes(dir, database, prefix, shared, redisOfB);
+            started = new CallNodes(dir, database, prefix, shared, redisOfB, mediaBackend);
             started.awaitBothInTheBalancer();
             return started;
         }

@@ -2,6 +2,13 @@ package org.callvault.nodes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.callvault.nodes.NodePages.awaitConnected;
+import static org.callvault.nodes.NodePages.awaitStatus;
+import static org.callvault.nodes.NodePages.dialAndAnswer;
+import static org.callvault.nodes.NodePages.resumeToken;
+import static org.callvault.nodes.NodePages.shows;
+import static org.callvault.nodes.NodePages.testId;
+import static org.callvault.nodes.NodePages.text;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,14 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.callvault.support.Chromium;
 import org.callvault.support.DatabaseIndependent;
 import org.callvault.support.ServerProcess;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.By;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * Losing a node, seen by the real pages (issue 19 point 5): a console and a phone in headless
@@ -27,7 +27,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * reconnect to the survivor by themselves, and a new call is dialled and answered there.
  */
 @DatabaseIndependent
-class NodeLossE2EIT {
+class NodeLossE2EIT extends TwoPagesTest {
 
     private static final String SERVER_LOST_TEXT = "The server carrying this call was lost";
     private static final String TRY_AGAIN_TEXT = "is not answering";
@@ -37,17 +37,6 @@ class NodeLossE2EIT {
      * resume is told to try again, and the page must do so to learn the outcome.
      */
     private static final Duration LOST_AFTER = Duration.ofSeconds(12);
-
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS) // a failed run keeps the servers' logs
-    Path dir;
-
-    private ChromeDriver phone;
-    private ChromeDriver console;
-
-    @AfterEach
-    void quit() {
-        Chromium.quit(phone, console);
-    }
 
     @Test
     void killingTheCallsNodeEndsItServerLostOnThePhoneAndBothPagesCarryOnWithTheSurvivor() throws Exception {
@@ -63,9 +52,8 @@ class NodeLossE2EIT {
             phone.get(base + "/phone");
             awaitConnected(phone);
 
-            dialAndAnswer("Before the loss");
-            String token = (String) phone.executeScript(
-                    "return JSON.parse(sessionStorage.getItem('callvault.caller.leg')).resumeToken");
+            dialAndAnswer(phone, console, "Before the loss");
+            String token = resumeToken(phone);
             String carrier = token.substring(0, token.indexOf('.'));
             assertThat(carrier).isIn("a", "b");
             ServerProcess killed = "a".equals(carrier) ? nodes.a() : nodes.b();
@@ -90,50 +78,12 @@ class NodeLossE2EIT {
             // Both pages are connected again (to the survivor) by themselves, and a new call goes through.
             awaitConnected(phone);
             awaitConnected(console);
-            dialAndAnswer("After the loss");
-            String after = (String) phone.executeScript(
-                    "return JSON.parse(sessionStorage.getItem('callvault.caller.leg')).resumeToken");
+            dialAndAnswer(phone, console, "After the loss");
+            String after = resumeToken(phone);
             assertThat(after).as("the survivor carries it").doesNotStartWith(carrier + ".");
             phone.findElement(testId("hangup")).click();
             awaitStatus(phone, "ended");
             awaitStatus(console, "ended");
         }
-    }
-
-    /** The phone dials, the console answers the call's row, both pages show it answered. */
-    private void dialAndAnswer(String name) {
-        WebElement field = phone.findElement(testId("caller-name"));
-        field.clear();
-        field.sendKeys(name);
-        await().atMost(Duration.ofSeconds(20)).until(() -> phone.findElement(testId("dial")).isEnabled());
-        phone.findElement(testId("dial")).click();
-        awaitStatus(phone, "ringing");
-        WebElement answer = await().atMost(Duration.ofSeconds(20)).until(() -> console.findElements(
-                By.cssSelector("[data-testid=call-row][data-call-id] [data-testid=answer]")), b -> !b.isEmpty()).get(0);
-        answer.click();
-        awaitStatus(console, "answered");
-        awaitStatus(phone, "answered");
-    }
-
-    private static void awaitConnected(WebDriver driver) {
-        await().atMost(Duration.ofSeconds(40)).until(
-                () -> "connected".equals(driver.findElement(testId("connection")).getDomAttribute("data-status")));
-    }
-
-    private static void awaitStatus(WebDriver driver, String status) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> status.equals(text(driver, "call-status")));
-    }
-
-    private static boolean shows(WebDriver driver, String id, String text) {
-        return text(driver, id).contains(text);
-    }
-
-    /** The element's text (its content, shown or not: an alert may be hidden again by then). */
-    private static String text(WebDriver driver, String id) {
-        return String.valueOf(driver.findElement(testId(id)).getDomProperty("textContent")).trim();
-    }
-
-    private static By testId(String id) {
-        return By.cssSelector("[data-testid='" + id + "']");
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.logging.Level;
 
+import org.callvault.media.ToneGenerator;
 import org.callvault.recording.WavFileWriter;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -76,6 +77,20 @@ public final class Chromium {
         short[] quiet = new short[44_100];
         try (WavFileWriter writer = new WavFileWriter(file, 44_100, 1)) {
             writer.write(quiet, 0, quiet.length);
+            writer.finish();
+        }
+        return file;
+    }
+
+    /**
+     * Ten seconds of a {@code hz} tone as a WAV file in {@code dir}, a whole number of cycles so that
+     * the browser, which plays it as its microphone in a loop, never pauses or clicks.
+     */
+    public static Path tone(Path dir, String name, int hz) throws IOException {
+        Path file = dir.resolve(name);
+        short[] tone = new ToneGenerator(44_100, hz, 12_000).generate(0, 10 * 44_100);
+        try (WavFileWriter writer = new WavFileWriter(file, 44_100, 1)) {
+            writer.write(tone, 0, tone.length);
             writer.finish();
         }
         return file;
