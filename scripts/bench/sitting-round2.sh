@@ -11,8 +11,11 @@
 #     mixedonly (the mixed run alone), opus (the floor at 2 x N_BASE, Opus calls with
 #     WAV and Ogg Opus recordings), lean (the floor at 2 x and 3 x N_BASE; Opus calls with stereo
 #     Ogg Opus recordings, which store the talkers' own packets: 2 x N_BASE at 32 and at 16 kbit/s,
-#     3 x N_BASE at 16 kbit/s)
+#     3 x N_BASE at 16 kbit/s), jit (the mixed run at N_BASE twice: the JIT as it is, then C1 alone,
+#     -XX:TieredStopAtLevel=1, what a start without C2 would cost the media path; docs/BENCHMARKS.md
+#     "Fast start: what the start's CPU goes to")
 #     or all (default)
+#   SERVER_JVM_OPTS: extra JVM options for every server of the sitting
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 out="$(realpath -m "${1:?output folder}")"; n="${2:-100}"; n2=$((2 * n)); part="${3:-all}"
@@ -27,7 +30,7 @@ machine() { echo "# load: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/lines.txt";
 start_server() {  # FORMAT NAME [SERVER OPTIONS...]
   local format="$1" name="$2"; shift 2
   rm -rf /tmp/lt-sit && mkdir -p /tmp/lt-sit
-  java -XX:MaxGCPauseMillis=10 -Xms1g -Xmx2g -jar "$jar" --server.port=18090 \
+  java -XX:MaxGCPauseMillis=10 -Xms1g -Xmx2g ${SERVER_JVM_OPTS:-} -jar "$jar" --server.port=18090 \
     --spring.datasource.url=jdbc:h2:file:/tmp/lt-sit/db --callvault.recordings.dir=/tmp/lt-sit/rec \
     --callvault.recordings.format="$format" "$@" \
     --callvault.recordings.min-free-space=100MB --callvault.mic-tests.min-free-disk=100MB \
@@ -70,6 +73,12 @@ log "done"; exit 0
 fi
 if [ "$part" = mixedonly ]; then
 log "mixed $n 50% SIP pcm";     start_server wav mixed; run_tool "mixed-$n" "$n" 50 pcm; stop_server
+log "done"; exit 0
+fi
+if [ "$part" = jit ]; then
+log "mixed $n 50% SIP pcm, C1 and C2";  start_server wav jit-c2; run_tool "jit-c2-$n" "$n" 50 pcm; stop_server
+log "mixed $n 50% SIP pcm, C1 alone";   SERVER_JVM_OPTS="${SERVER_JVM_OPTS:-} -XX:TieredStopAtLevel=1" start_server wav jit-c1
+run_tool "jit-c1-$n" "$n" 50 pcm; stop_server
 log "done"; exit 0
 fi
 if [ "$part" = lean ]; then
