@@ -40,7 +40,10 @@ const MEDIA_RECONNECT_DELAYS_MS = [200, 400, 800, 1200, 1600, 2000];
  * sent again when the server says, at most this many times; the server's lost-after is at most 10 min.
  */
 const RESUME_RETRIES = 40;
-/** Media socket closed with 4503 (the same case): retried each second, at most this many times. */
+/**
+ * Media socket closed with 4503 (the same case): retried each second, at most this many times in a
+ * row (the count starts again once a media socket opens).
+ */
 const MEDIA_TRY_AGAIN_RETRIES = 600;
 const PLAYER_OPTIONS = { targetMs: 60, maxMs: 200, primeMs: 50 };
 /** Error codes that mean an agent's `answer` did not go through. */
@@ -872,6 +875,7 @@ export class MediaLeg {
     this.ws = ws;
     ws.onopen = () => {
       this.retries = 0;
+      this.tryAgains = 0; // the 4503 limit is per outage, not per call
       stats.media = 'open';
       this.startCapture();
       this.onStatus('open');

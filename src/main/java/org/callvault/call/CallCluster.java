@@ -189,7 +189,9 @@ final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRo
         if (home == null || console == null) {
             return false;
         }
-        events.publish(ClusterMessage.command(me, home, action, callId, console, user));
+        // An answer says what the console's media socket will speak: that socket goes to the call's node.
+        String codec = "answer".equals(action) ? (party.speaksOpus() ? "opus" : "pcm") : null;
+        events.publish(ClusterMessage.command(me, home, action, callId, console, user, codec));
         return true;
     }
 
@@ -504,7 +506,10 @@ final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRo
         }
         try {
             switch (message.action()) {
-                case "answer" -> calls.answer(message.callId(), console, console.user);
+                case "answer" -> {
+                    console.speaksOpus(agreedOpus(message));
+                    calls.answer(message.callId(), console, console.user);
+                }
                 case "decline" -> calls.decline(message.callId(), console, console.user);
                 default -> calls.hangup(message.callId(), console, console.user);
             }
@@ -513,6 +518,21 @@ final class CallCluster implements CallObserver, ClusterEvents.Listener, AgentRo
             events.publish(ClusterMessage.refused(me, message.from(), message.console(), message.action(),
                     message.callId(), e.code().wireName(), e.getMessage()));
         }
+    }
+
+    /**
+     * Whether an answering console of another node speaks Opus on its media socket, as its node says
+     * ({@link ClusterMessage#codec()}, checked on receipt: a name other than {@code pcm} or {@code opus}
+     * drops the message). A node older than that field names none: PCM, as that node's consoles
+     * were then taken to speak, and logged, since an Opus console of such a node is not understood.
+     */
+    private static boolean agreedOpus(ClusterMessage answer) {
+        if (answer.codec() == null) {
+            log.warn("Cluster: node {} answers call {} without naming its console's codec (an older node?); its media"
+                    + " socket is taken to speak PCM", answer.from(), answer.callId());
+            return false;
+        }
+        return "opus".equals(answer.codec());
     }
 
     private void party(ClusterMessage message) {

@@ -580,6 +580,16 @@ public class CallService {
         }
     }
 
+    /**
+     * Whether the media socket of this token speaks Opus: its party agreed to when the token was
+     * issued (a local console on its event socket, another node's console with its answer). False
+     * for an unknown token (its socket is refused anyway) and for PCM.
+     */
+    public boolean mediaSpeaksOpus(String token) {
+        MediaTicket ticket = token == null ? null : mediaTickets.get(token);
+        return ticket != null && ticket.opus();
+    }
+
     /** Admits a media channel by its token and attaches its outbound sink to the bridge. */
     public MediaAttachment attachMedia(String token, org.callvault.media.FrameSink sink) {
         MediaTicket ticket = token == null ? null : mediaTickets.get(token);
@@ -900,7 +910,9 @@ public class CallService {
         }
         // Several nodes: the token names this node, so the balancer routes the media socket here.
         leg.mediaToken = legToken();
-        mediaTickets.put(leg.mediaToken, new MediaTicket(call, leg.role));
+        // What its socket will speak, fixed now: the party's agreement (on its event socket, here or
+        // on its own node, which said it with its answer), whichever node that socket is on.
+        mediaTickets.put(leg.mediaToken, new MediaTicket(call, leg.role, leg.party != null && leg.party.speaksOpus()));
         if (leg.party != null) {
             leg.party.mediaReady(call.id, leg.role, leg.mediaToken);
         }
@@ -957,7 +969,7 @@ public class CallService {
                 given.getBytes(StandardCharsets.UTF_8));
     }
 
-    private record MediaTicket(Call call, LegRole role) {
+    private record MediaTicket(Call call, LegRole role, boolean opus) {
     }
 
 }

@@ -28,10 +28,14 @@ import java.util.regex.Pattern;
  * @param incarnation on {@code hello} and {@code alive}: the sending process's random id, new at each
  *                 start, so that a node restarted faster than the lost-after period is still seen to
  *                 have lost its calls ({@link NodeLiveness}); null from a node older than it, or elsewhere
+ * @param codec    on a {@code command} to answer: what the answering console's media socket will speak
+ *                 ({@code pcm} or {@code opus}, as its event socket agreed on its own node), so that the call's
+ *                 node, which takes that socket, reads and writes its frames right (docs/ARCHITECTURE.md,
+ *                 "Live calls across nodes"); null from a node older than it, or elsewhere
  */
 public record ClusterMessage(String type, String from, String to, String callId, String console, String user,
         String status, String action, String kind, String role, String token, String code, String text,
-        List<String> consoles, CallView call, List<CallView> calls, String incarnation) {
+        List<String> consoles, CallView call, List<CallView> calls, String incarnation, String codec) {
 
     static final int MAX_CONSOLES = 10_000;
     /**
@@ -41,6 +45,8 @@ public record ClusterMessage(String type, String from, String to, String callId,
     static final int MAX_SNAPSHOT_CALLS = 50;
     private static final Set<String> TYPES = Set.of("hello", "alive", "presence", "offer", "withdraw", "changed", "command",
             "party", "refused", "signout", "calls");
+    /** What a media socket may speak: {@code MediaWire}'s codecs' wire names. */
+    static final Set<String> CODECS = Set.of("pcm", "opus");
     private static final Set<String> SNAPSHOT_PARTS = Set.of("whole", "first", "more", "last");
     private static final Pattern NODE = Pattern.compile("[A-Za-z0-9_-]{1,32}");
     private static final Pattern ID = Pattern.compile("[0-9a-fA-F-]{1,64}");
@@ -50,53 +56,55 @@ public record ClusterMessage(String type, String from, String to, String callId,
 
     public static ClusterMessage hello(String from, String incarnation) {
         return new ClusterMessage("hello", from, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                incarnation);
+                incarnation, null);
     }
 
     static ClusterMessage alive(String from, String incarnation) {
         return new ClusterMessage("alive", from, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                incarnation);
+                incarnation, null);
     }
 
     public static ClusterMessage signOut(String from, String user) {
-        return new ClusterMessage("signout", from, null, null, null, user, null, null, null, null, null, null, null, null, null, null, null);
+        return new ClusterMessage("signout", from, null, null, null, user, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     static ClusterMessage presence(String from, String console, String user, String status) {
-        return new ClusterMessage("presence", from, null, null, console, user, status, null, null, null, null, null, null, null, null, null, null);
+        return new ClusterMessage("presence", from, null, null, console, user, status, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     static ClusterMessage offer(String from, CallView call, List<String> consoles) {
-        return new ClusterMessage("offer", from, null, call.id(), null, null, null, null, null, null, null, null, null, consoles, call, null, null);
+        return new ClusterMessage("offer", from, null, call.id(), null, null, null, null, null, null, null, null, null, consoles, call, null, null, null);
     }
 
     static ClusterMessage withdraw(String from, String callId, List<String> consoles) {
-        return new ClusterMessage("withdraw", from, null, callId, null, null, null, null, null, null, null, null, null, consoles, null, null, null);
+        return new ClusterMessage("withdraw", from, null, callId, null, null, null, null, null, null, null, null, null, consoles, null, null, null, null);
     }
 
     static ClusterMessage changed(String from, CallView call) {
-        return new ClusterMessage("changed", from, null, call.id(), null, null, null, null, null, null, null, null, null, null, call, null, null);
+        return new ClusterMessage("changed", from, null, call.id(), null, null, null, null, null, null, null, null, null, null, call, null, null, null);
     }
 
-    static ClusterMessage command(String from, String to, String action, String callId, String console, String user) {
-        return new ClusterMessage("command", from, to, callId, console, user, null, action, null, null, null, null, null, null, null, null, null);
+    static ClusterMessage command(String from, String to, String action, String callId, String console, String user,
+            String codec) {
+        return new ClusterMessage("command", from, to, callId, console, user, null, action, null, null, null, null, null, null, null, null, null,
+                codec);
     }
 
     static ClusterMessage party(String from, String to, String console, String kind, String callId, LegRole role,
             String token, CallView call) {
         return new ClusterMessage("party", from, to, callId, console, null, null, null, kind,
-                role == null ? null : role.wireName(), token, null, null, null, call, null, null);
+                role == null ? null : role.wireName(), token, null, null, null, call, null, null, null);
     }
 
     static ClusterMessage refused(String from, String to, String console, String action, String callId, String code,
             String text) {
-        return new ClusterMessage("refused", from, to, callId, console, null, null, action, null, null, null, code, text, null, null, null, null);
+        return new ClusterMessage("refused", from, to, callId, console, null, null, action, null, null, null, code, text, null, null, null, null, null);
     }
 
     /** One part of a snapshot of {@code from}'s live calls; {@code kind} says which (whole, first, more, last). */
     static ClusterMessage calls(String from, String kind, List<CallView> calls) {
         return new ClusterMessage("calls", from, null, null, null, null, null, null, kind, null, null, null, null, null, null,
-                calls, null);
+                calls, null, null);
     }
 
     /** What is wrong with a received message, or null when every field it needs is well formed. */
@@ -109,6 +117,9 @@ public record ClusterMessage(String type, String from, String to, String callId,
         }
         if (incarnation != null && (!matches(NODE, incarnation) || !Set.of("hello", "alive").contains(type))) {
             return "bad incarnation";
+        }
+        if (codec != null && (!CODECS.contains(codec) || !"command".equals(type) || !"answer".equals(action))) {
+            return "bad codec";
         }
         if (callId != null && !matches(ID, callId) || console != null && !matches(ID, console)) {
             return "bad call or console id";

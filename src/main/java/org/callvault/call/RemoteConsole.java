@@ -12,6 +12,8 @@ final class RemoteConsole implements CallParty {
     final String id;
     final String user;
     private final ClusterEvents events;
+    /** What its media socket speaks, as its node said with its latest answer (its event socket agreed it there). */
+    private volatile boolean opus;
 
     RemoteConsole(String node, String id, String user, ClusterEvents events) {
         this.node = node;
@@ -33,6 +35,16 @@ final class RemoteConsole implements CallParty {
     @Override
     public void mediaReady(String callId, LegRole role, String mediaToken) {
         events.publish(ClusterMessage.party(events.nodeId(), node, id, "media", callId, role, mediaToken, null));
+    }
+
+    /** Its node's word, with an answer, on what its media socket will speak. */
+    void speaksOpus(boolean opus) {
+        this.opus = opus;
+    }
+
+    @Override
+    public boolean speaksOpus() {
+        return opus;
     }
 
     @Override

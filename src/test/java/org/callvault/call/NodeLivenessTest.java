@@ -162,7 +162,7 @@ class NodeLivenessTest {
         }
         ClusterMessage presence = ClusterMessage.presence("x", "c0ffee", "alice", "available");
         assertThat(new ClusterMessage(presence.type(), presence.from(), null, null, presence.console(), presence.user(),
-                presence.status(), null, null, null, null, null, null, null, null, null, "x1").problem())
+                presence.status(), null, null, null, null, null, null, null, null, null, "x1", null).problem())
                 .isEqualTo("bad incarnation");
     }
 

@@ -75,7 +75,7 @@ class RedisClusterEventsTest {
                 "{\"type\":\"signout\",\"from\":\"x\",\"user\":\"u\",\"consoles\":" + "x".repeat(600_000) + "}" }) {
             redisX.publish(channel, hostile);
         }
-        x.publish(ClusterMessage.command("x", "z", "answer", "1", "1", "u")); // for another node
+        x.publish(ClusterMessage.command("x", "z", "answer", "1", "1", "u", "pcm")); // for another node
         x.publish(ClusterMessage.signOut("x", "maria"));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> !heardByY.isEmpty());

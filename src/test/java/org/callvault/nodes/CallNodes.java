@@ -151,7 +151,7 @@ final class CallNodes implements AutoCloseable {
         try (Connection db = DriverManager.getConnection(database.url(), database.username(), database.password());
                 PreparedStatement query = db.prepareStatement("""
                         SELECT c.state, c.end_reason, c.agent_username, r.status, r.duration_ms, r.size_bytes,
-                               c.duration_ms, c.home_node, r.repaired, r.id
+                               c.duration_ms, c.home_node, r.repaired, r.id, r.bitrate
                         FROM calls c LEFT JOIN recordings r ON r.call_id = c.id WHERE c.id = ?
                         """)) {
             query.setString(1, callId);
@@ -168,6 +168,7 @@ final class CallNodes implements AutoCloseable {
                     row.put("home_node", rs.getString(8));
                     row.put("repaired", rs.getBoolean(9));
                     row.put("recording_id", rs.getString(10));
+                    row.put("bitrate", rs.getObject(11) == null ? null : rs.getInt(11));
                 }
             }
             return row;

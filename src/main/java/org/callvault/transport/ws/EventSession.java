@@ -148,7 +148,6 @@ final class EventSession implements CallParty {
     public void mediaReady(String callId, LegRole role, String mediaToken) {
         accountSockets.mediaTokenIssued(mediaToken, user);
         MediaWire.Choice agreed = wire;
-        mediaWire.issued(mediaToken, agreed);
         send(agreed.version() == 1 ? messages.media(callId, role, mediaToken)
                 : messages.media(callId, role, mediaToken, mediaWire.mediaFields(agreed)));
     }

@@ -14,6 +14,8 @@ import org.callvault.media.MediaFrame;
 import org.callvault.media.codec.OpusWire;
 import org.callvault.media.TrafficPolicer;
 import org.callvault.system.CallVaultProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.socket.CloseStatus;
@@ -41,6 +43,7 @@ class MediaSocketHandler implements WebSocketHandler {
     /** The call's node is quiet but not declared lost yet: reconnect a little later (any other code retries too). */
     static final int CLOSE_TRY_AGAIN = 4503;
     private static final int MAX_BAD_FRAMES_IN_A_ROW = 50;
+    private static final Logger log = LoggerFactory.getLogger(MediaSocketHandler.class);
 
     private final CallService calls;
     private final int maxFrameBytes;
@@ -101,8 +104,15 @@ class MediaSocketHandler implements WebSocketHandler {
             return socket.close(new CloseStatus(CLOSE_NO_TOKEN, "token required"));
         }
         WebSocketFrameSink sink = new WebSocketFrameSink(socket, channels.bounded(socket, OutboundBound.MEDIA), dropped);
-        // What the leg's event socket agreed (protocol version 2); PCM for a version-1 client.
-        boolean opus = mediaWire.codecOf(token) == MediaWire.Codec.OPUS;
+        // What the leg's event socket agreed (protocol version 2), on whichever node it is; PCM for a
+        // version-1 client. Never what the client says here: only the agreement counts.
+        boolean opus = calls.mediaSpeaksOpus(token);
+        if (opus && !mediaWire.opusSpoken()) {
+            // Another node agreed Opus for a call of this one, whose audio settings rule it out: the
+            // nodes of a cluster must share them (docs/ARCHITECTURE.md, "Live calls across nodes").
+            log.warn("Media token agreed Opus on another node, but this node's audio format does not allow it");
+            return socket.close(new CloseStatus(CLOSE_BAD_TOKEN, "this node does not speak Opus"));
+        }
         OpusWire.Outbound opusOut = opus ? new OpusWire.Outbound(sink, format, mediaWire.opusBitrate()) : null;
         FrameSink outbound = opus ? opusOut : sink;
         // Token checks take the call's lock: not on the event loop.

@@ -16,9 +16,10 @@ import tools.jackson.databind.JsonNode;
 /**
  * Protocol version 2's codec negotiation (docs/protocol.md): an event socket's {@code hello} says
  * which codecs the client can send and receive; the server picks one, names it in each
- * {@code media} message, and remembers it per media token so that the media socket knows what its
- * frames carry. A socket that never says {@code hello} is a version-1 client: PCM, and a
- * {@code media} message exactly as before.
+ * {@code media} message. What a media socket carries is fixed with its token on the call's node
+ * ({@code CallService.mediaSpeaksOpus}, from {@link org.callvault.call.CallParty#speaksOpus()}), which
+ * may be another node than this event socket's. A socket that never says {@code hello} is a
+ * version-1 client: PCM, and a {@code media} message exactly as before.
  */
 @Component
 class MediaWire {
@@ -40,18 +41,10 @@ class MediaWire {
 
     static final Choice V1 = new Choice(1, Codec.PCM);
     static final int MAX_CODECS = 8;
-    /** Media tokens whose socket never opened are forgotten oldest first. */
-    private static final int MAX_TOKENS = 10_000;
 
     private final AudioFormat format;
     private final boolean opusOffered;
     private final int opusBitrate;
-    private final Map<String, Codec> tokenCodecs = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Codec> eldest) {
-            return size() > MAX_TOKENS;
-        }
-    };
 
     MediaWire(AudioFormat format, org.callvault.system.CallVaultProperties properties) {
         this.format = format;
@@ -62,6 +55,11 @@ class MediaWire {
     /** What Opus legs are asked to encode at, and what the server encodes at towards them. */
     int opusBitrate() {
         return opusBitrate;
+    }
+
+    /** Whether this node can carry an Opus media socket (its audio format allows it). */
+    boolean opusSpoken() {
+        return opusOffered;
     }
 
     /** The codecs this server speaks on the media socket, best first. */
@@ -132,21 +130,5 @@ class MediaWire {
         }
         fields.put("channels", 1);
         return fields;
-    }
-
-    /** A media token went out under this agreement. */
-    void issued(String token, Choice choice) {
-        if (choice.codec() != Codec.PCM) {
-            synchronized (tokenCodecs) {
-                tokenCodecs.put(token, choice.codec());
-            }
-        }
-    }
-
-    /** What the media socket of this token carries; PCM unless its event socket agreed otherwise. */
-    Codec codecOf(String token) {
-        synchronized (tokenCodecs) {
-            return tokenCodecs.getOrDefault(token, Codec.PCM);
-        }
     }
 }
