@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.ToLongFunction;
 
+import org.callvault.system.TrainingStart;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
@@ -38,7 +39,7 @@ public class CallVaultApplication {
         // spring.context.exit=onRefresh): the cache then also holds what the lifecycle phase and the
         // ready runners load (Netty's start, the SIP stack, libopus; 1,580 classes otherwise read
         // from the jars at every start: docs/BENCHMARKS.md, "Fast start: training to readiness").
-        if (Boolean.getBoolean("callvault.training-start")) {
+        if (TrainingStart.running()) {
             System.exit(SpringApplication.exit(context));
         }
     }

@@ -26,6 +26,7 @@ import org.callvault.database.PersistenceQueue;
 import org.callvault.media.AudioFormat;
 import org.callvault.media.AudioSink;
 import org.callvault.system.CallVaultProperties;
+import org.callvault.system.TrainingStart;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -114,8 +115,10 @@ public class RecordingService {
         this.loop = new RecorderLoop(queue, format, JITTER_WINDOW_MILLIS, space::enough, encoding);
         this.recorderThread = namedThreads("recorder").newThread(loop);
         recorderThread.start();
-        finalizer.execute(RecordingService::warmUpDigest);
-        finalizer.execute(() -> warmUpRecorder(format, fileFormat));
+        if (!TrainingStart.running()) { // see TrainingStart: not trained, warmed up at each start
+            finalizer.execute(RecordingService::warmUpDigest);
+            finalizer.execute(() -> warmUpRecorder(format, fileFormat));
+        }
     }
 
     /** See {@link RecorderWarmUp}: on the finalizer thread, so start-up does not wait for it. */

@@ -30,6 +30,7 @@ import org.callvault.call.CallService;
 import org.callvault.media.AudioFormat;
 import org.callvault.media.codec.OpusCodec;
 import org.callvault.system.CallVaultProperties;
+import org.callvault.system.TrainingStart;
 import org.callvault.system.TrustedProxies;
 import org.callvault.transport.ws.AgentPresence;
 import org.callvault.transport.ws.SignalingThreads;
@@ -305,7 +306,9 @@ public class SipServer implements SmartLifecycle {
         Thread thread = new Thread(() -> {
             long begin = System.nanoTime();
             try {
-                SipMediaWarmUp.run(format);
+                if (!TrainingStart.running()) { // see TrainingStart: not trained, warmed up at each start
+                    SipMediaWarmUp.run(format);
+                }
                 // Loads libopus (or finds it missing) here rather than in start(), which names it.
                 OpusCodec.implementation();
                 log.info("SIP media path warmed up in {} ms", (System.nanoTime() - begin) / 1_000_000);
