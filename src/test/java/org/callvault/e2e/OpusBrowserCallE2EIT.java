@@ -131,8 +131,11 @@ class OpusBrowserCallE2EIT extends IntegrationTest {
         assertThat(wav.sampleRate()).isEqualTo(44_100);
         assertThat(wav.durationMs()).isCloseTo(answeredMs, within(20.0));
         short[] samples = wav.samples();
-        assertThat(ToneDetector.relativePower(samples, 0, samples.length, CALLER_HZ, 44_100)).isGreaterThan(0.05);
-        assertThat(ToneDetector.relativePower(samples, 0, samples.length, AGENT_HZ, 44_100)).isGreaterThan(0.05);
+        // Each voice present. As in BrowserCallE2EIT: the browser's noise suppression learns a steady
+        // tone as noise and turns it down over the call (seen there at 2.9 % of the power where 5 %
+        // was asked); a voice that is missing measures about 1e-8, so 0.1 % still tells them apart.
+        assertThat(ToneDetector.relativePower(samples, 0, samples.length, CALLER_HZ, 44_100)).isGreaterThan(0.001);
+        assertThat(ToneDetector.relativePower(samples, 0, samples.length, AGENT_HZ, 44_100)).isGreaterThan(0.001);
     }
 
     /** Goertzel power of the caller's and the agent's tone in the last second a page received. */
