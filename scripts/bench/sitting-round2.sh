@@ -23,6 +23,7 @@ mkdir -p "$out"
 export CALLVAULT_LOADTOOL_PASSWORD=loadtool-owner-pw
 jar="$(ls target/callvault-*.jar | grep -v -e '-plain\.jar$' -e '\.original$' | head -n 1)"
 floor_dir="$(realpath ../shared/bench/floor)"
+. scripts/bench/load-server-settings.sh
 
 log() { echo "# $(date -u +%H:%M:%S) $*" | tee -a "$out/lines.txt"; }
 machine() { echo "# load: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/lines.txt"; }
@@ -30,14 +31,9 @@ machine() { echo "# load: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/lines.txt";
 start_server() {  # FORMAT NAME [SERVER OPTIONS...]
   local format="$1" name="$2"; shift 2
   rm -rf /tmp/lt-sit && mkdir -p /tmp/lt-sit
-  java -XX:MaxGCPauseMillis=10 -Xms1g -Xmx2g ${SERVER_JVM_OPTS:-} -jar "$jar" --server.port=18090 \
-    --spring.datasource.url=jdbc:h2:file:/tmp/lt-sit/db --callvault.recordings.dir=/tmp/lt-sit/rec \
-    --callvault.recordings.format="$format" "$@" \
-    --callvault.recordings.min-free-space=100MB --callvault.mic-tests.min-free-disk=100MB \
-    --callvault.admin.password=$CALLVAULT_LOADTOOL_PASSWORD --callvault.calls.dials-per-minute=100000 \
-    --callvault.sockets.anonymous-per-address=100000 --callvault.calls.max-ringing=100000 \
-    --callvault.sip.port=15060 --callvault.sip.bind=127.0.0.1 --callvault.sip.rtp-ports=30000-33999 \
-    --callvault.sip.max-calls=5000 --callvault.sip.invites-per-second=1000 > "$out/server-$name.log" 2>&1 &
+  load_server_settings /tmp/lt-sit
+  java -XX:MaxGCPauseMillis=10 -Xms1g -Xmx2g ${SERVER_JVM_OPTS:-} -jar "$jar" "${LOAD_SERVER_SETTINGS[@]}" \
+    --callvault.recordings.format="$format" "$@" > "$out/server-$name.log" 2>&1 &
   SERVER_PID=$!
   until curl -sf -o /dev/null http://127.0.0.1:18090/login; do sleep 1; done
 }
