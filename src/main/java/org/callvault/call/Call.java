@@ -34,6 +34,8 @@ final class Call {
     /** A recorded call's pauses so far, [from, to) in ms after the start; and the open one's start, or -1. */
     final java.util.List<long[]> pauses = new java.util.ArrayList<>();
     long pausedSince = -1;
+    /** The open pause's playout delay: its cut in the file begins and ends that much later (nanoseconds). */
+    long pausePlayoutNanos;
     /** The caller's side holds the call (a SIP re-INVITE with sendonly or inactive). */
     boolean held;
     /** Keys pressed, oldest first, at most {@link DtmfDigit#MAX_PER_CALL}. */

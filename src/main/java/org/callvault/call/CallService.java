@@ -435,12 +435,13 @@ public class CallService {
             }
 
             @Override
-            public void paused(boolean paused) {
+            public void paused(boolean paused, long playoutNanos) {
                 synchronized (call) {
                     if (call.state.isTerminal() || call.pausedSince >= 0 == paused) {
                         return;
                     }
-                    // One instant for the stored interval and the cut in the file: they match.
+                    // One instant for the stored interval and the cut in the file; the cut lies later by
+                    // the pause's playout delay, at both ends: the same length, after the audio received before it.
                     long atNanos = System.nanoTime();
                     long atMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(atNanos - call.answeredNanos));
                     if (paused) {
@@ -452,10 +453,11 @@ public class CallService {
                     }
                     if (omitPausedAudio) {
                         if (paused) {
-                            call.recording.omitFrom(atNanos);
+                            call.pausePlayoutNanos = Math.max(0, playoutNanos);
+                            call.recording.omitFrom(atNanos + call.pausePlayoutNanos);
                         }
                         else {
-                            call.recording.omitUntil(atNanos);
+                            call.recording.omitUntil(atNanos + call.pausePlayoutNanos);
                         }
                     }
                     savePauses(call);

@@ -19,9 +19,14 @@ public interface RecordedCall {
 
     /**
      * The recording client paused (true) or resumed (false) the recording, as SBCs do while a card
-     * number is read out: the interval is kept on the session, its audio is silence.
+     * number is read out: the interval is kept on the session, its audio is silence (or cut out).
+     *
+     * @param playoutNanos how long the streams still hand over audio they received before this
+     *                     moment (their jitter buffers): a cut in the file begins that much later,
+     *                     so the last words before the pause stay in, and its end moves by the
+     *                     pause's delay, so the cut is as long as the interval kept
      */
-    void paused(boolean paused);
+    void paused(boolean paused, long playoutNanos);
 
     /** A key pressed on one of the recorded streams (RFC 4733), placed on the call's timeline. */
     void dtmf(char digit);

@@ -14,7 +14,9 @@ public interface ActiveRecording {
     /**
      * From this point of the server's monotonic clock until {@link #omitUntil}, nothing goes into
      * the file: the recording is cut there instead of holding the time as silence (a SIPREC pause
-     * with {@code paused-audio: omit}). What came before is written out in full.
+     * with {@code paused-audio: omit}). What came before is written out in full. The point may lie
+     * ahead, as may {@link #omitUntil}'s: a pause is announced before the streams have played out
+     * what they received before it.
      */
     void omitFrom(long atNanos);
 

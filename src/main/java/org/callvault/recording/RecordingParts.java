@@ -177,9 +177,9 @@ public final class RecordingParts {
     }
 
     /**
-     * Leaves the call out of the file from {@code atSample} on: what was heard before it is still
-     * written (the jitter window drains into the file as the cut ends or the recording finishes),
-     * nothing after it until {@link #omitUntil}.
+     * Leaves the call out of the file from {@code atSample} on (which may still lie ahead): what was
+     * heard before it is still written (the jitter window drains into the file as the cut ends or the
+     * recording finishes), nothing after it until {@link #omitUntil}.
      */
     void omitFrom(long atSample) {
         if (omittingFrom < 0) {
@@ -188,8 +188,9 @@ public final class RecordingParts {
     }
 
     /**
-     * The cut ends at {@code atSample}: the timeline's origin moves on by its length, and each leg's
-     * next frame sets its place again (its media clock ran on through the cut).
+     * The cut ends at {@code atSample} (which may still lie ahead: until then frames are still left
+     * out and the timeline stands at the cut's start): the timeline's origin moves on by its length,
+     * and each leg's next frame sets its place again (its media clock ran on through the cut).
      */
     void omitUntil(long atSample) {
         if (omittingFrom < 0) {
@@ -211,9 +212,11 @@ public final class RecordingParts {
 
     /** Pushes the current part forward, or, while interrupted, looks for space once a second. */
     void advance(long nowSample) {
-        if (omittingFrom >= 0) {
-            // The timeline stands at the cut's start; an interrupted part opens again after it.
-            nowSample = omittingFrom;
+        if (inCut(nowSample)) {
+            // The timeline stands at the cut's start; an interrupted part opens again after it. A cut
+            // may be announced ahead of its start and of its end (a stream's playout delay), so
+            // "in the cut" is the clock's place, not whether omitFrom has been called.
+            nowSample = omittingFrom >= 0 ? omittingFrom : omittedUntil;
             if (recorder == null) {
                 return;
             }
@@ -233,8 +236,9 @@ public final class RecordingParts {
     }
 
     Outcome finish(long endSample) {
-        if (omittingFrom >= 0) {
-            endSample = Math.min(endSample, omittingFrom); // ended during a cut: the file ends where it began
+        if (inCut(endSample)) {
+            // Ended during a cut (or before a resume announced ahead took effect): the file ends where it began.
+            endSample = omittingFrom >= 0 ? omittingFrom : omittedUntil;
         }
         CompletableFuture<Boolean> written = CompletableFuture.completedFuture(true);
         if (recorder != null) {

@@ -51,7 +51,8 @@ import org.callvault.transport.sip.rtp.TelephoneEvents;
  *
  * <p><b>Hold.</b> An offer that stops the peer from receiving ({@code sendonly}, {@code inactive})
  * is a hold: nothing is sent to it and what it sends (music on hold) is not relayed or recorded;
- * the leg's track is silence until it resumes.
+ * what it sent before the hold still plays out of the jitter buffer, then the leg's track is
+ * silence until it resumes.
  */
 final class SipMediaLeg implements FrameSink {
 
@@ -118,6 +119,8 @@ final class SipMediaLeg implements FrameSink {
     /** The receiver statistics' loss, published on every tick for other threads. */
     private volatile long lost;
     private volatile long receivedPackets;
+    /** How long the audio received so far takes to play out ({@link JitterBuffer#pendingMillis}), as of the last tick. */
+    private volatile long pendingMillis;
 
     // --- the outbound side: under its lock, on whichever thread delivers the agent's frames -----
     private final Object outbound = new Object();
@@ -204,6 +207,14 @@ final class SipMediaLeg implements FrameSink {
 
     boolean held() {
         return held;
+    }
+
+    /**
+     * How long after this moment the leg is still handing over audio it has already received: its
+     * jitter buffer's pending time at the last tick, plus the tick that may have come in since.
+     */
+    long playoutNanos() {
+        return TimeUnit.MILLISECONDS.toNanos(pendingMillis) + RtpEngine.TICK_NANOS;
     }
 
     /**
@@ -391,7 +402,10 @@ final class SipMediaLeg implements FrameSink {
             target.transportLoss(track, lostNow); // kept on the recording
         }
         receivedPackets = stats.received();
-        JitterBuffer.Status status = held ? JitterBuffer.Status.LOST : jitter.tick(now, playout);
+        // Held, the buffer still plays out what arrived before the hold (the last words before a
+        // pause belong to the call); what arrives during it never enters the buffer (onMedia).
+        JitterBuffer.Status status = jitter.tick(now, playout);
+        pendingMillis = jitter.pendingMillis();
         if (status == JitterBuffer.Status.IDLE) {
             return; // nothing heard yet: the recorder writes this leg's silence by itself
         }

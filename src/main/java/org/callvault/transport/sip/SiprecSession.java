@@ -208,7 +208,7 @@ final class SiprecSession implements SipSession {
                 leg.listen(digit -> work.submit(() -> recording.dtmf(digit.digit())));
             }
             recording.describe(facts(group));
-            recording.paused(allInactive());
+            recording.paused(allInactive(), playoutNanos());
         }
         recordings = List.copyOf(started);
         synchronized (this) {
@@ -292,7 +292,7 @@ final class SiprecSession implements SipSession {
             List<RecordedCall> current = recordings;
             for (int group = 0; group < current.size(); group++) {
                 current.get(group).describe(facts(group));
-                current.get(group).paused(allInactive(update.streams()));
+                current.get(group).paused(allInactive(update.streams()), playoutNanos());
             }
             List<Integer> ports = legs.stream().map(l -> l == null ? 0 : l.localPort()).toList();
             return SiprecAnswer.build(update.streams(), sip.externalAddress(), ports, sdpSession, ++sdpVersion, DECODED)
@@ -423,6 +423,11 @@ final class SiprecSession implements SipSession {
 
     private List<SipMediaLeg> held() {
         return legs.stream().filter(l -> l != null).toList();
+    }
+
+    /** How long the streams still hand over audio received before now: the deepest of their jitter buffers. */
+    private long playoutNanos() {
+        return held().stream().mapToLong(SipMediaLeg::playoutNanos).max().orElse(0);
     }
 
     private boolean allInactive() {

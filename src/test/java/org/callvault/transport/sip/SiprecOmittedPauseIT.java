@@ -15,7 +15,8 @@ import org.springframework.test.context.TestPropertySource;
 /**
  * {@code callvault.sip.siprec.paused-audio: omit}: a SIPREC pause is cut out of the file. Measured
  * over real sockets: the file is as long as the session minus the stored pause (within 20 ms), the
- * tones run on across the cut without silence, and the pause is still stored.
+ * audio received before the pause is in it, the tones run on across the cut, and the pause is
+ * still stored.
  */
 @DatabaseIndependent
 @TestPropertySource(properties = "callvault.sip.siprec.paused-audio=omit")
@@ -44,49 +45,39 @@ class SiprecOmittedPauseIT extends IntegrationTest {
                 .as("file %s ms, session %d ms, pause %d ms", session.wav().durationMs(), durationMs, pausedMs)
                 .isLessThanOrEqualTo(20.0);
         int rate = session.wav().sampleRate();
-        short[] left = session.wav().channel(0);
-        short[] right = session.wav().channel(1);
-        // Where the pause began, the file goes straight on with the audio after it: the tones on either
-        // side (each side measured alone: the sender's tone resumes at another phase), and no silence.
+        short[][] channels = { session.wav().channel(0), session.wav().channel(1) };
+        int[] tones = { 440, 880 };
+        // The stored pause begins when the UPDATE came; the cut in the file one playout delay later
+        // (what the streams' jitter buffers held then: 80 ms on a calm path, up to about 290 ms on a
+        // jittery one), so the last words before the pause are in the file.
         int cut = (int) (pause[0] * rate / 1000);
-        int margin = rate / 25;
-        // After the cut each stream's tone comes back once its fresh jitter buffer plays (about 60 ms;
-        // more by a fill or two when the machine is busy): measured from where it comes back.
-        int leftBack = toneBack(left, cut, rate);
-        int rightBack = toneBack(right, cut, rate);
-        for (int[] at : new int[][] { { cut - margin - rate / 5, cut - margin - rate / 5 }, { leftBack, rightBack } }) {
-            assertThat(ToneDetector.relativePower(left, at[0], rate / 5, 440, rate)).as("left at %d", at[0])
-                    .isGreaterThan(0.7);
-            assertThat(ToneDetector.relativePower(right, at[1], rate / 5, 880, rate)).as("right at %d", at[1])
-                    .isGreaterThan(0.7);
+        int window = rate / 5;
+        int afterJunction = cut + 2 * window;
+        for (int c = 0; c < 2; c++) {
+            assertThat(ToneDetector.relativePower(channels[c], cut - window, window, tones[c], rate))
+                    .as("channel %d up to the pause", c).isGreaterThan(0.7);
+            // Past the junction, the tone again (each side measured alone: the sender's tone resumes at another phase).
+            assertThat(ToneDetector.relativePower(channels[c], afterJunction, window, tones[c], rate))
+                    .as("channel %d after the cut", c).isGreaterThan(0.7);
         }
-        // The one silence in the file is where the cut is: the resumed stream's jitter buffer fills
-        // again (its playout delay, about 60 ms, up to 200 ms on a busy machine) before its first
-        // frame plays, as after any resume.
-        int junction = 0;
-        int elsewhere = 0;
-        for (int i = rate / 2; i + rate / 50 <= left.length - rate / 2; i += rate / 50) {
-            if (ToneDetector.rms(left, i, rate / 50) < 50) {
-                if (i >= cut - rate / 50 && i < cut + rate / 5) {
-                    junction++;
-                }
-                else {
-                    elsewhere++;
+        // Silence only at the junction, and little: a stream whose jitter buffer is shallower than the
+        // other's, or than when its audio was first placed, waits there for the cut (none on a calm path).
+        for (int c = 0; c < 2; c++) {
+            int junction = 0;
+            int elsewhere = 0;
+            short[] channel = channels[c];
+            for (int i = rate / 2; i + rate / 50 <= channel.length - rate / 2; i += rate / 50) {
+                if (ToneDetector.rms(channel, i, rate / 50) < 50) {
+                    if (i >= cut - rate / 50 && i < afterJunction) {
+                        junction++;
+                    }
+                    else {
+                        elsewhere++;
+                    }
                 }
             }
+            assertThat(elsewhere).as("channel %d: 20 ms stretches of silence away from the cut", c).isZero();
+            assertThat(junction).as("channel %d: 20 ms stretches of silence at the cut", c).isLessThanOrEqualTo(15);
         }
-        assertThat(elsewhere).as("20 ms stretches of silence away from the cut").isZero();
-        assertThat(junction).as("20 ms stretches of silence at the cut").isLessThanOrEqualTo(10);
-    }
-
-    /** Where the channel's sound resumes after the cut (the first 20 ms that is not silence), within 200 ms. */
-    private static int toneBack(short[] channel, int cut, int rate) {
-        int step = rate / 50;
-        for (int i = cut; i < cut + rate / 5; i += step) {
-            if (ToneDetector.rms(channel, i, step) >= 50) {
-                return i + step; // the next stretch is whole tone
-            }
-        }
-        throw new AssertionError("no sound within 200 ms after the cut at " + cut);
     }
 }

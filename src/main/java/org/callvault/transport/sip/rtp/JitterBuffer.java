@@ -447,6 +447,20 @@ public final class JitterBuffer {
         return lastDepth * 1000 / clockRate;
     }
 
+    /**
+     * How long the audio received so far takes to play out, in milliseconds: the frames up to the
+     * newest one heard that ticks have not handed out yet, or the target depth if that is more (a
+     * frame arriving now waits that long). What a stream still owes its listener at the moment it
+     * is paused.
+     */
+    public long pendingMillis() {
+        if (!anchored) {
+            return 0;
+        }
+        long pendingFrames = Math.max(0, highestFrame + 1 - nextFrame);
+        return Math.max(pendingFrames * frameUnits, lastDepth) * 1000 / clockRate;
+    }
+
     public long audioFrames() {
         return audioFrames;
     }

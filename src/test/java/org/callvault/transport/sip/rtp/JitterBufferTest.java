@@ -141,6 +141,28 @@ class JitterBufferTest {
         assertThat(run.buffer.depthMillis()).isEqualTo(60);
     }
 
+    @ParameterizedTest(name = "late by up to {0} ms")
+    @ValueSource(ints = {0, 40, 120})
+    void whatWasReceivedBeforeAStreamStopsPlaysOutWithinItsPendingTime(int late) {
+        // A pause: from 2 s on nothing more is offered. What was received by then still plays,
+        // and no later than the pending time read at that moment (plus a tick's phase) says.
+        long stop = 2_000 * MS + 3 * MS;
+        List<Arrival> before = stream(20, 3_000, i -> i % 5 == 0 ? 5 + late : 5).stream()
+                .filter(a -> a.nanos() <= stop).toList();
+        Run run = new Run(before, 7 * MS).until(stop);
+        long pending = run.buffer.pendingMillis();
+        int played = run.audioUnits.size();
+        long lastSent = before.get(before.size() - 1).unit();
+
+        run.until(stop + 1_000 * MS);
+        assertThat(run.audioUnits.get(run.audioUnits.size() - 1)).as("the last frame received played")
+                .isEqualTo(lastSent);
+        long playedAfter = run.audioUnits.size() - played;
+        assertThat(playedAfter * 20).as("played after the stop, pending %d ms", pending)
+                .isGreaterThan(0).isLessThanOrEqualTo(pending + 20);
+        assertThat(pending).as("never more than the deepest the buffer goes, plus a frame").isBetween(60L, 220L);
+    }
+
     @Test
     void reordersPacketsUpToThreePlacesWithoutLosingThemOnceAdapted() {
         // Every fourth packet 65 ms late, so it arrives after the three that follow it.
