@@ -106,6 +106,8 @@ final class SipMediaLeg implements FrameSink {
     private long frameSequence;
     private long mediaTimestamp;
     private long nextReport;
+    /** Ticks of silence while held (after what arrived before the hold played out). */
+    private long heldSilentFrames;
 
     // --- shared between the worker and the signaling threads ------------------------------------
     private volatile Bridge bridge;
@@ -406,6 +408,9 @@ final class SipMediaLeg implements FrameSink {
         // pause belong to the call); what arrives during it never enters the buffer (onMedia).
         JitterBuffer.Status status = jitter.tick(now, playout);
         pendingMillis = jitter.pendingMillis();
+        if (held && status != JitterBuffer.Status.AUDIO && status != JitterBuffer.Status.IDLE) {
+            heldSilentFrames++; // the buffer counts them lost or filled: the summary says they were a hold
+        }
         if (status == JitterBuffer.Status.IDLE) {
             return; // nothing heard yet: the recorder writes this leg's silence by itself
         }
@@ -566,7 +571,8 @@ final class SipMediaLeg implements FrameSink {
     String summary() {
         return "port " + localPort + ": " + stats.received() + " packets received, " + stats.lost() + " lost, "
                 + stats.duplicates() + " duplicated, " + jitter.latePackets() + " too late; " + jitter.audioFrames()
-                + " frames played, " + jitter.lostFrames() + " lost, " + jitter.fillFrames() + " filled, "
+                + " frames played, " + jitter.lostFrames() + " lost, " + jitter.fillFrames() + " filled ("
+                + heldSilentFrames + " of these while held), "
                 + jitter.skippedFrames() + " skipped, " + jitter.resyncs() + " resyncs, depth " + jitter.depthMillis()
                 + " ms; " + latch.ignoredPackets() + " from elsewhere ignored"
                 + (undecodable > 0 ? ", " + undecodable + " undecodable" : "") + " (" + receiveCodec + ")";
